@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/config.js';
+import { openDatabase } from './database/data-source.js';
+import { Db } from './database/db.js';
+import { httpMetricsMiddleware } from './ops/http-metrics.middleware.js';
+import { MetricsService } from './ops/metrics.service.js';
+import { setUpDocs } from './ops/docs.js';
+import { setUpViews } from './views.js';
+
+export const ROOT_DIR = resolve(import.meta.dirname, import.meta.dirname.includes('/dist/') ? '../..' : '..');
+
+/** Builds the application (database migrated, middleware, views, docs) without listening. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const db = new Db(await openDatabase(config));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  configureHttp(app, config);
+  return app;
+}
+
+function configureHttp(app: NestExpressApplication, config: AppConfig): void {
+  if (!config.runsApi) {
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.path === '/health' || req.path === '/metrics') return next();
+      res.status(404).json({ statusCode: 404, error: 'Not Found', message: 'worker_process_serves_only_health_and_metrics' });
+    });
+  }
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      hsts: false,
+    }),
+  );
+  const limit = `${config.BODY_LIMIT_MB}mb`;
+  app.use(express.json({ limit, strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(cookieParser());
+  app.useStaticAssets(resolve(ROOT_DIR, 'public'), { prefix: '/static/', maxAge: '1h' });
+  setUpViews(app, resolve(ROOT_DIR, 'views'));
+  setUpDocs(app);
+}
+
+export async function closeApp(app: INestApplication): Promise<void> {
+  await app.close();
+}

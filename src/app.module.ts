@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import type { Db } from './database/db.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { ModelsModule } from './models/models.module.js';
+import { loggerOptions } from './ops/logging.js';
+import { OpsModule } from './ops/ops.module.js';
+import { PredictionsModule } from './predictions/predictions.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, db: Db): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forDb(db),
+        LoggerModule.forRoot(loggerOptions(config)),
+        OpsModule,
+        JobsModule,
+        AuthModule,
+        ModelsModule,
+        PredictionsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

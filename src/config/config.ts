@@ -1,0 +1,123 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The process environment, described once and checked at start-up. */
+export class AppConfig {
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR = './data';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsIn(ROLES)
+  ROLE: ProcessRole = 'all';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'ADMIN_TOKEN must be at least 24 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ALERT_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Public base URL used in printed links (login URL); defaults to http://localhost:PORT. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
+
+  /** Secret for session cookies and CSRF tokens; generated and kept in the database when unset. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
+  SESSION_SECRET?: string;
+
+  /** Largest accepted request body, in megabytes. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 16 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(512)
+  BODY_LIMIT_MB = 16;
+
+  /** Key prefix for BullMQ queues, so several deployments can share one Redis. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ . -' })
+  QUEUE_PREFIX = 'relabel';
+
+  get databaseKind(): 'sqlite' | 'postgres' {
+    return this.DATABASE_URL ? 'postgres' : 'sqlite';
+  }
+
+  get runsApi(): boolean {
+    return this.ROLE !== 'worker';
+  }
+
+  get runsWorkers(): boolean {
+    return this.ROLE !== 'api';
+  }
+}
+
+export class ConfigError extends Error {}
+
+const ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ROLE',
+  'ADMIN_TOKEN',
+  'ALERT_WEBHOOK_URL',
+  'LOG_LEVEL',
+  'PUBLIC_URL',
+  'SESSION_SECRET',
+  'BODY_LIMIT_MB',
+  'QUEUE_PREFIX',
+] as const;
+
+/** Validates an environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.fromEntries(
+    ENV_KEYS.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]),
+  );
+  const config = plainToInstance(AppConfig, known, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (config.ROLE !== 'all' && !config.REDIS_URL) {
+    problems.push(`ROLE: ROLE=${config.ROLE} needs REDIS_URL (separate processes share jobs through Redis)`);
+  }
+  if (config.ROLE !== 'all' && !config.DATABASE_URL) {
+    problems.push(`ROLE: ROLE=${config.ROLE} needs DATABASE_URL (separate processes share one PostgreSQL database)`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

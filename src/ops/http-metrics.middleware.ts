@@ -1,0 +1,16 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { MetricsService } from './metrics.service.js';
+
+/** Counts every request by the route pattern it matched (not the raw path, to bound cardinality). */
+export function httpMetricsMiddleware(metrics: MetricsService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route }, seconds);
+    });
+    next();
+  };
+}

@@ -1,0 +1,76 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintNumber, intBoolean, jsonText } from '../database/columns.js';
+
+export const EXPOSURE_POLICIES = ['model', 'explore', 'none'] as const;
+export type ExposurePolicy = (typeof EXPOSURE_POLICIES)[number];
+
+/**
+ * One logged prediction. Hot-path writes go through raw SQL in PredictionsRepository;
+ * this entity is the schema's description (and what the migration drift test checks).
+ */
+@Entity('predictions')
+@Index('idx_predictions_model_ts', ['model', 'ts'])
+@Index('idx_predictions_least_confidence', ['model', 'prediction', 'leastConfidence'])
+@Index('idx_predictions_margin', ['model', 'prediction', 'margin'])
+@Index('idx_predictions_entropy', ['model', 'prediction', 'entropy'])
+export class PredictionEntity {
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  model!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 200 })
+  id!: string;
+
+  @Column({ name: 'model_version', type: 'varchar', length: 100 })
+  modelVersion!: string;
+
+  /** Prediction time, epoch milliseconds. */
+  @Column({ type: 'bigint', transformer: bigintNumber })
+  ts!: number;
+
+  @Column({ type: 'text', transformer: jsonText })
+  features!: Record<string, string | number | boolean | null>;
+
+  @Column({ type: 'varchar', length: 200 })
+  prediction!: string;
+
+  @Column({ type: 'text', transformer: jsonText })
+  scores!: Record<string, number>;
+
+  @Column({ type: 'text', transformer: jsonText })
+  slices!: Record<string, string>;
+
+  @Column({ name: 'item_id', type: 'varchar', length: 200, nullable: true })
+  itemId!: string | null;
+
+  @Column({ name: 'exposure_policy', type: 'varchar', length: 16, nullable: true })
+  exposurePolicy!: ExposurePolicy | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  propensity!: number | null;
+
+  @Column({ type: 'integer', nullable: true, transformer: intBoolean })
+  shown!: boolean | null;
+
+  @Column({ name: 'trace_id', type: 'varchar', length: 64, nullable: true })
+  traceId!: string | null;
+
+  @Column({ name: 'least_confidence', type: 'double precision' })
+  leastConfidence!: number;
+
+  @Column({ type: 'double precision' })
+  margin!: number;
+
+  @Column({ type: 'double precision' })
+  entropy!: number;
+
+  /** Hash of the features alone: near-duplicates share it. */
+  @Column({ name: 'feature_hash', type: 'varchar', length: 32 })
+  featureHash!: string;
+
+  /** Hash of the request as the client sent it: tells a re-send from a conflicting one. */
+  @Column({ name: 'content_hash', type: 'varchar', length: 32 })
+  contentHash!: string;
+
+  @Column({ name: 'received_at', type: 'bigint', transformer: bigintNumber })
+  receivedAt!: number;
+}

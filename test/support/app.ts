@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { TokenRole } from '../../src/auth/token.entity.js';
+
+/**
+ * The end-to-end tests' app: the real service on a fresh SQLite file, or, when TEST_DATABASE_URL
+ * and TEST_REDIS_URL are set (CI's second run), on a fresh PostgreSQL database and BullMQ queues
+ * under a key prefix of its own.
+ */
+export interface TestApp {
+  app: NestExpressApplication;
+  http: () => TestAgent;
+  adminToken: string;
+  dataDir: string;
+  env: Record<string, string>;
+  tokenFor(role: TokenRole, name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) return null;
+  const name = `relabel_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relabel-e2e-'));
+  const database = await createTestDatabase();
+  const adminToken = `rl_test_admin_${randomBytes(16).toString('hex')}`;
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL, QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}` } : {}),
+    ...extraEnv,
+  };
+  const app = await createApp(loadConfig(env));
+  await app.init();
+  const server = app.getHttpServer();
+  const http = () => request(server);
+  return {
+    app,
+    http,
+    adminToken,
+    dataDir,
+    env,
+    async tokenFor(role, name = `${role}-${randomBytes(3).toString('hex')}`) {
+      const res = await http().post('/api/v1/tokens').set('Authorization', `Bearer ${adminToken}`).send({ name, role });
+      if (res.status !== 201) throw new Error(`token creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return (res.body as { token: string }).token;
+    },
+    async close() {
+      await app.close();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
