@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module.js';
+import { PredictionsController } from './predictions.controller.js';
+import { PredictionsRepository } from './predictions.repository.js';
+import { PredictionsService } from './predictions.service.js';
 
-@Module({})
+@Module({
+  imports: [ModelsModule],
+  controllers: [PredictionsController],
+  providers: [PredictionsRepository, PredictionsService],
+  exports: [PredictionsService, PredictionsRepository],
+})
 export class PredictionsModule {}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.decorator.js';
+import { toModelDto, UpsertModelDto } from './models.dto.js';
+import { ModelsService } from './models.service.js';
+
+@ApiTags('models')
+@ApiBearerAuth()
+@Controller('api/v1/models')
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Put(':model')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create (201) or replace (200) a model definition' })
+  async upsert(@Param('model') name: string, @Body() dto: UpsertModelDto, @Res({ passthrough: true }) res: Response) {
+    const { model, created } = await this.models.upsert(name, dto);
+    res.status(created ? 201 : 200);
+    return toModelDto(model);
+  }
+
+  @Get()
+  @Roles()
+  @ApiOperation({ summary: 'All models' })
+  async list() {
+    return { models: (await this.models.list()).map(toModelDto) };
+  }
+
+  @Get(':model')
+  @Roles()
+  @ApiOperation({ summary: 'One model, with every settings section and its defaults' })
+  async get(@Param('model') name: string) {
+    return toModelDto(await this.models.require(name));
+  }
+}

@@ -1,0 +1,292 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { DURATION_PATTERN } from '../common/durations.js';
+import type { ModelEntity } from './model.entity.js';
+import { CONDITION_OPS, type ConditionOp, DEFAULT_SETTINGS, LABEL_SOURCES, type LabelSource, type ModelSettings } from './model-settings.js';
+
+const DURATION = { message: '$property must be a duration such as "30s", "30m", "12h" or "7d"' };
+const finite = { allowNaN: false, allowInfinity: false };
+
+export class RuleConditionDto {
+  @ApiProperty({ enum: CONDITION_OPS })
+  @IsIn(CONDITION_OPS)
+  op!: ConditionOp;
+
+  @ApiProperty()
+  @IsNumber(finite)
+  value!: number;
+}
+
+export class LabelRuleDto {
+  @ApiProperty({ description: 'event type, e.g. click, purchase, report_spam' })
+  @IsString()
+  @Length(1, 100)
+  event!: string;
+
+  @ApiProperty({ description: 'a registered class' })
+  @IsString()
+  label!: string;
+
+  @ApiProperty({ description: 'attribution window from the prediction time', example: '30m' })
+  @Matches(DURATION_PATTERN, DURATION)
+  within!: string;
+
+  @ApiProperty({ description: 'higher wins when several rules match' })
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  priority!: number;
+
+  @ApiPropertyOptional({ type: RuleConditionDto, description: "condition on the event's value" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleConditionDto)
+  when?: RuleConditionDto;
+}
+
+export class ImplicitLabelDto {
+  @ApiProperty()
+  @IsString()
+  label!: string;
+
+  @ApiProperty({ example: '30m' })
+  @Matches(DURATION_PATTERN, DURATION)
+  after!: string;
+}
+
+export class LabelingSettingsDto {
+  @ApiPropertyOptional({ example: '10m' })
+  @IsOptional()
+  @Matches(DURATION_PATTERN, DURATION)
+  leaseTtl?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  labelsPerItem?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  auditFraction?: number;
+}
+
+export class AlertSettingsDto {
+  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice is surely below this accuracy' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  minAccuracy?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice dropped more than this against the baseline window' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxDrop?: number | null;
+
+  @ApiPropertyOptional({ example: '7d' })
+  @IsOptional()
+  @Matches(DURATION_PATTERN, DURATION)
+  baselineWindow?: string;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  minSupport?: number;
+}
+
+export class FeedbackSettingsDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  minExplorationShare?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxSelfAgreementGap?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(1)
+  maxCoverageRatio?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxPriorShift?: number;
+}
+
+export class ExportSettingsDto {
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(1)
+  maxIpsWeight?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 0.9 })
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(0.9)
+  validationFraction?: number;
+}
+
+export class UpsertModelDto {
+  @ApiProperty({ type: [String], minItems: 2, maxItems: 100, example: ['purchase', 'click', 'ignore'] })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  classes!: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'feature names to slice accuracy by', example: ['country', 'device'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  sliceKeys?: string[];
+
+  @ApiPropertyOptional({ type: 'array', items: { type: 'array', items: { type: 'string' } }, example: [['country', 'device']] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsArray({ each: true })
+  @ArrayMinSize(2, { each: true })
+  @ArrayMaxSize(2, { each: true })
+  sliceCrosses?: [string, string][];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'per feature: {type: number, min?, max?} | {type: category, values} | {type: text, maxLength?} | {type: boolean}; each may set required',
+  })
+  @IsOptional()
+  @IsObject()
+  featureSchema?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [LabelRuleDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LabelRuleDto)
+  labelRules?: LabelRuleDto[];
+
+  @ApiPropertyOptional({ type: ImplicitLabelDto, nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @ValidateNested()
+  @Type(() => ImplicitLabelDto)
+  implicitLabel?: ImplicitLabelDto | null;
+
+  @ApiPropertyOptional({ enum: LABEL_SOURCES, isArray: true, description: 'which label source wins, first highest' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(LABEL_SOURCES, { each: true })
+  labelSourceOrder?: LabelSource[];
+
+  @ApiPropertyOptional({ example: '7d', description: 'how long events wait for their prediction before they count as orphaned' })
+  @IsOptional()
+  @Matches(DURATION_PATTERN, DURATION)
+  eventRetention?: string;
+
+  @ApiPropertyOptional({ type: LabelingSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LabelingSettingsDto)
+  labeling?: LabelingSettingsDto;
+
+  @ApiPropertyOptional({ type: AlertSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AlertSettingsDto)
+  alerts?: AlertSettingsDto;
+
+  @ApiPropertyOptional({ type: FeedbackSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FeedbackSettingsDto)
+  feedback?: FeedbackSettingsDto;
+
+  @ApiPropertyOptional({ type: ExportSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ExportSettingsDto)
+  exports?: ExportSettingsDto;
+
+  @ApiPropertyOptional({ description: 'allow removing classes that stored predictions use' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+/** The stored settings: every section present, defaults filled in. */
+export function settingsFrom(dto: UpsertModelDto): ModelSettings {
+  const d = DEFAULT_SETTINGS;
+  return {
+    labelRules: (dto.labelRules ?? []).map((r) => ({ ...r, ...(r.when ? { when: { ...r.when } } : {}) })),
+    implicitLabel: dto.implicitLabel ? { label: dto.implicitLabel.label, after: dto.implicitLabel.after } : null,
+    labelSourceOrder: dto.labelSourceOrder ?? d.labelSourceOrder,
+    eventRetention: dto.eventRetention ?? d.eventRetention,
+    labeling: { ...d.labeling, ...stripUndefined(dto.labeling) },
+    alerts: { ...d.alerts, ...stripUndefined(dto.alerts) },
+    feedback: { ...d.feedback, ...stripUndefined(dto.feedback) },
+    exports: { ...d.exports, ...stripUndefined(dto.exports) },
+  };
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function toModelDto(model: ModelEntity) {
+  return {
+    name: model.name,
+    classes: model.classes,
+    sliceKeys: model.sliceKeys,
+    sliceCrosses: model.sliceCrosses,
+    featureSchema: model.featureSchema,
+    ...model.settings,
+    revision: model.revision,
+    createdAt: new Date(model.createdAt).toISOString(),
+    updatedAt: new Date(model.updatedAt).toISOString(),
+  };
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db.js';
+import { ModelEntity } from './model.entity.js';
+
+@Injectable()
+export class ModelsRepository {
+  constructor(private readonly db: Db) {}
+
+  findByName(name: string): Promise<ModelEntity | null> {
+    return this.db.manager.findOneBy(ModelEntity, { name });
+  }
+
+  findAll(): Promise<ModelEntity[]> {
+    return this.db.manager.find(ModelEntity, { order: { name: 'ASC' } });
+  }
+
+  /** The predicted classes that stored predictions of this model use. */
+  async predictedClasses(model: string): Promise<string[]> {
+    const rows = await this.db.query<{ prediction: string }>(
+      `SELECT DISTINCT prediction FROM predictions WHERE model = ${this.db.param(1)}`,
+      [model],
+    );
+    return rows.map((r) => r.prediction);
+  }
+
+  /** Inserts or replaces the model, bumping its revision; returns the stored row and whether it is new. */
+  save(model: Omit<ModelEntity, 'revision' | 'createdAt' | 'updatedAt'>, now: number): Promise<{ model: ModelEntity; created: boolean }> {
+    return this.db.transaction(async (manager) => {
+      const existing = await manager.findOneBy(ModelEntity, { name: model.name });
+      const row = manager.create(ModelEntity, {
+        ...model,
+        revision: (existing?.revision ?? 0) + 1,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      });
+      await manager.save(row);
+      return { model: row, created: !existing };
+    });
+  }
+}

@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import type { ErrorDetail } from '../common/api-error.js';
+import type { FeatureSpec } from '../models/model-settings.js';
+import { EXPOSURE_POLICIES, type ExposurePolicy } from './prediction.entity.js';
+import { uncertainty } from './uncertainty.js';
+
+export const MAX_BATCH = 10_000;
+export const MAX_FUTURE_MS = 5 * 60_000;
+const MAX_FEATURES = 1000;
+const ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]{0,199}$/;
+const TRACE_ID = /^[\w.:-]{1,64}$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ALLOWED = new Set(['id', 'model', 'modelVersion', 'timestamp', 'features', 'prediction', 'scores', 'slices', 'itemId', 'exposure', 'traceId']);
+const EXPOSURE_KEYS = new Set(['policy', 'propensity', 'shown']);
+
+/** What validation needs to know of a model. */
+export interface ModelShape {
+  name: string;
+  classes: string[];
+  sliceKeys: string[];
+  featureSchema: Record<string, FeatureSpec> | null;
+}
+
+interface CompiledModel extends ModelShape {
+  classSet: Set<string>;
+  sliceKeySet: Set<string>;
+}
+
+/** The lookup validation uses, built once per request. */
+export function compileModels(models: Iterable<ModelShape>): Map<string, CompiledModel> {
+  const out = new Map<string, CompiledModel>();
+  for (const m of models) out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys) });
+  return out;
+}
+
+export type FeatureValue = string | number | boolean | null;
+
+/** A validated prediction, ready to store. */
+export interface PredictionRow {
+  model: string;
+  id: string;
+  modelVersion: string;
+  ts: number;
+  featuresJson: string;
+  prediction: string;
+  scoresJson: string;
+  slicesJson: string;
+  itemId: string | null;
+  exposurePolicy: ExposurePolicy | null;
+  propensity: number | null;
+  shown: boolean | null;
+  traceId: string | null;
+  leastConfidence: number;
+  margin: number;
+  entropy: number;
+  featureHash: string;
+  contentHash: string;
+}
+
+export interface ValidationContext {
+  models: Map<string, CompiledModel>;
+  now: number;
+  /** The trace id of the request's traceparent header, for rows that carry none. */
+  traceId: string | null;
+}
+
+/** The rows of a request body: one prediction, or {predictions: [...]}. */
+export function rowsOf(body: unknown): { rows: unknown[]; problem?: ErrorDetail } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { rows: [], problem: { field: 'body', message: 'send one prediction object or {"predictions": [...]}' } };
+  }
+  const b = body as Record<string, unknown>;
+  if (!('predictions' in b)) return { rows: [b] };
+  if (!Array.isArray(b.predictions)) return { rows: [], problem: { field: 'predictions', message: 'must be an array' } };
+  if (Object.keys(b).length > 1) return { rows: [], problem: { field: 'body', message: 'a batch has only the "predictions" field' } };
+  if (b.predictions.length === 0) return { rows: [], problem: { field: 'predictions', message: 'must hold at least one prediction' } };
+  if (b.predictions.length > MAX_BATCH) {
+    return { rows: [], problem: { field: 'predictions', message: `at most ${MAX_BATCH} predictions per request (got ${b.predictions.length})` } };
+  }
+  return { rows: b.predictions };
+}
+
+/** Validates one raw row; pushes every problem it finds into `errors` and returns the row only when it has none. */
+export function validatePrediction(raw: unknown, index: number, ctx: ValidationContext, errors: ErrorDetail[]): PredictionRow | null {
+  const before = errors.length;
+  const bad = (field: string, message: string) => errors.push({ index, field, message });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    bad('', 'must be an object');
+    return null;
+  }
+  const r = raw as Record<string, unknown>;
+  for (const key in r) if (!ALLOWED.has(key)) bad(key, 'unknown field');
+
+  const id = r.id;
+  if (typeof id !== 'string' || !ID.test(id)) bad('id', 'required: a string of 1-200 printable characters');
+  let model: CompiledModel | undefined;
+  if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
+  else if (!(model = ctx.models.get(r.model))) bad('model', `unknown model "${r.model}": register it with PUT /api/v1/models/${r.model}`);
+  if (typeof r.modelVersion !== 'string' || r.modelVersion.length === 0 || r.modelVersion.length > 100) {
+    bad('modelVersion', 'required: a string of 1-100 characters');
+  }
+
+  let ts = ctx.now;
+  if (r.timestamp !== undefined) {
+    const parsed = typeof r.timestamp === 'string' && ISO_8601.test(r.timestamp) ? Date.parse(r.timestamp) : NaN;
+    if (!Number.isFinite(parsed)) bad('timestamp', 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z');
+    else if (parsed > ctx.now + MAX_FUTURE_MS) bad('timestamp', 'is more than 5 minutes in the future');
+    else ts = parsed;
+  }
+
+  const features = checkFeatures(r.features, model, bad);
+  const classIndex = model ? model.classSet : null;
+  if (typeof r.prediction !== 'string') bad('prediction', 'required: one of the model\'s classes');
+  else if (classIndex && !classIndex.has(r.prediction)) bad('prediction', `"${r.prediction}" is not one of the model's classes`);
+  const scores = checkScores(r.scores, classIndex, bad);
+  const slices = model ? checkSlices(r.slices, features, model, bad) : null;
+
+  let itemId: string | null = null;
+  if (r.itemId !== undefined && r.itemId !== null) {
+    if ((typeof r.itemId === 'string' && r.itemId.length > 0 && r.itemId.length <= 200) || (typeof r.itemId === 'number' && Number.isFinite(r.itemId))) {
+      itemId = String(r.itemId);
+    } else bad('itemId', 'must be a string of 1-200 characters or a number');
+  }
+  const exposure = checkExposure(r.exposure, bad);
+  let traceId = ctx.traceId;
+  if (r.traceId !== undefined) {
+    if (typeof r.traceId === 'string' && TRACE_ID.test(r.traceId)) traceId = r.traceId;
+    else bad('traceId', 'must be 1-64 letters, digits, _ . : -');
+  }
+
+  if (errors.length > before || !model || !features || !scores || !slices) return null;
+  const featuresJson = canonicalJson(features);
+  const scoresJson = canonicalJson(scores);
+  const slicesJson = canonicalJson(slices);
+  const u = uncertainty(Object.values(scores));
+  const contentHash = hash(
+    JSON.stringify([
+      id,
+      model.name,
+      r.modelVersion,
+      r.timestamp === undefined ? null : ts,
+      featuresJson,
+      r.prediction,
+      scoresJson,
+      r.slices === undefined ? null : slicesJson,
+      itemId,
+      exposure ? [exposure.policy, exposure.propensity, exposure.shown] : null,
+      r.traceId ?? null,
+    ]),
+  );
+  return {
+    model: model.name,
+    id: id as string,
+    modelVersion: r.modelVersion as string,
+    ts,
+    featuresJson,
+    prediction: r.prediction as string,
+    scoresJson,
+    slicesJson,
+    itemId,
+    exposurePolicy: exposure?.policy ?? null,
+    propensity: exposure?.propensity ?? null,
+    shown: exposure?.shown ?? null,
+    traceId,
+    ...u,
+    featureHash: hash(featuresJson),
+    contentHash,
+  };
+}
+
+type Bad = (field: string, message: string) => void;
+
+function checkFeatures(value: unknown, model: ModelShape | undefined, bad: Bad): Record<string, FeatureValue> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('features', 'required: a flat object of string, number, boolean or null values');
+    return null;
+  }
+  const features = value as Record<string, unknown>;
+  let count = 0;
+  let ok = true;
+  for (const key in features) {
+    count++;
+    const v = features[key];
+    if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v !== 'string' && typeof v !== 'boolean') {
+      bad(`features.${key}`, typeof v === 'number' ? 'must be a finite number' : 'must be a string, number, boolean or null (features are flat)');
+      ok = false;
+    }
+  }
+  if (count > MAX_FEATURES) {
+    bad('features', `at most ${MAX_FEATURES} features`);
+    ok = false;
+  }
+  if (model?.featureSchema) {
+    for (const name in model.featureSchema) {
+      const problem = checkFeature(model.featureSchema[name], features[name]);
+      if (problem) {
+        bad(`features.${name}`, problem);
+        ok = false;
+      }
+    }
+  }
+  return ok ? (features as Record<string, FeatureValue>) : null;
+}
+
+/** Why a feature value breaks its declared spec, or null when it fits. */
+export function checkFeature(spec: FeatureSpec, value: unknown): string | null {
+  if (value === undefined || value === null) return spec.required ? 'required by the model\'s feature schema' : null;
+  switch (spec.type) {
+    case 'number':
+      if (typeof value !== 'number') return 'must be a number';
+      if (spec.min !== undefined && value < spec.min) return `must be >= ${spec.min}`;
+      if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max}`;
+      return null;
+    case 'category':
+      return typeof value === 'string' && spec.values.includes(value) ? null : `must be one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'text':
+      if (typeof value !== 'string') return 'must be a string';
+      return spec.maxLength !== undefined && value.length > spec.maxLength ? `must be at most ${spec.maxLength} characters` : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+  }
+}
+
+function checkScores(value: unknown, classes: Set<string> | null, bad: Bad): Record<string, number> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    bad('scores', 'required: an object of class -> probability');
+    return null;
+  }
+  const scores = value as Record<string, unknown>;
+  let sum = 0;
+  let ok = true;
+  let count = 0;
+  for (const cls in scores) {
+    count++;
+    const p = scores[cls];
+    if (classes && !classes.has(cls)) {
+      bad(`scores.${cls}`, `"${cls}" is not one of the model's classes`);
+      ok = false;
+    } else if (typeof p !== 'number' || !Number.isFinite(p) || p < 0 || p > 1) {
+      bad(`scores.${cls}`, 'must be a probability in [0, 1]');
+      ok = false;
+    } else sum += p;
+  }
+  if (ok && count === 0) {
+    bad('scores', 'must give at least one class probability');
+    ok = false;
+  }
+  if (ok && Math.abs(sum - 1) > 1e-3) {
+    bad('scores', `probabilities must sum to 1 (within 0.001); they sum to ${Number(sum.toFixed(6))}`);
+    ok = false;
+  }
+  return ok ? (scores as Record<string, number>) : null;
+}
+
+function checkSlices(value: unknown, features: Record<string, FeatureValue> | null, model: CompiledModel, bad: Bad): Record<string, string> | null {
+  const slices: Record<string, string> = {};
+  if (features) {
+    for (const key of model.sliceKeys) {
+      const v = features[key];
+      if (v !== undefined && v !== null) slices[key] = String(v);
+    }
+  }
+  if (value === undefined || value === null) return slices;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    bad('slices', 'must be an object of slice key -> value');
+    return null;
+  }
+  let ok = true;
+  const given = value as Record<string, unknown>;
+  for (const key in given) {
+    const v = given[key];
+    if (!model.sliceKeySet.has(key)) {
+      bad(`slices.${key}`, `"${key}" is not one of the model's sliceKeys (${model.sliceKeys.join(', ') || 'none declared'})`);
+      ok = false;
+    } else if ((typeof v === 'string' && v.length > 0 && v.length <= 200) || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+      slices[key] = String(v);
+    } else if (v !== null) {
+      bad(`slices.${key}`, 'must be a string of 1-200 characters, a number or a boolean');
+      ok = false;
+    }
+  }
+  return ok ? slices : null;
+}
+
+function checkExposure(value: unknown, bad: Bad): { policy: ExposurePolicy | null; propensity: number | null; shown: boolean | null } | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    bad('exposure', 'must be an object {policy, propensity, shown}');
+    return null;
+  }
+  const e = value as Record<string, unknown>;
+  for (const key in e) if (!EXPOSURE_KEYS.has(key)) bad(`exposure.${key}`, 'unknown field');
+  let policy: ExposurePolicy | null = null;
+  if (e.policy !== undefined) {
+    if (typeof e.policy === 'string' && (EXPOSURE_POLICIES as readonly string[]).includes(e.policy)) policy = e.policy as ExposurePolicy;
+    else bad('exposure.policy', 'must be one of model, explore, none');
+  }
+  let propensity: number | null = null;
+  if (e.propensity !== undefined && e.propensity !== null) {
+    if (typeof e.propensity === 'number' && Number.isFinite(e.propensity) && e.propensity > 0 && e.propensity <= 1) propensity = e.propensity;
+    else bad('exposure.propensity', 'must be a probability in (0, 1]');
+  }
+  let shown: boolean | null = null;
+  if (e.shown !== undefined) {
+    if (typeof e.shown === 'boolean') shown = e.shown;
+    else bad('exposure.shown', 'must be true or false');
+  }
+  return { policy, propensity, shown };
+}
+
+/** JSON with object keys sorted, so that equal content always has the same text and hash. */
+export function canonicalJson(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += JSON.stringify(keys[i]) + ':' + JSON.stringify(obj[keys[i]]);
+  }
+  return out + '}';
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}

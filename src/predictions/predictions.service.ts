@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest, conflict, type ErrorDetail, notFound } from '../common/api-error.js';
+import type { ModelEntity } from '../models/model.entity.js';
+import { ModelsService } from '../models/models.service.js';
+import { MetricsService } from '../ops/metrics.service.js';
+import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
+import { PredictionsRepository } from './predictions.repository.js';
+
+@Injectable()
+export class PredictionsService {
+  private readonly ingested;
+  private readonly duplicates;
+
+  constructor(
+    private readonly repository: PredictionsRepository,
+    private readonly models: ModelsService,
+    metrics: MetricsService,
+  ) {
+    this.ingested = metrics.counter('relabel_predictions_ingested_total', 'Predictions stored', ['model']);
+    this.duplicates = metrics.counter('relabel_predictions_duplicate_total', 'Identical re-sends of stored predictions');
+  }
+
+  /** Validates and stores one prediction or a batch, all or nothing. */
+  async ingest(body: unknown, traceId: string | null): Promise<{ accepted: number; duplicates: number }> {
+    const { rows: raw, problem } = rowsOf(body);
+    if (problem) throw badRequest(problem.field === 'predictions' && raw.length === 0 ? 'invalid_batch' : 'invalid_body', [problem]);
+    const now = Date.now();
+    const models = compileModels(await this.modelsNamedIn(raw));
+    const errors: ErrorDetail[] = [];
+    const rows: PredictionRow[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      const row = validatePrediction(raw[i], i, { models, now, traceId }, errors);
+      if (row) rows.push(row);
+    }
+    if (errors.length > 0) {
+      const badRows = new Set(errors.map((e) => e.index)).size;
+      throw badRequest(`invalid_predictions: ${badRows} of ${raw.length} rows are invalid; nothing was stored`, errors);
+    }
+    const outcome = await this.repository.insertBatch(rows, now);
+    if (outcome.conflicts.length > 0) {
+      throw conflict('prediction_id_conflict: these ids are stored with different content; nothing was stored', {
+        ids: outcome.conflicts,
+      });
+    }
+    for (const [model, n] of outcome.acceptedByModel) this.ingested.inc({ model }, n);
+    if (outcome.duplicates > 0) this.duplicates.inc(outcome.duplicates);
+    return { accepted: outcome.accepted, duplicates: outcome.duplicates };
+  }
+
+  async findOne(model: string, id: string) {
+    await this.models.require(model);
+    const prediction = await this.repository.findOne(model, id);
+    if (!prediction) throw notFound('prediction_not_found');
+    return prediction;
+  }
+
+  private async modelsNamedIn(rows: unknown[]): Promise<ModelEntity[]> {
+    const names = new Set<string>();
+    for (const row of rows) {
+      const name = (row as { model?: unknown } | null)?.model;
+      if (typeof name === 'string') names.add(name);
+    }
+    const found = await Promise.all([...names].map((name) => this.models.find(name)));
+    return found.filter((m): m is ModelEntity => m !== null);
+  }
+}
