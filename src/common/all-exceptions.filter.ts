@@ -37,6 +37,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private describe(exception: unknown, req: Request & { id?: string }) {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const cause = exception.cause as BodyParserError | undefined;
+      if (cause?.type) {
+        return { status, body: { statusCode: status, error: reasonPhrase(status), message: bodyParserMessage(cause) } };
+      }
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'message' in response) {
         const r = response as Record<string, unknown>;
