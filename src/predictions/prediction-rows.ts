@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ErrorDetail } from '../common/api-error.js';
+import { canonicalJson, MAX_BATCH, parseTimestamp, ROW_ID, rowsOf as rowsOfBody, shortHash as hash } from '../common/rows.js';
 import type { FeatureSpec } from '../models/model-settings.js';
 import { EXPOSURE_POLICIES, type ExposurePolicy } from './prediction.entity.js';
 import { uncertainty } from './uncertainty.js';
 
-export const MAX_BATCH = 10_000;
-export const MAX_FUTURE_MS = 5 * 60_000;
+export { canonicalJson, MAX_BATCH };
 const MAX_FEATURES = 1000;
-const ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]{0,199}$/;
 const TRACE_ID = /^[\w.:-]{1,64}$/;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const ALLOWED = new Set(['id', 'model', 'modelVersion', 'timestamp', 'features', 'prediction', 'scores', 'slices', 'itemId', 'exposure', 'traceId']);
 const EXPOSURE_KEYS = new Set(['policy', 'propensity', 'shown']);
 
@@ -65,19 +62,8 @@ export interface ValidationContext {
 }
 
 /** The rows of a request body: one prediction, or {predictions: [...]}. */
-export function rowsOf(body: unknown): { rows: unknown[]; problem?: ErrorDetail } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { rows: [], problem: { field: 'body', message: 'send one prediction object or {"predictions": [...]}' } };
-  }
-  const b = body as Record<string, unknown>;
-  if (!('predictions' in b)) return { rows: [b] };
-  if (!Array.isArray(b.predictions)) return { rows: [], problem: { field: 'predictions', message: 'must be an array' } };
-  if (Object.keys(b).length > 1) return { rows: [], problem: { field: 'body', message: 'a batch has only the "predictions" field' } };
-  if (b.predictions.length === 0) return { rows: [], problem: { field: 'predictions', message: 'must hold at least one prediction' } };
-  if (b.predictions.length > MAX_BATCH) {
-    return { rows: [], problem: { field: 'predictions', message: `at most ${MAX_BATCH} predictions per request (got ${b.predictions.length})` } };
-  }
-  return { rows: b.predictions };
+export function rowsOf(body: unknown) {
+  return rowsOfBody(body, 'predictions', 'prediction');
 }
 
 /** Validates one raw row; pushes every problem it finds into `errors` and returns the row only when it has none. */
@@ -92,7 +78,7 @@ export function validatePrediction(raw: unknown, index: number, ctx: ValidationC
   for (const key in r) if (!ALLOWED.has(key)) bad(key, 'unknown field');
 
   const id = r.id;
-  if (typeof id !== 'string' || !ID.test(id)) bad('id', 'required: a string of 1-200 printable characters');
+  if (typeof id !== 'string' || !ROW_ID.test(id)) bad('id', 'required: a string of 1-200 printable characters');
   let model: CompiledModel | undefined;
   if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
   else if (!(model = ctx.models.get(r.model))) bad('model', `unknown model "${r.model}": register it with PUT /api/v1/models/${r.model}`);
@@ -102,9 +88,8 @@ export function validatePrediction(raw: unknown, index: number, ctx: ValidationC
 
   let ts = ctx.now;
   if (r.timestamp !== undefined) {
-    const parsed = typeof r.timestamp === 'string' && ISO_8601.test(r.timestamp) ? Date.parse(r.timestamp) : NaN;
-    if (!Number.isFinite(parsed)) bad('timestamp', 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z');
-    else if (parsed > ctx.now + MAX_FUTURE_MS) bad('timestamp', 'is more than 5 minutes in the future');
+    const parsed = parseTimestamp(r.timestamp, ctx.now);
+    if (typeof parsed === 'string') bad('timestamp', parsed);
     else ts = parsed;
   }
 
@@ -306,19 +291,4 @@ function checkExposure(value: unknown, bad: Bad): { policy: ExposurePolicy | nul
     else bad('exposure.shown', 'must be true or false');
   }
   return { policy, propensity, shown };
-}
-
-/** JSON with object keys sorted, so that equal content always has the same text and hash. */
-export function canonicalJson(obj: Record<string, unknown>): string {
-  const keys = Object.keys(obj).sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0) out += ',';
-    out += JSON.stringify(keys[i]) + ':' + JSON.stringify(obj[keys[i]]);
-  }
-  return out + '}';
-}
-
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
