@@ -1,6 +1,9 @@
 import { TokenEntity } from '../auth/token.entity.js';
+import { EventEntity } from '../events/event.entity.js';
+import { LabelChangeEntity } from '../labels/label-change.entity.js';
+import { LabelEntity } from '../labels/label.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { AppSettingEntity } from './app-setting.entity.js';
 
-export const ENTITIES = [AppSettingEntity, TokenEntity, ModelEntity, PredictionEntity];
+export const ENTITIES = [AppSettingEntity, TokenEntity, ModelEntity, PredictionEntity, EventEntity, LabelEntity, LabelChangeEntity];

@@ -13,6 +13,8 @@ export type ExposurePolicy = (typeof EXPOSURE_POLICIES)[number];
 @Index('idx_predictions_least_confidence', ['model', 'prediction', 'leastConfidence'])
 @Index('idx_predictions_margin', ['model', 'prediction', 'margin'])
 @Index('idx_predictions_entropy', ['model', 'prediction', 'entropy'])
+@Index('idx_predictions_implicit_at', ['implicitAt'])
+@Index('idx_predictions_final_at', ['finalAt'])
 export class PredictionEntity {
   @PrimaryColumn({ type: 'varchar', length: 100 })
   model!: string;
@@ -73,4 +75,21 @@ export class PredictionEntity {
 
   @Column({ name: 'received_at', type: 'bigint', transformer: bigintNumber })
   receivedAt!: number;
+
+  /** When the implicit label is due, if the model has one and the prediction was shown; null once done. */
+  @Column({ name: 'implicit_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  implicitAt!: number | null;
+
+  /** When the last attribution window closes and the direct label becomes final; null once closed. */
+  @Column({ name: 'final_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  finalAt!: number | null;
+
+  @Column({ name: 'effective_label', type: 'varchar', length: 200, nullable: true })
+  effectiveLabel!: string | null;
+
+  @Column({ name: 'effective_source', type: 'varchar', length: 16, nullable: true })
+  effectiveSource!: string | null;
+
+  @Column({ name: 'labeled_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  labeledAt!: number | null;
 }

@@ -1,0 +1,38 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintNumber } from '../database/columns.js';
+
+/**
+ * The outbox: one row per change of a prediction's effective label, written in the same
+ * transaction as the change. Consumers (slice rollups) mark rows done in the transaction of their
+ * own update, so nothing is lost or applied twice across crashes.
+ */
+@Entity('label_changes')
+@Index('idx_label_changes_pending', ['processedAt', 'seq'])
+export class LabelChangeEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  model!: string;
+
+  @Column({ name: 'prediction_id', type: 'varchar', length: 200 })
+  predictionId!: string;
+
+  @Column({ name: 'old_label', type: 'varchar', length: 200, nullable: true })
+  oldLabel!: string | null;
+
+  @Column({ name: 'old_source', type: 'varchar', length: 16, nullable: true })
+  oldSource!: string | null;
+
+  @Column({ name: 'new_label', type: 'varchar', length: 200, nullable: true })
+  newLabel!: string | null;
+
+  @Column({ name: 'new_source', type: 'varchar', length: 16, nullable: true })
+  newSource!: string | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt!: number;
+
+  @Column({ name: 'processed_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  processedAt!: number | null;
+}
