@@ -1,5 +1,26 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AdminBootstrap } from './admin-bootstrap.js';
+import { AuthSettingsRepository } from './auth-settings.repository.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { HomeController } from './home.controller.js';
+import { LoginController } from './login.controller.js';
+import { TokensController } from './tokens.controller.js';
+import { TokensRepository } from './tokens.repository.js';
+import { TokensService } from './tokens.service.js';
 
-// Placeholder: replaced by the auth module (tokens, guard, sessions, CSRF, login page).
-@Module({})
+/** Tokens, roles, sessions, CSRF and the login page. Its guard protects every route of the app. */
+@Module({
+  controllers: [TokensController, LoginController, HomeController],
+  providers: [
+    TokensRepository,
+    AuthSettingsRepository,
+    TokensService,
+    AuthService,
+    AdminBootstrap,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, TokensService],
+})
 export class AuthModule {}

@@ -1,0 +1,52 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { ApiError } from '../common/api-error.js';
+import { AuthService } from './auth.service.js';
+import { type Principal, PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
+import type { TokenRole } from './token.entity.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Admin passes every check; an empty list means any signed-in role. */
+export function roleAllows(role: TokenRole, allowed: readonly TokenRole[]): boolean {
+  return role === 'admin' || allowed.length === 0 || allowed.includes(role);
+}
+
+/**
+ * The global guard. Every route needs a principal unless it is @Public(); @Roles() narrows who.
+ * Session-cookie callers must also send the CSRF token on unsafe methods, public routes included.
+ * Rendered pages get `principal` and `csrfToken` through res.locals.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const targets = [context.getHandler(), context.getClass()];
+
+    const principal = await this.auth.authenticateRequest(req);
+    if (principal) {
+      req.principal = principal;
+      res.locals.principal = principal;
+    }
+    if (!this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets)) {
+      if (!principal) throw new ApiError(401, 'missing_or_invalid_token');
+      const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES_KEY, targets) ?? [];
+      if (!roleAllows(principal.role, allowed)) throw new ApiError(403, 'role_not_allowed');
+    }
+    if (principal?.via === 'session') {
+      res.locals.csrfToken = await this.auth.sessionCsrfToken(req);
+      if (!SAFE_METHODS.has(req.method) && !(await this.auth.hasValidCsrfToken(req, 'session'))) {
+        throw new ApiError(403, 'invalid_csrf_token');
+      }
+    }
+    return true;
+  }
+}
