@@ -8,7 +8,9 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { Db } from './database/db.js';
+import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LabelsModule } from './labels/labels.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
@@ -28,6 +30,8 @@ export class AppModule {
         AuthModule,
         ModelsModule,
         PredictionsModule,
+        EventsModule,
+        LabelsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -57,3 +57,21 @@ export function firstNonFlatKey(obj: Record<string, unknown>): string | null {
   }
   return null;
 }
+
+/** Rows repeated within one batch: identical ones count as duplicates, differing ones as conflicts. */
+export function dedupeWithinBatch<T extends { model: string; id: string; contentHash: string }>(rows: T[]) {
+  const seen = new Map<string, T>();
+  const unique: T[] = [];
+  const conflicts: { model: string; id: string }[] = [];
+  let duplicates = 0;
+  for (const row of rows) {
+    const key = `${row.model}\u0000${row.id}`;
+    const earlier = seen.get(key);
+    if (!earlier) {
+      seen.set(key, row);
+      unique.push(row);
+    } else if (earlier.contentHash === row.contentHash) duplicates++;
+    else conflicts.push({ model: row.model, id: row.id });
+  }
+  return { unique, duplicates, conflicts };
+}

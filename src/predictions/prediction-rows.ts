@@ -1,6 +1,7 @@
 import type { ErrorDetail } from '../common/api-error.js';
 import { canonicalJson, MAX_BATCH, parseTimestamp, ROW_ID, rowsOf as rowsOfBody, shortHash as hash } from '../common/rows.js';
-import type { FeatureSpec } from '../models/model-settings.js';
+import { compileRules, type CompiledRules } from '../events/rules.js';
+import type { FeatureSpec, ImplicitLabel, LabelRule } from '../models/model-settings.js';
 import { EXPOSURE_POLICIES, type ExposurePolicy } from './prediction.entity.js';
 import { uncertainty } from './uncertainty.js';
 
@@ -16,17 +17,22 @@ export interface ModelShape {
   classes: string[];
   sliceKeys: string[];
   featureSchema: Record<string, FeatureSpec> | null;
+  settings?: { labelRules: LabelRule[]; implicitLabel: ImplicitLabel | null };
 }
 
 interface CompiledModel extends ModelShape {
   classSet: Set<string>;
   sliceKeySet: Set<string>;
+  rules: CompiledRules;
 }
 
 /** The lookup validation uses, built once per request. */
 export function compileModels(models: Iterable<ModelShape>): Map<string, CompiledModel> {
   const out = new Map<string, CompiledModel>();
-  for (const m of models) out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys) });
+  for (const m of models) {
+    const rules = compileRules(m.settings?.labelRules ?? [], m.settings?.implicitLabel ?? null);
+    out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys), rules });
+  }
   return out;
 }
 
@@ -52,6 +58,10 @@ export interface PredictionRow {
   entropy: number;
   featureHash: string;
   contentHash: string;
+  /** When the implicit label is due (model has one, prediction shown), else null. */
+  implicitAt: number | null;
+  /** When the last attribution window closes, else null (no rules). */
+  finalAt: number | null;
 }
 
 export interface ValidationContext {
@@ -150,6 +160,8 @@ export function validatePrediction(raw: unknown, index: number, ctx: ValidationC
     ...u,
     featureHash: hash(featuresJson),
     contentHash,
+    implicitAt: model.rules.implicit && exposure?.shown !== false ? ts + model.rules.implicit.afterMs : null,
+    finalAt: model.rules.finalAfterMs === null ? null : ts + model.rules.finalAfterMs,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { Db } from '../database/db.js';
+import { dedupeWithinBatch } from '../common/rows.js';
 import type { PredictionRow } from './prediction-rows.js';
 import { PredictionEntity } from './prediction.entity.js';
 
@@ -32,9 +33,11 @@ const COLUMNS = [
   'feature_hash',
   'content_hash',
   'received_at',
+  'implicit_at',
+  'final_at',
 ] as const;
 
-const PG_TYPES = ['text', 'text', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'int4', 'text', 'float8', 'float8', 'float8', 'text', 'text', 'int8'];
+const PG_TYPES = ['text', 'text', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'int4', 'text', 'float8', 'float8', 'float8', 'text', 'text', 'int8', 'int8', 'int8'];
 
 function values(row: PredictionRow, receivedAt: number): unknown[] {
   return [
@@ -57,6 +60,8 @@ function values(row: PredictionRow, receivedAt: number): unknown[] {
     row.featureHash,
     row.contentHash,
     receivedAt,
+    row.implicitAt,
+    row.finalAt,
   ];
 }
 
@@ -157,21 +162,4 @@ function rejected(conflicts: { model: string; id: string }[]): InsertOutcome {
 function countAccepted(outcome: InsertOutcome, model: string): void {
   outcome.accepted++;
   outcome.acceptedByModel.set(model, (outcome.acceptedByModel.get(model) ?? 0) + 1);
-}
-
-function dedupeWithinBatch(rows: PredictionRow[]) {
-  const seen = new Map<string, PredictionRow>();
-  const unique: PredictionRow[] = [];
-  const conflicts: { model: string; id: string }[] = [];
-  let duplicates = 0;
-  for (const row of rows) {
-    const key = `${row.model}\u0000${row.id}`;
-    const earlier = seen.get(key);
-    if (!earlier) {
-      seen.set(key, row);
-      unique.push(row);
-    } else if (earlier.contentHash === row.contentHash) duplicates++;
-    else conflicts.push({ model: row.model, id: row.id });
-  }
-  return { unique, duplicates, conflicts };
 }

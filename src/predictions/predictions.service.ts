@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db.js';
 import { badRequest, conflict, type ErrorDetail, notFound } from '../common/api-error.js';
 import type { ModelEntity } from '../models/model.entity.js';
+import { EventsRepository } from '../events/events.repository.js';
+import { EventsService } from '../events/events.service.js';
+import { LabelEntity } from '../labels/label.entity.js';
+import { toLabelDto } from '../labels/labels.dto.js';
 import { ModelsService } from '../models/models.service.js';
 import { MetricsService } from '../ops/metrics.service.js';
+import { toPredictionDto } from './predictions.dto.js';
 import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
 import { PredictionsRepository } from './predictions.repository.js';
 
@@ -14,6 +20,9 @@ export class PredictionsService {
   constructor(
     private readonly repository: PredictionsRepository,
     private readonly models: ModelsService,
+    private readonly events: EventsService,
+    private readonly eventRows: EventsRepository,
+    private readonly db: Db,
     metrics: MetricsService,
   ) {
     this.ingested = metrics.counter('relabel_predictions_ingested_total', 'Predictions stored', ['model']);
@@ -43,15 +52,34 @@ export class PredictionsService {
       });
     }
     for (const [model, n] of outcome.acceptedByModel) this.ingested.inc({ model }, n);
+    // Events may have arrived before these predictions: let the join pick them up now, not at the next tick.
+    if (outcome.accepted > 0 && [...models.values()].some((m) => m.rules.rules.length > 0)) await this.events.requestJoin();
     if (outcome.duplicates > 0) this.duplicates.inc(outcome.duplicates);
     return { accepted: outcome.accepted, duplicates: outcome.duplicates };
   }
 
+  /** A prediction with its events, all its labels and the effective one. */
   async findOne(model: string, id: string) {
     await this.models.require(model);
     const prediction = await this.repository.findOne(model, id);
     if (!prediction) throw notFound('prediction_not_found');
-    return prediction;
+    const [events, labels] = await Promise.all([
+      this.eventRows.forPrediction(model, id),
+      this.db.manager.find(LabelEntity, { where: { model, predictionId: id }, order: { createdAt: 'ASC' } }),
+    ]);
+    return toPredictionDto(prediction, {
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        timestamp: new Date(Number(e.ts)).toISOString(),
+        value: e.value,
+        attributes: e.attributes ? (JSON.parse(e.attributes) as unknown) : null,
+        state: e.state,
+        receivedAt: new Date(Number(e.received_at)).toISOString(),
+      })),
+      labels: labels.map(toLabelDto),
+      effectiveLabel: prediction.effectiveLabel ? { label: prediction.effectiveLabel, source: prediction.effectiveSource ?? '' } : null,
+    });
   }
 
   private async modelsNamedIn(rows: unknown[]): Promise<ModelEntity[]> {

@@ -1,0 +1,11 @@
+/** Splits a list into chunks small enough for one statement's parameters on both databases. */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** "?, ?, ?" for an IN list of n values. */
+export function placeholders(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
