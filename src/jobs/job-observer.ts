@@ -1,0 +1,65 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { Counter, Histogram } from 'prom-client';
+import type { MetricsService } from '../ops/metrics.service.js';
+import { errorMessage, isFinalFailure } from './job-options.js';
+import { type JobContext, type JobHandler, JobQueue, type QueueCounts, QueueName } from './job-queue.js';
+
+const DURATION_BUCKETS = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
+
+/** Logs and measures every attempt, the same way for both drivers. */
+export class JobObserver {
+  private readonly failures?: Counter<'queue' | 'name' | 'final'>;
+  private readonly duration?: Histogram<'queue' | 'name' | 'outcome'>;
+
+  constructor(
+    private readonly metrics?: MetricsService,
+    readonly logger: LoggerService = new Logger('Jobs'),
+  ) {
+    this.failures = metrics?.counter('relabel_job_failures_total', 'Failed job attempts; final="true" when not retried', [
+      'queue',
+      'name',
+      'final',
+    ]);
+    this.duration = metrics?.histogram(
+      'relabel_job_duration_seconds',
+      'Job attempt duration by outcome',
+      ['queue', 'name', 'outcome'],
+      DURATION_BUCKETS,
+    );
+  }
+
+  /** Runs one attempt; rethrows the handler's error after recording it. */
+  async run<T>(queue: QueueName, handler: JobHandler<T>, job: JobContext<T>, attempts: number): Promise<unknown> {
+    const started = performance.now();
+    const elapsed = () => (performance.now() - started) / 1000;
+    try {
+      const result = await handler(job);
+      this.duration?.observe({ queue, name: job.name, outcome: 'completed' }, elapsed());
+      return result;
+    } catch (error) {
+      const final = isFinalFailure(error, job.attempt, attempts);
+      this.duration?.observe({ queue, name: job.name, outcome: 'failed' }, elapsed());
+      this.failures?.inc({ queue, name: job.name, final: String(final) });
+      const what = `job ${queue}/${job.name} ${job.id} attempt ${job.attempt}/${attempts}`;
+      if (final) this.logger.error(`${what} failed for good: ${errorMessage(error)}`);
+      else this.logger.warn(`${what} failed, will retry: ${errorMessage(error)}`);
+      throw error;
+    }
+  }
+
+  /** Reports queue depth on every scrape; a queue that cannot be counted is left out, not fatal. */
+  watchDepth(jobs: JobQueue, queues: readonly QueueName[] = Object.values(QueueName)): void {
+    const logger = this.logger;
+    this.metrics?.gauge('relabel_queue_jobs', 'Jobs per queue and state', ['queue', 'state'], async function () {
+      this.reset();
+      for (const queue of queues) {
+        try {
+          const counts = await jobs.counts(queue);
+          for (const state of Object.keys(counts) as (keyof QueueCounts)[]) this.set({ queue, state }, counts[state]);
+        } catch (error) {
+          logger.warn(`cannot count queue ${queue}: ${errorMessage(error)}`);
+        }
+      }
+    });
+  }
+}
