@@ -25,6 +25,14 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', path: '/health', roles: 'public', okStatus: 200 },
   { method: 'get', path: '/', roles: [], okStatus: 200 },
   { method: 'get', path: '/login', roles: 'public', okStatus: 200, accept: 'text/html' },
+  // Allowed callers get past the guard and fail validation (400) or lookup (404): the guard runs first.
+  { method: 'put', path: '/api/v1/models/route-check', roles: ['admin'], body: {}, okStatus: 400 },
+  { method: 'get', path: '/api/v1/models', roles: [], okStatus: 200 },
+  { method: 'get', path: '/api/v1/models/route-check', roles: [], okStatus: 404 },
+  { method: 'post', path: '/api/v1/predictions', roles: ['ingest'], body: {}, okStatus: 400 },
+  { method: 'get', path: '/api/v1/models/route-check/predictions/x', roles: [], okStatus: 404 },
+  { method: 'post', path: '/api/v1/events', roles: ['ingest'], body: {}, okStatus: 400 },
+  { method: 'post', path: '/api/v1/labels', roles: ['labeler'], body: {}, okStatus: 400 },
 ];
 
 export type Caller = 'anonymous' | TokenRole;
