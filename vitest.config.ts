@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(chromium);
 if (!haveChromium && !process.env.VITEST_QUIET) {
-  process.stderr.write(`\nrelabel: ${chromium} not found, so the browser tests are not run (apt-get install chromium; CI installs it).\n\n`);
+  process.stderr.write(
+    `\nrelabel: ${chromium} not found, so the browser tests are not run (apt-get install chromium; CI installs it).\n\n`,
+  );
 }
 
 export default defineConfig({

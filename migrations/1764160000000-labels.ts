@@ -6,10 +6,19 @@ export class Labels1764160000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // Plain ALTER TABLE ADD COLUMN on both databases: TypeORM's addColumn rebuilds SQLite tables.
-    for (const column of ['implicit_at bigint', 'final_at bigint', 'effective_label varchar(200)', 'effective_source varchar(16)', 'labeled_at bigint']) {
+    for (const column of [
+      'implicit_at bigint',
+      'final_at bigint',
+      'effective_label varchar(200)',
+      'effective_source varchar(16)',
+      'labeled_at bigint',
+    ]) {
       await queryRunner.query(`ALTER TABLE predictions ADD COLUMN ${column}`);
     }
-    await queryRunner.createIndex('predictions', new TableIndex({ name: 'idx_predictions_implicit_at', columnNames: ['implicit_at'] }));
+    await queryRunner.createIndex(
+      'predictions',
+      new TableIndex({ name: 'idx_predictions_implicit_at', columnNames: ['implicit_at'] }),
+    );
     await queryRunner.createIndex('predictions', new TableIndex({ name: 'idx_predictions_final_at', columnNames: ['final_at'] }));
     await queryRunner.createTable(
       new Table({
@@ -50,7 +59,13 @@ export class Labels1764160000000 implements MigrationInterface {
           { name: 'created_at', type: 'bigint' },
           { name: 'updated_at', type: 'bigint' },
         ],
-        indices: [new TableIndex({ name: 'idx_labels_unique', columnNames: ['model', 'prediction_id', 'source', 'author'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'idx_labels_unique',
+            columnNames: ['model', 'prediction_id', 'source', 'author'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
     await queryRunner.createTable(

@@ -23,5 +23,7 @@ function registerHelpers(h: typeof import('handlebars')): void {
   h.registerHelper('percent', (value: unknown, digits: unknown) =>
     typeof value === 'number' ? `${(value * 100).toFixed(typeof digits === 'number' ? digits : 1)}%` : '–',
   );
-  h.registerHelper('datetime', (value: unknown) => (typeof value === 'number' ? new Date(value).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : ''));
+  h.registerHelper('datetime', (value: unknown) =>
+    typeof value === 'number' ? new Date(value).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '',
+  );
 }

@@ -59,10 +59,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const parserError = exception as BodyParserError;
     const parserStatus = parserError?.status ?? parserError?.statusCode;
     if (parserError?.expose && typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      return { status: parserStatus, body: { statusCode: parserStatus, error: reasonPhrase(parserStatus), message: bodyParserMessage(parserError) } };
+      return {
+        status: parserStatus,
+        body: { statusCode: parserStatus, error: reasonPhrase(parserStatus), message: bodyParserMessage(parserError) },
+      };
     }
     this.logger.error({ err: exception, reqId: req.id }, 'unhandled error');
-    return { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'internal_error', requestId: req.id } };
+    return {
+      status: 500,
+      body: { statusCode: 500, error: 'Internal Server Error', message: 'internal_error', requestId: req.id },
+    };
   }
 }
 

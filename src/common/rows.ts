@@ -5,6 +5,8 @@ import type { ErrorDetail } from './api-error.js';
 
 export const MAX_BATCH = 10_000;
 export const MAX_FUTURE_MS = 5 * 60_000;
+// Printable: no control characters (they break logs, CSV and terminals).
+// eslint-disable-next-line no-control-regex
 export const ROW_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]{0,199}$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 

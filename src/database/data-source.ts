@@ -19,7 +19,13 @@ export function sqliteFile(dataDir: string): string {
 }
 
 export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
   if (settings.DATABASE_URL) {
     return { ...common, type: 'postgres', url: settings.DATABASE_URL, extra: { max: 10 } };
   }

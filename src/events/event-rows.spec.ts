@@ -4,7 +4,14 @@ import { rowsOf, validateEvent } from './event-rows.js';
 
 const now = Date.parse('2026-06-01T12:00:00Z');
 const ctx = { models: new Set(['shop']), now };
-const anEvent = (o: Record<string, unknown> = {}) => ({ id: 'e1', model: 'shop', predictionId: 'p1', type: 'click', timestamp: '2026-06-01T11:59:00Z', ...o });
+const anEvent = (o: Record<string, unknown> = {}) => ({
+  id: 'e1',
+  model: 'shop',
+  predictionId: 'p1',
+  type: 'click',
+  timestamp: '2026-06-01T11:59:00Z',
+  ...o,
+});
 
 function validate(o: Record<string, unknown>) {
   const errors: ErrorDetail[] = [];
@@ -15,7 +22,14 @@ describe('validateEvent', () => {
   it('accepts a valid event', () => {
     const { row, errors } = validate({ value: 42.5, attributes: { page: 'home', n: 1 } });
     expect(errors).toEqual([]);
-    expect(row).toMatchObject({ id: 'e1', predictionId: 'p1', type: 'click', ts: Date.parse('2026-06-01T11:59:00Z'), value: 42.5, attributesJson: '{"n":1,"page":"home"}' });
+    expect(row).toMatchObject({
+      id: 'e1',
+      predictionId: 'p1',
+      type: 'click',
+      ts: Date.parse('2026-06-01T11:59:00Z'),
+      value: 42.5,
+      attributesJson: '{"n":1,"page":"home"}',
+    });
   });
 
   it.each<[string, Record<string, unknown>, string]>([

@@ -21,7 +21,12 @@ export function rowsOf(body: unknown) {
 }
 
 /** Validates one raw event; pushes every problem into `errors`; returns the row only when it has none. */
-export function validateEvent(raw: unknown, index: number, ctx: { models: Set<string>; now: number }, errors: ErrorDetail[]): EventRow | null {
+export function validateEvent(
+  raw: unknown,
+  index: number,
+  ctx: { models: Set<string>; now: number },
+  errors: ErrorDetail[],
+): EventRow | null {
   const before = errors.length;
   const bad = (field: string, message: string) => errors.push({ index, field, message });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -33,8 +38,10 @@ export function validateEvent(raw: unknown, index: number, ctx: { models: Set<st
   if (typeof r.id !== 'string' || !ROW_ID.test(r.id)) bad('id', 'required: a string of 1-200 printable characters');
   if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
   else if (!ctx.models.has(r.model)) bad('model', `unknown model "${r.model}"`);
-  if (typeof r.predictionId !== 'string' || !ROW_ID.test(r.predictionId)) bad('predictionId', 'required: the id of the prediction this event follows');
-  if (typeof r.type !== 'string' || !EVENT_TYPE.test(r.type)) bad('type', 'required: 1-100 letters, digits, _ . : - such as "click"');
+  if (typeof r.predictionId !== 'string' || !ROW_ID.test(r.predictionId))
+    bad('predictionId', 'required: the id of the prediction this event follows');
+  if (typeof r.type !== 'string' || !EVENT_TYPE.test(r.type))
+    bad('type', 'required: 1-100 letters, digits, _ . : - such as "click"');
   let ts = ctx.now;
   if (r.timestamp !== undefined) {
     const parsed = parseTimestamp(r.timestamp, ctx.now);
@@ -66,6 +73,8 @@ export function validateEvent(raw: unknown, index: number, ctx: { models: Set<st
     ts,
     value,
     attributesJson,
-    contentHash: shortHash(JSON.stringify([r.model, r.id, r.predictionId, r.type, r.timestamp === undefined ? null : ts, value, attributesJson])),
+    contentHash: shortHash(
+      JSON.stringify([r.model, r.id, r.predictionId, r.type, r.timestamp === undefined ? null : ts, value, attributesJson]),
+    ),
   };
 }

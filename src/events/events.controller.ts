@@ -14,7 +14,7 @@ export class EventsController {
   @Post()
   @Roles('ingest')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Record one behaviour event or a batch of up to 10,000; labels follow from the model\'s rules' })
+  @ApiOperation({ summary: "Record one behaviour event or a batch of up to 10,000; labels follow from the model's rules" })
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(EventInputDto) }, { $ref: getSchemaPath(EventBatchDto) }] } })
   @ApiResponse({ status: 202, type: EventIngestResultDto })
   @ApiResponse({ status: 400, description: 'invalid rows, each listed; nothing stored' })

@@ -19,12 +19,16 @@ export class EventsProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.process(QueueName.Labels, async (job) => {
-      if (job.name !== LABEL_TICK_JOB) return null;
-      const result = await this.join.tick();
-      if (result.applied + result.implicit + result.orphaned > 0) this.logger.debug(result, 'label tick');
-      return result;
-    }, { concurrency: 1 });
+    this.jobs.process(
+      QueueName.Labels,
+      async (job) => {
+        if (job.name !== LABEL_TICK_JOB) return null;
+        const result = await this.join.tick();
+        if (result.applied + result.implicit + result.orphaned > 0) this.logger.debug(result, 'label tick');
+        return result;
+      },
+      { concurrency: 1 },
+    );
     this.recovery.register('labels', async () => {
       await this.jobs.repeat(QueueName.Labels, LABEL_TICK_JOB, LABEL_TICK_EVERY_MS, {});
       await this.events.requestJoin();

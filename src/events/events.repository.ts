@@ -39,7 +39,18 @@ export class EventsRepository {
             const params: unknown[] = [];
             for (const r of chunk) {
               const state: EventState = known.has(r.predictionId) ? 'new' : 'pending';
-              params.push(r.model, r.id, r.predictionId, r.type, r.ts, r.value, r.attributesJson, state, r.contentHash, receivedAt);
+              params.push(
+                r.model,
+                r.id,
+                r.predictionId,
+                r.type,
+                r.ts,
+                r.value,
+                r.attributesJson,
+                state,
+                r.contentHash,
+                receivedAt,
+              );
             }
             const inserted = await tx.all<{ id: string; state: EventState }>(
               `INSERT INTO events ${COLUMNS} VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
@@ -70,7 +81,8 @@ export class EventsRepository {
         return outcome;
       });
     } catch (error) {
-      if (error instanceof ConflictRollback) return { accepted: 0, duplicates: 0, joined: 0, pending: 0, conflicts: error.conflicts };
+      if (error instanceof ConflictRollback)
+        return { accepted: 0, duplicates: 0, joined: 0, pending: 0, conflicts: error.conflicts };
       throw error;
     }
   }
@@ -78,7 +90,10 @@ export class EventsRepository {
   private async existingPredictions(tx: Tx, model: string, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const chunk of chunks(ids)) {
-      const rows = await tx.all<{ id: string }>(`SELECT id FROM predictions WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [model, ...chunk]);
+      const rows = await tx.all<{ id: string }>(
+        `SELECT id FROM predictions WHERE model = ? AND id IN (${placeholders(chunk.length)})`,
+        [model, ...chunk],
+      );
       for (const r of rows) found.add(r.id);
     }
     return found;
@@ -86,7 +101,15 @@ export class EventsRepository {
 
   async forPrediction(model: string, predictionId: string) {
     const p = this.db.param.bind(this.db);
-    return this.db.query<{ id: string; type: string; ts: number; value: number | null; attributes: string | null; state: EventState; received_at: number }>(
+    return this.db.query<{
+      id: string;
+      type: string;
+      ts: number;
+      value: number | null;
+      attributes: string | null;
+      state: EventState;
+      received_at: number;
+    }>(
       `SELECT id, type, ts, value, attributes, state, received_at FROM events WHERE model = ${p(1)} AND prediction_id = ${p(2)} ORDER BY ts, id`,
       [model, predictionId],
     );

@@ -37,11 +37,16 @@ export class EventsService {
       if (row) rows.push(row);
     }
     if (errors.length > 0) {
-      throw badRequest(`invalid_events: ${new Set(errors.map((e) => e.index)).size} of ${raw.length} rows are invalid; nothing was stored`, errors);
+      throw badRequest(
+        `invalid_events: ${new Set(errors.map((e) => e.index)).size} of ${raw.length} rows are invalid; nothing was stored`,
+        errors,
+      );
     }
     const outcome = await this.repository.insertBatch(rows, now);
     if (outcome.conflicts.length > 0) {
-      throw conflict('event_id_conflict: these ids are stored with different content; nothing was stored', { ids: outcome.conflicts });
+      throw conflict('event_id_conflict: these ids are stored with different content; nothing was stored', {
+        ids: outcome.conflicts,
+      });
     }
     if (outcome.joined > 0) this.metrics.events.inc({ state: 'joined' }, outcome.joined);
     if (outcome.pending > 0) this.metrics.events.inc({ state: 'pending' }, outcome.pending);

@@ -36,7 +36,9 @@ export class JoinService {
   ) {}
 
   /** One pass of everything the database shows as due. Safe to run twice, or concurrently on PostgreSQL. */
-  async tick(now = Date.now()): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
+  async tick(
+    now = Date.now(),
+  ): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
     const joinedLate = await this.joinArrivedPredictions();
     let applied = 0;
     for (let n = await this.applyNewEvents(now); n > 0; n = await this.applyNewEvents(now)) applied += n;
@@ -74,7 +76,10 @@ export class JoinService {
         const states = await this.applyForModel(tx, model, ofModel, now, changes);
         for (const [state, ids] of groupBy([...states], ([, s]) => s)) {
           for (const chunk of chunks(ids.map(([id]) => id))) {
-            await tx.run(`UPDATE events SET state = ?, processed_at = ? WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [state, now, modelName, ...chunk]);
+            await tx.run(
+              `UPDATE events SET state = ?, processed_at = ? WHERE model = ? AND id IN (${placeholders(chunk.length)})`,
+              [state, now, modelName, ...chunk],
+            );
           }
           this.metrics.events.inc({ state }, ids.length);
         }
@@ -120,7 +125,9 @@ export class JoinService {
     }
     for (const write of touched.values()) await this.labels.upsert(tx, write, now);
     this.metrics.written.inc({ source: 'direct' }, touched.size);
-    changes.push(...(await this.labels.refreshEffective(tx, model.name, [...touched.keys()], model.settings.labelSourceOrder, now)));
+    changes.push(
+      ...(await this.labels.refreshEffective(tx, model.name, [...touched.keys()], model.settings.labelSourceOrder, now)),
+    );
     return states;
   }
 
@@ -135,7 +142,11 @@ export class JoinService {
       const changes: EffectiveChange[] = [];
       for (const [modelName, rows] of groupBy(due, (r) => r.model)) {
         const ids = rows.map((r) => r.id);
-        for (const chunk of chunks(ids)) await tx.run(`UPDATE predictions SET implicit_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [modelName, ...chunk]);
+        for (const chunk of chunks(ids))
+          await tx.run(`UPDATE predictions SET implicit_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
+            modelName,
+            ...chunk,
+          ]);
         const model = await this.models.find(modelName);
         const implicit = model?.settings.implicitLabel;
         if (!model || !implicit) continue;
@@ -145,7 +156,17 @@ export class JoinService {
           if (direct.has(row.id)) continue;
           await this.labels.upsert(
             tx,
-            { model: modelName, predictionId: row.id, label: implicit.label, source: 'implicit', author: '', authorName: `no matching event within ${implicit.after}`, rule: { ...implicit }, eventIds: [], final: true },
+            {
+              model: modelName,
+              predictionId: row.id,
+              label: implicit.label,
+              source: 'implicit',
+              author: '',
+              authorName: `no matching event within ${implicit.after}`,
+              rule: { ...implicit },
+              eventIds: [],
+              final: true,
+            },
             now,
           );
           labelled.push(row.id);
@@ -163,11 +184,18 @@ export class JoinService {
   async finaliseWindows(now: number): Promise<number> {
     const lock = this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
     return withTx(this.db, async (tx) => {
-      const due = await tx.all<{ model: string; id: string }>(`SELECT model, id FROM predictions WHERE final_at <= ? ORDER BY final_at LIMIT ? ${lock}`, [now, BATCH]);
+      const due = await tx.all<{ model: string; id: string }>(
+        `SELECT model, id FROM predictions WHERE final_at <= ? ORDER BY final_at LIMIT ? ${lock}`,
+        [now, BATCH],
+      );
       for (const [model, rows] of groupBy(due, (r) => r.model)) {
         const ids = rows.map((r) => r.id);
         await this.labels.markDirectFinal(tx, model, ids);
-        for (const chunk of chunks(ids)) await tx.run(`UPDATE predictions SET final_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [model, ...chunk]);
+        for (const chunk of chunks(ids))
+          await tx.run(`UPDATE predictions SET final_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
+            model,
+            ...chunk,
+          ]);
       }
       return due.length;
     });
@@ -179,7 +207,10 @@ export class JoinService {
     for (const model of await this.models.list()) {
       const retention = parseDuration(model.settings.eventRetention) ?? 7 * 86_400_000;
       const n = await withTx(this.db, (tx) =>
-        tx.run(`UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?`, [now, model.name, now - retention]),
+        tx.run(
+          `UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?`,
+          [now, model.name, now - retention],
+        ),
       );
       if (n > 0) {
         this.metrics.events.inc({ state: 'orphaned' }, n);
@@ -191,15 +222,46 @@ export class JoinService {
   }
 }
 
-function currentWrite(model: string, predictionId: string, stored: { label: string; rule: string | null; eventIds: string[]; final: boolean } | undefined): LabelWrite | null {
+function currentWrite(
+  model: string,
+  predictionId: string,
+  stored: { label: string; rule: string | null; eventIds: string[]; final: boolean } | undefined,
+): LabelWrite | null {
   if (!stored) return null;
   const rule = stored.rule ? (JSON.parse(stored.rule) as Record<string, unknown>) : null;
-  return { model, predictionId, label: stored.label, source: 'direct', author: '', authorName: describeRule(rule), rule, eventIds: stored.eventIds, final: stored.final };
+  return {
+    model,
+    predictionId,
+    label: stored.label,
+    source: 'direct',
+    author: '',
+    authorName: describeRule(rule),
+    rule,
+    eventIds: stored.eventIds,
+    final: stored.final,
+  };
 }
 
 function directLabel(model: string, predictionId: string, rule: CompiledRules['rules'][number], eventIds: string[]): LabelWrite {
-  const stored = { index: rule.index, event: rule.event, label: rule.label, within: rule.within, priority: rule.priority, ...(rule.when ? { when: rule.when } : {}) };
-  return { model, predictionId, label: rule.label, source: 'direct', author: '', authorName: describeRule(stored), rule: stored, eventIds, final: false };
+  const stored = {
+    index: rule.index,
+    event: rule.event,
+    label: rule.label,
+    within: rule.within,
+    priority: rule.priority,
+    ...(rule.when ? { when: rule.when } : {}),
+  };
+  return {
+    model,
+    predictionId,
+    label: rule.label,
+    source: 'direct',
+    author: '',
+    authorName: describeRule(stored),
+    rule: stored,
+    eventIds,
+    final: false,
+  };
 }
 
 function describeRule(rule: Record<string, unknown> | null): string {

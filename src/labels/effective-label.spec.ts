@@ -14,14 +14,21 @@ describe('effectiveLabel', () => {
     ['direct beats implicit', [l('ignore', 'implicit'), l('click', 'direct')], { label: 'click', source: 'direct' }],
     ['manual beats direct', [l('click', 'direct'), l('purchase', 'manual')], { label: 'purchase', source: 'manual' }],
     ['audit beats direct', [l('click', 'direct'), l('ignore', 'audit')], { label: 'ignore', source: 'audit' }],
-    ['majority of labelers wins', [l('a', 'manual', 3), l('b', 'manual', 1), l('b', 'manual', 2)], { label: 'b', source: 'manual' }],
+    [
+      'majority of labelers wins',
+      [l('a', 'manual', 3), l('b', 'manual', 1), l('b', 'manual', 2)],
+      { label: 'b', source: 'manual' },
+    ],
     ['a tie goes to the most recent', [l('a', 'manual', 5), l('b', 'manual', 9)], { label: 'b', source: 'manual' }],
   ])('%s', (_, labels, expected) => {
     expect(effectiveLabel(labels, order)).toEqual(expected);
   });
 
   it('follows a per-model source order', () => {
-    expect(effectiveLabel([l('click', 'direct'), l('purchase', 'manual')], ['direct', 'manual'])).toEqual({ label: 'click', source: 'direct' });
+    expect(effectiveLabel([l('click', 'direct'), l('purchase', 'manual')], ['direct', 'manual'])).toEqual({
+      label: 'click',
+      source: 'direct',
+    });
   });
 
   it('ignores sources left out of the order', () => {

@@ -26,7 +26,8 @@ export function effectiveLabel(labels: readonly LabelLike[], order: readonly Lab
     }
     let best: [string, { count: number; latest: number }] | null = null;
     for (const entry of votes) {
-      if (!best || entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].latest > best[1].latest)) best = entry;
+      if (!best || entry[1].count > best[1].count || (entry[1].count === best[1].count && entry[1].latest > best[1].latest))
+        best = entry;
     }
     return { label: best![0], source };
   }

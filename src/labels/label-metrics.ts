@@ -12,8 +12,14 @@ export class LabelMetrics {
   private readonly joinLag;
 
   constructor(metrics: MetricsService) {
-    this.events = metrics.counter('relabel_events_total', 'Behaviour events by what became of them: joined, pending, applied, matched, late, no_rule, orphaned', ['state']);
-    this.labels = metrics.counter('relabel_effective_label_changes_total', 'Changes of effective labels, by the new source', ['source']);
+    this.events = metrics.counter(
+      'relabel_events_total',
+      'Behaviour events by what became of them: joined, pending, applied, matched, late, no_rule, orphaned',
+      ['state'],
+    );
+    this.labels = metrics.counter('relabel_effective_label_changes_total', 'Changes of effective labels, by the new source', [
+      'source',
+    ]);
     this.written = metrics.counter('relabel_labels_total', 'Label rows written (created or updated), by source', ['source']);
     this.joinLag = metrics.histogram(
       'relabel_label_join_lag_seconds',

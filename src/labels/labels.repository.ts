@@ -53,7 +53,12 @@ export class LabelsRepository {
   }
 
   async deleteLabel(tx: Tx, model: string, predictionId: string, source: LabelSource, author: string): Promise<number> {
-    return tx.run('DELETE FROM labels WHERE model = ? AND prediction_id = ? AND source = ? AND author = ?', [model, predictionId, source, author]);
+    return tx.run('DELETE FROM labels WHERE model = ? AND prediction_id = ? AND source = ? AND author = ?', [
+      model,
+      predictionId,
+      source,
+      author,
+    ]);
   }
 
   /** The labels of one source for these predictions, by prediction id. */
@@ -64,14 +69,23 @@ export class LabelsRepository {
         `SELECT prediction_id, label, rule, event_ids, final FROM labels WHERE model = ? AND source = ? AND prediction_id IN (${placeholders(ids.length)})`,
         [model, source, ...ids],
       );
-      for (const r of rows) out.set(r.prediction_id, { label: r.label, rule: r.rule, eventIds: JSON.parse(r.event_ids) as string[], final: r.final === 1 });
+      for (const r of rows)
+        out.set(r.prediction_id, {
+          label: r.label,
+          rule: r.rule,
+          eventIds: JSON.parse(r.event_ids) as string[],
+          final: r.final === 1,
+        });
     }
     return out;
   }
 
   async markDirectFinal(tx: Tx, model: string, predictionIds: string[]): Promise<void> {
     for (const ids of chunks(predictionIds)) {
-      await tx.run(`UPDATE labels SET final = 1 WHERE model = ? AND source = 'direct' AND prediction_id IN (${placeholders(ids.length)})`, [model, ...ids]);
+      await tx.run(
+        `UPDATE labels SET final = 1 WHERE model = ? AND source = 'direct' AND prediction_id IN (${placeholders(ids.length)})`,
+        [model, ...ids],
+      );
     }
   }
 
@@ -79,7 +93,13 @@ export class LabelsRepository {
    * Recomputes the effective label of these predictions from their labels; where it changed,
    * stores it on the prediction and appends one row to the outbox, in the caller's transaction.
    */
-  async refreshEffective(tx: Tx, model: string, predictionIds: string[], order: readonly LabelSource[], now: number): Promise<EffectiveChange[]> {
+  async refreshEffective(
+    tx: Tx,
+    model: string,
+    predictionIds: string[],
+    order: readonly LabelSource[],
+    now: number,
+  ): Promise<EffectiveChange[]> {
     const changes: EffectiveChange[] = [];
     for (const ids of chunks([...new Set(predictionIds)])) {
       const inList = placeholders(ids.length);
@@ -98,16 +118,16 @@ export class LabelsRepository {
         byPrediction.set(l.prediction_id, list);
       }
       for (const p of current) {
-        const before = p.effective_label === null || p.effective_source === null ? null : { label: p.effective_label, source: p.effective_source };
+        const before =
+          p.effective_label === null || p.effective_source === null
+            ? null
+            : { label: p.effective_label, source: p.effective_source };
         const after = effectiveLabel(byPrediction.get(p.id) ?? [], order);
         if (sameEffective(before, after)) continue;
-        await tx.run('UPDATE predictions SET effective_label = ?, effective_source = ?, labeled_at = ? WHERE model = ? AND id = ?', [
-          after?.label ?? null,
-          after?.source ?? null,
-          after ? now : null,
-          model,
-          p.id,
-        ]);
+        await tx.run(
+          'UPDATE predictions SET effective_label = ?, effective_source = ?, labeled_at = ? WHERE model = ? AND id = ?',
+          [after?.label ?? null, after?.source ?? null, after ? now : null, model, p.id],
+        );
         await tx.run(
           'INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           [model, p.id, before?.label ?? null, before?.source ?? null, after?.label ?? null, after?.source ?? null, now],

@@ -29,7 +29,9 @@ export class LabelsService {
   async label(input: HumanLabel, labeler: Principal) {
     const model = await this.models.require(input.model);
     if (!model.classes.includes(input.label)) {
-      throw badRequest('invalid_label', [{ field: 'label', message: `"${input.label}" is not one of the model's classes (${model.classes.join(', ')})` }]);
+      throw badRequest('invalid_label', [
+        { field: 'label', message: `"${input.label}" is not one of the model's classes (${model.classes.join(', ')})` },
+      ]);
     }
     const now = Date.now();
     const result = await withTx(this.db, async (tx) => {
@@ -40,10 +42,26 @@ export class LabelsService {
       if (!prediction) throw notFound('prediction_not_found');
       await this.labels.upsert(
         tx,
-        { model: model.name, predictionId: input.predictionId, label: input.label, source: input.source, author: labeler.tokenId, authorName: labeler.name, rule: null, eventIds: [], final: true },
+        {
+          model: model.name,
+          predictionId: input.predictionId,
+          label: input.label,
+          source: input.source,
+          author: labeler.tokenId,
+          authorName: labeler.name,
+          rule: null,
+          eventIds: [],
+          final: true,
+        },
         now,
       );
-      const changes = await this.labels.refreshEffective(tx, model.name, [input.predictionId], model.settings.labelSourceOrder, now);
+      const changes = await this.labels.refreshEffective(
+        tx,
+        model.name,
+        [input.predictionId],
+        model.settings.labelSourceOrder,
+        now,
+      );
       return { prediction, changes };
     });
     this.metrics.written.inc({ source: input.source });
@@ -58,7 +76,10 @@ export class LabelsService {
     const now = Date.now();
     const { removed, changes } = await withTx(this.db, async (tx) => {
       const removed = await this.labels.deleteLabel(tx, model, predictionId, source, labeler.tokenId);
-      const changes = removed > 0 ? await this.labels.refreshEffective(tx, model, [predictionId], definition.settings.labelSourceOrder, now) : [];
+      const changes =
+        removed > 0
+          ? await this.labels.refreshEffective(tx, model, [predictionId], definition.settings.labelSourceOrder, now)
+          : [];
       return { removed, changes };
     });
     this.metrics.observeChanges(changes);
@@ -71,6 +92,10 @@ export class LabelsService {
       `SELECT effective_label, effective_source FROM predictions WHERE model = ${p(1)} AND id = ${p(2)}`,
       [model, predictionId],
     );
-    return { model, predictionId, effectiveLabel: row?.effective_label ? { label: row.effective_label, source: row.effective_source } : null };
+    return {
+      model,
+      predictionId,
+      effectiveLabel: row?.effective_label ? { label: row.effective_label, source: row.effective_source } : null,
+    };
   }
 }

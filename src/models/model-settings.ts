@@ -102,12 +102,17 @@ export function checkModelDefinition(input: ModelDefinitionInput): ErrorDetail[]
     }
   });
   (input.labelRules ?? []).forEach((rule, i) => {
-    if (!classes.has(rule.label)) problems.push({ field: `labelRules.${i}.label`, message: `"${rule.label}" is not one of the model's classes` });
-    if (parseDuration(rule.within) === null) problems.push({ field: `labelRules.${i}.within`, message: 'must be a duration such as "30m" or "7d"' });
+    if (!classes.has(rule.label))
+      problems.push({ field: `labelRules.${i}.label`, message: `"${rule.label}" is not one of the model's classes` });
+    if (parseDuration(rule.within) === null)
+      problems.push({ field: `labelRules.${i}.within`, message: 'must be a duration such as "30m" or "7d"' });
   });
   if (input.implicitLabel) {
     if (!classes.has(input.implicitLabel.label)) {
-      problems.push({ field: 'implicitLabel.label', message: `"${input.implicitLabel.label}" is not one of the model's classes` });
+      problems.push({
+        field: 'implicitLabel.label',
+        message: `"${input.implicitLabel.label}" is not one of the model's classes`,
+      });
     }
     if (parseDuration(input.implicitLabel.after) === null) {
       problems.push({ field: 'implicitLabel.after', message: 'must be a duration such as "30m" or "7d"' });
@@ -143,7 +148,8 @@ export function checkFeatureSchema(schema: Record<string, unknown>): ErrorDetail
     for (const key of Object.keys(spec)) {
       if (!allowed[type].includes(key)) problems.push({ field: `${field}.${key}`, message: `not allowed for a ${type} feature` });
     }
-    if (spec.required !== undefined && typeof spec.required !== 'boolean') problems.push({ field: `${field}.required`, message: 'must be a boolean' });
+    if (spec.required !== undefined && typeof spec.required !== 'boolean')
+      problems.push({ field: `${field}.required`, message: 'must be a boolean' });
     if (type === 'number') {
       for (const bound of ['min', 'max'] as const) {
         if (spec[bound] !== undefined && !(typeof spec[bound] === 'number' && Number.isFinite(spec[bound]))) {
@@ -162,7 +168,11 @@ export function checkFeatureSchema(schema: Record<string, unknown>): ErrorDetail
         problems.push({ field: `${field}.values`, message: 'values must be unique' });
       }
     }
-    if (type === 'text' && spec.maxLength !== undefined && !(Number.isInteger(spec.maxLength) && (spec.maxLength as number) > 0)) {
+    if (
+      type === 'text' &&
+      spec.maxLength !== undefined &&
+      !(Number.isInteger(spec.maxLength) && (spec.maxLength as number) > 0)
+    ) {
       problems.push({ field: `${field}.maxLength`, message: 'must be a positive integer' });
     }
   }

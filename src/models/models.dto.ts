@@ -20,7 +20,14 @@ import {
 } from 'class-validator';
 import { DURATION_PATTERN } from '../common/durations.js';
 import type { ModelEntity } from './model.entity.js';
-import { CONDITION_OPS, type ConditionOp, DEFAULT_SETTINGS, LABEL_SOURCES, type LabelSource, type ModelSettings } from './model-settings.js';
+import {
+  CONDITION_OPS,
+  type ConditionOp,
+  DEFAULT_SETTINGS,
+  LABEL_SOURCES,
+  type LabelSource,
+  type ModelSettings,
+} from './model-settings.js';
 
 const DURATION = { message: '$property must be a duration such as "30s", "30m", "12h" or "7d"' };
 const finite = { allowNaN: false, allowInfinity: false };
@@ -195,7 +202,8 @@ export class UpsertModelDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'per feature: {type: number, min?, max?} | {type: category, values} | {type: text, maxLength?} | {type: boolean}; each may set required',
+    description:
+      'per feature: {type: number, min?, max?} | {type: category, values} | {type: text, maxLength?} | {type: boolean}; each may set required',
   })
   @IsOptional()
   @IsObject()

@@ -24,7 +24,10 @@ export class ModelsRepository {
   }
 
   /** Inserts or replaces the model, bumping its revision; returns the stored row and whether it is new. */
-  save(model: Omit<ModelEntity, 'revision' | 'createdAt' | 'updatedAt'>, now: number): Promise<{ model: ModelEntity; created: boolean }> {
+  save(
+    model: Omit<ModelEntity, 'revision' | 'createdAt' | 'updatedAt'>,
+    now: number,
+  ): Promise<{ model: ModelEntity; created: boolean }> {
     return this.db.transaction(async (manager) => {
       const existing = await manager.findOneBy(ModelEntity, { name: model.name });
       const row = manager.create(ModelEntity, {

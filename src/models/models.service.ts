@@ -37,7 +37,9 @@ export class ModelsService {
 
   async upsert(name: string, dto: UpsertModelDto): Promise<{ model: ModelEntity; created: boolean }> {
     if (!MODEL_NAME.test(name)) {
-      throw badRequest('invalid_model_name', [{ field: 'model', message: 'use 1-100 letters, digits, _ . - (starting with a letter or digit)' }]);
+      throw badRequest('invalid_model_name', [
+        { field: 'model', message: 'use 1-100 letters, digits, _ . - (starting with a letter or digit)' },
+      ]);
     }
     const problems = checkModelDefinition({ ...dto, sliceKeys: dto.sliceKeys ?? [] });
     if (problems.length > 0) throw badRequest('invalid_model', problems);
@@ -73,4 +75,3 @@ export class ModelsService {
     return removed.filter((c) => used.has(c));
   }
 }
-

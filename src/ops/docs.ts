@@ -10,10 +10,12 @@ export function setUpDocs(app: NestExpressApplication): void {
     auth.authenticateRequest(req).then(
       (principal) => {
         if (!principal) {
-          if ((req.headers.accept ?? '').includes('text/html')) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+          if ((req.headers.accept ?? '').includes('text/html'))
+            return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
           return res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'missing_or_invalid_token' });
         }
-        if (principal.role !== 'admin') return res.status(403).json({ statusCode: 403, error: 'Forbidden', message: 'role_not_allowed' });
+        if (principal.role !== 'admin')
+          return res.status(403).json({ statusCode: 403, error: 'Forbidden', message: 'role_not_allowed' });
         next();
       },
       (error: unknown) => next(error),

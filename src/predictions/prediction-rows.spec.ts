@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorDetail } from '../common/api-error.js';
 import { aPrediction, SHOP_MODEL } from '../../test/factories/predictions.js';
 import type { FeatureSpec } from '../models/model-settings.js';
-import { canonicalJson, compileModels, MAX_BATCH, rowsOf, validatePrediction, type ValidationContext } from './prediction-rows.js';
+import {
+  canonicalJson,
+  compileModels,
+  MAX_BATCH,
+  rowsOf,
+  validatePrediction,
+  type ValidationContext,
+} from './prediction-rows.js';
 
 const now = Date.parse('2026-06-01T12:00:00Z');
 const ctx: ValidationContext = {
-  models: compileModels([{ name: 'shop', ...SHOP_MODEL, featureSchema: SHOP_MODEL.featureSchema as Record<string, FeatureSpec> }]),
+  models: compileModels([
+    { name: 'shop', ...SHOP_MODEL, featureSchema: SHOP_MODEL.featureSchema as Record<string, FeatureSpec> },
+  ]),
   now,
   traceId: null,
 };

@@ -8,7 +8,19 @@ import { uncertainty } from './uncertainty.js';
 export { canonicalJson, MAX_BATCH };
 const MAX_FEATURES = 1000;
 const TRACE_ID = /^[\w.:-]{1,64}$/;
-const ALLOWED = new Set(['id', 'model', 'modelVersion', 'timestamp', 'features', 'prediction', 'scores', 'slices', 'itemId', 'exposure', 'traceId']);
+const ALLOWED = new Set([
+  'id',
+  'model',
+  'modelVersion',
+  'timestamp',
+  'features',
+  'prediction',
+  'scores',
+  'slices',
+  'itemId',
+  'exposure',
+  'traceId',
+]);
 const EXPOSURE_KEYS = new Set(['policy', 'propensity', 'shown']);
 
 /** What validation needs to know of a model. */
@@ -77,7 +89,12 @@ export function rowsOf(body: unknown) {
 }
 
 /** Validates one raw row; pushes every problem it finds into `errors` and returns the row only when it has none. */
-export function validatePrediction(raw: unknown, index: number, ctx: ValidationContext, errors: ErrorDetail[]): PredictionRow | null {
+export function validatePrediction(
+  raw: unknown,
+  index: number,
+  ctx: ValidationContext,
+  errors: ErrorDetail[],
+): PredictionRow | null {
   const before = errors.length;
   const bad = (field: string, message: string) => errors.push({ index, field, message });
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -91,7 +108,8 @@ export function validatePrediction(raw: unknown, index: number, ctx: ValidationC
   if (typeof id !== 'string' || !ROW_ID.test(id)) bad('id', 'required: a string of 1-200 printable characters');
   let model: CompiledModel | undefined;
   if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
-  else if (!(model = ctx.models.get(r.model))) bad('model', `unknown model "${r.model}": register it with PUT /api/v1/models/${r.model}`);
+  else if (!(model = ctx.models.get(r.model)))
+    bad('model', `unknown model "${r.model}": register it with PUT /api/v1/models/${r.model}`);
   if (typeof r.modelVersion !== 'string' || r.modelVersion.length === 0 || r.modelVersion.length > 100) {
     bad('modelVersion', 'required: a string of 1-100 characters');
   }
@@ -105,14 +123,17 @@ export function validatePrediction(raw: unknown, index: number, ctx: ValidationC
 
   const features = checkFeatures(r.features, model, bad);
   const classIndex = model ? model.classSet : null;
-  if (typeof r.prediction !== 'string') bad('prediction', 'required: one of the model\'s classes');
+  if (typeof r.prediction !== 'string') bad('prediction', "required: one of the model's classes");
   else if (classIndex && !classIndex.has(r.prediction)) bad('prediction', `"${r.prediction}" is not one of the model's classes`);
   const scores = checkScores(r.scores, classIndex, bad);
   const slices = model ? checkSlices(r.slices, features, model, bad) : null;
 
   let itemId: string | null = null;
   if (r.itemId !== undefined && r.itemId !== null) {
-    if ((typeof r.itemId === 'string' && r.itemId.length > 0 && r.itemId.length <= 200) || (typeof r.itemId === 'number' && Number.isFinite(r.itemId))) {
+    if (
+      (typeof r.itemId === 'string' && r.itemId.length > 0 && r.itemId.length <= 200) ||
+      (typeof r.itemId === 'number' && Number.isFinite(r.itemId))
+    ) {
       itemId = String(r.itemId);
     } else bad('itemId', 'must be a string of 1-200 characters or a number');
   }
@@ -179,7 +200,10 @@ function checkFeatures(value: unknown, model: ModelShape | undefined, bad: Bad):
     count++;
     const v = features[key];
     if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v !== 'string' && typeof v !== 'boolean') {
-      bad(`features.${key}`, typeof v === 'number' ? 'must be a finite number' : 'must be a string, number, boolean or null (features are flat)');
+      bad(
+        `features.${key}`,
+        typeof v === 'number' ? 'must be a finite number' : 'must be a string, number, boolean or null (features are flat)',
+      );
       ok = false;
     }
   }
@@ -201,7 +225,7 @@ function checkFeatures(value: unknown, model: ModelShape | undefined, bad: Bad):
 
 /** Why a feature value breaks its declared spec, or null when it fits. */
 export function checkFeature(spec: FeatureSpec, value: unknown): string | null {
-  if (value === undefined || value === null) return spec.required ? 'required by the model\'s feature schema' : null;
+  if (value === undefined || value === null) return spec.required ? "required by the model's feature schema" : null;
   switch (spec.type) {
     case 'number':
       if (typeof value !== 'number') return 'must be a number';
@@ -209,10 +233,14 @@ export function checkFeature(spec: FeatureSpec, value: unknown): string | null {
       if (spec.max !== undefined && value > spec.max) return `must be <= ${spec.max}`;
       return null;
     case 'category':
-      return typeof value === 'string' && spec.values.includes(value) ? null : `must be one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return typeof value === 'string' && spec.values.includes(value)
+        ? null
+        : `must be one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'text':
       if (typeof value !== 'string') return 'must be a string';
-      return spec.maxLength !== undefined && value.length > spec.maxLength ? `must be at most ${spec.maxLength} characters` : null;
+      return spec.maxLength !== undefined && value.length > spec.maxLength
+        ? `must be at most ${spec.maxLength} characters`
+        : null;
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
   }
@@ -249,7 +277,12 @@ function checkScores(value: unknown, classes: Set<string> | null, bad: Bad): Rec
   return ok ? (scores as Record<string, number>) : null;
 }
 
-function checkSlices(value: unknown, features: Record<string, FeatureValue> | null, model: CompiledModel, bad: Bad): Record<string, string> | null {
+function checkSlices(
+  value: unknown,
+  features: Record<string, FeatureValue> | null,
+  model: CompiledModel,
+  bad: Bad,
+): Record<string, string> | null {
   const slices: Record<string, string> = {};
   if (features) {
     for (const key of model.sliceKeys) {
@@ -269,7 +302,11 @@ function checkSlices(value: unknown, features: Record<string, FeatureValue> | nu
     if (!model.sliceKeySet.has(key)) {
       bad(`slices.${key}`, `"${key}" is not one of the model's sliceKeys (${model.sliceKeys.join(', ') || 'none declared'})`);
       ok = false;
-    } else if ((typeof v === 'string' && v.length > 0 && v.length <= 200) || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+    } else if (
+      (typeof v === 'string' && v.length > 0 && v.length <= 200) ||
+      typeof v === 'boolean' ||
+      (typeof v === 'number' && Number.isFinite(v))
+    ) {
       slices[key] = String(v);
     } else if (v !== null) {
       bad(`slices.${key}`, 'must be a string of 1-200 characters, a number or a boolean');
@@ -279,7 +316,10 @@ function checkSlices(value: unknown, features: Record<string, FeatureValue> | nu
   return ok ? slices : null;
 }
 
-function checkExposure(value: unknown, bad: Bad): { policy: ExposurePolicy | null; propensity: number | null; shown: boolean | null } | null {
+function checkExposure(
+  value: unknown,
+  bad: Bad,
+): { policy: ExposurePolicy | null; propensity: number | null; shown: boolean | null } | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) {
     bad('exposure', 'must be an object {policy, propensity, shown}');
@@ -289,12 +329,14 @@ function checkExposure(value: unknown, bad: Bad): { policy: ExposurePolicy | nul
   for (const key in e) if (!EXPOSURE_KEYS.has(key)) bad(`exposure.${key}`, 'unknown field');
   let policy: ExposurePolicy | null = null;
   if (e.policy !== undefined) {
-    if (typeof e.policy === 'string' && (EXPOSURE_POLICIES as readonly string[]).includes(e.policy)) policy = e.policy as ExposurePolicy;
+    if (typeof e.policy === 'string' && (EXPOSURE_POLICIES as readonly string[]).includes(e.policy))
+      policy = e.policy as ExposurePolicy;
     else bad('exposure.policy', 'must be one of model, explore, none');
   }
   let propensity: number | null = null;
   if (e.propensity !== undefined && e.propensity !== null) {
-    if (typeof e.propensity === 'number' && Number.isFinite(e.propensity) && e.propensity > 0 && e.propensity <= 1) propensity = e.propensity;
+    if (typeof e.propensity === 'number' && Number.isFinite(e.propensity) && e.propensity > 0 && e.propensity <= 1)
+      propensity = e.propensity;
     else bad('exposure.propensity', 'must be a probability in (0, 1]');
   }
   let shown: boolean | null = null;

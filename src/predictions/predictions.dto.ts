@@ -8,7 +8,12 @@ export class ExposureDto {
   @ApiPropertyOptional({ enum: EXPOSURE_POLICIES, description: 'who chose to show this: the model, exploration, or nobody' })
   policy?: string;
 
-  @ApiPropertyOptional({ minimum: 0, exclusiveMinimum: true, maximum: 1, description: 'probability that the logging policy chose this' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 1,
+    description: 'probability that the logging policy chose this',
+  })
   propensity?: number;
 
   @ApiPropertyOptional({ description: 'whether the user saw it (absent = shown)' })
@@ -28,16 +33,28 @@ export class PredictionInputDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'default now; at most 5 minutes in the future' })
   timestamp?: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] }, description: 'flat; null allowed' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    description: 'flat; null allowed',
+  })
   features!: Record<string, string | number | boolean | null>;
 
   @ApiProperty({ description: 'a registered class' })
   prediction!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'class -> probability, summing to 1 within 1e-3' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'class -> probability, summing to 1 within 1e-3',
+  })
   scores!: Record<string, number>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'explicit slice values (keys from sliceKeys); otherwise taken from features' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'explicit slice values (keys from sliceKeys); otherwise taken from features',
+  })
   slices?: Record<string, string>;
 
   @ApiPropertyOptional()
@@ -80,7 +97,10 @@ export function toPredictionDto(p: PredictionEntity, view: PredictionView = { ev
     scores: p.scores,
     slices: p.slices,
     itemId: p.itemId,
-    exposure: p.exposurePolicy === null && p.propensity === null && p.shown === null ? null : { policy: p.exposurePolicy, propensity: p.propensity, shown: p.shown },
+    exposure:
+      p.exposurePolicy === null && p.propensity === null && p.shown === null
+        ? null
+        : { policy: p.exposurePolicy, propensity: p.propensity, shown: p.shown },
     traceId: p.traceId,
     uncertainty: { leastConfidence: p.leastConfidence, margin: p.margin, entropy: p.entropy },
     receivedAt: new Date(p.receivedAt).toISOString(),

@@ -37,7 +37,29 @@ const COLUMNS = [
   'final_at',
 ] as const;
 
-const PG_TYPES = ['text', 'text', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'int4', 'text', 'float8', 'float8', 'float8', 'text', 'text', 'int8', 'int8', 'int8'];
+const PG_TYPES = [
+  'text',
+  'text',
+  'text',
+  'int8',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'int4',
+  'text',
+  'float8',
+  'float8',
+  'float8',
+  'text',
+  'text',
+  'int8',
+  'int8',
+  'int8',
+];
 
 function values(row: PredictionRow, receivedAt: number): unknown[] {
   return [

@@ -32,7 +32,8 @@ export class PredictionsService {
   /** Validates and stores one prediction or a batch, all or nothing. */
   async ingest(body: unknown, traceId: string | null): Promise<{ accepted: number; duplicates: number }> {
     const { rows: raw, problem } = rowsOf(body);
-    if (problem) throw badRequest(problem.field === 'predictions' && raw.length === 0 ? 'invalid_batch' : 'invalid_body', [problem]);
+    if (problem)
+      throw badRequest(problem.field === 'predictions' && raw.length === 0 ? 'invalid_batch' : 'invalid_body', [problem]);
     const now = Date.now();
     const models = compileModels(await this.modelsNamedIn(raw));
     const errors: ErrorDetail[] = [];
@@ -78,7 +79,9 @@ export class PredictionsService {
         receivedAt: new Date(Number(e.received_at)).toISOString(),
       })),
       labels: labels.map(toLabelDto),
-      effectiveLabel: prediction.effectiveLabel ? { label: prediction.effectiveLabel, source: prediction.effectiveSource ?? '' } : null,
+      effectiveLabel: prediction.effectiveLabel
+        ? { label: prediction.effectiveLabel, source: prediction.effectiveSource ?? '' }
+        : null,
     });
   }
 

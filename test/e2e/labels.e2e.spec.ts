@@ -23,11 +23,16 @@ afterAll(() => t.close());
 
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const postPrediction = (p: Record<string, unknown>) => t.http().post('/api/v1/predictions').set('Authorization', ingest).send(p);
-const postEvents = (events: Record<string, unknown>[]) => t.http().post('/api/v1/events').set('Authorization', ingest).send({ events });
+const postEvents = (events: Record<string, unknown>[]) =>
+  t.http().post('/api/v1/events').set('Authorization', ingest).send({ events });
 const getPrediction = async (id: string) => {
   const res = await t.http().get(`/api/v1/models/shop/predictions/${id}`).set('Authorization', admin);
   expect(res.status).toBe(200);
-  return res.body as { effectiveLabel: { label: string; source: string } | null; labels: { label: string; source: string; eventIds: string[]; by: string; final: boolean }[]; events: { id: string; state: string }[] };
+  return res.body as {
+    effectiveLabel: { label: string; source: string } | null;
+    labels: { label: string; source: string; eventIds: string[]; by: string; final: boolean }[];
+    events: { id: string; state: string }[];
+  };
 };
 const effectiveOf = (id: string, expected: { label: string; source: string } | null) =>
   eventually(async () => {
@@ -36,10 +41,12 @@ const effectiveOf = (id: string, expected: { label: string; source: string } | n
     return p;
   });
 const outboxRows = (id: string) =>
-  t.app.get(Db).query<{ new_label: string | null; new_source: string | null }>(
-    `SELECT new_label, new_source FROM label_changes WHERE model = ${t.app.get(Db).param(1)} AND prediction_id = ${t.app.get(Db).param(2)} ORDER BY seq`,
-    ['shop', id],
-  );
+  t.app
+    .get(Db)
+    .query<{ new_label: string | null; new_source: string | null }>(
+      `SELECT new_label, new_source FROM label_changes WHERE model = ${t.app.get(Db).param(1)} AND prediction_id = ${t.app.get(Db).param(2)} ORDER BY seq`,
+      ['shop', id],
+    );
 
 describe('labels from behaviour events', () => {
   it('turns a click inside its window into a direct label with provenance', async () => {
@@ -50,7 +57,15 @@ describe('labels from behaviour events', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: 1, duplicates: 0, joined: 1, pending: 0 });
     const got = await effectiveOf(p.id as string, { label: 'click', source: 'direct' });
-    expect(got.labels).toEqual([expect.objectContaining({ label: 'click', source: 'direct', eventIds: [click.id], final: false, by: expect.stringContaining('click within 30m') })]);
+    expect(got.labels).toEqual([
+      expect.objectContaining({
+        label: 'click',
+        source: 'direct',
+        eventIds: [click.id],
+        final: false,
+        by: expect.stringContaining('click within 30m'),
+      }),
+    ]);
     expect(got.events).toEqual([expect.objectContaining({ id: click.id, state: 'applied' })]);
   });
 
@@ -160,13 +175,23 @@ describe('manual labels', () => {
     await postPrediction(p);
     await postEvents([anEvent(p.id as string, { timestamp: ago(5 * MIN) })]);
     await effectiveOf(p.id as string, { label: 'click', source: 'direct' });
-    const res = await t.http().post('/api/v1/labels').set('Authorization', labeler).send({ model: 'shop', predictionId: p.id, label: 'ignore' });
+    const res = await t
+      .http()
+      .post('/api/v1/labels')
+      .set('Authorization', labeler)
+      .send({ model: 'shop', predictionId: p.id, label: 'ignore' });
     expect(res.status).toBe(201);
     expect(res.body.effectiveLabel).toEqual({ label: 'ignore', source: 'manual' });
-    const relabel = await t.http().post('/api/v1/labels').set('Authorization', labeler).send({ model: 'shop', predictionId: p.id, label: 'purchase' });
+    const relabel = await t
+      .http()
+      .post('/api/v1/labels')
+      .set('Authorization', labeler)
+      .send({ model: 'shop', predictionId: p.id, label: 'purchase' });
     expect(relabel.body.effectiveLabel).toEqual({ label: 'purchase', source: 'manual' });
     const got = await getPrediction(p.id as string);
-    expect(got.labels.filter((l) => l.source === 'manual')).toEqual([expect.objectContaining({ label: 'purchase', by: 'alice' })]);
+    expect(got.labels.filter((l) => l.source === 'manual')).toEqual([
+      expect.objectContaining({ label: 'purchase', by: 'alice' }),
+    ]);
     expect(got.labels.filter((l) => l.source === 'direct')).toHaveLength(1);
   });
 
@@ -178,12 +203,20 @@ describe('manual labels', () => {
   ])('answers %s with a clear 4xx', async (_, overrides, status) => {
     const p = aPrediction();
     await postPrediction(p);
-    const res = await t.http().post('/api/v1/labels').set('Authorization', labeler).send({ model: 'shop', predictionId: p.id, label: 'click', ...overrides });
+    const res = await t
+      .http()
+      .post('/api/v1/labels')
+      .set('Authorization', labeler)
+      .send({ model: 'shop', predictionId: p.id, label: 'click', ...overrides });
     expect(res.status).toBe(status);
   });
 
   it('needs the labeler role', async () => {
-    const res = await t.http().post('/api/v1/labels').set('Authorization', ingest).send({ model: 'shop', predictionId: 'x', label: 'click' });
+    const res = await t
+      .http()
+      .post('/api/v1/labels')
+      .set('Authorization', ingest)
+      .send({ model: 'shop', predictionId: 'x', label: 'click' });
     expect(res.status).toBe(403);
   });
 });

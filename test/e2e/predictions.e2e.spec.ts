@@ -15,8 +15,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const post = (body: unknown) => t.http().post('/api/v1/predictions').set('Authorization', ingest).send(body as object);
-const fetchPrediction = (id: string) => t.http().get(`/api/v1/models/shop/predictions/${encodeURIComponent(id)}`).set('Authorization', admin);
+const post = (body: unknown) =>
+  t
+    .http()
+    .post('/api/v1/predictions')
+    .set('Authorization', ingest)
+    .send(body as object);
+const fetchPrediction = (id: string) =>
+  t
+    .http()
+    .get(`/api/v1/models/shop/predictions/${encodeURIComponent(id)}`)
+    .set('Authorization', admin);
 
 describe('prediction log', () => {
   it('stores one prediction with its uncertainty, slices and exposure, readable by id', async () => {
@@ -106,13 +115,23 @@ describe('prediction log', () => {
   it('rejects numbers that JSON turns into Infinity', async () => {
     const p = aPrediction();
     const text = JSON.stringify(p).replace('"purchase":0.2', '"purchase":1e400');
-    const res = await t.http().post('/api/v1/predictions').set('Authorization', ingest).set('Content-Type', 'application/json').send(text);
+    const res = await t
+      .http()
+      .post('/api/v1/predictions')
+      .set('Authorization', ingest)
+      .set('Content-Type', 'application/json')
+      .send(text);
     expect(res.status).toBe(400);
     expect(res.body.details).toContainEqual(expect.objectContaining({ field: 'scores.purchase' }));
   });
 
   it('answers 400 for malformed JSON', async () => {
-    const res = await t.http().post('/api/v1/predictions').set('Authorization', ingest).set('Content-Type', 'application/json').send('{"id": "x", NaN}');
+    const res = await t
+      .http()
+      .post('/api/v1/predictions')
+      .set('Authorization', ingest)
+      .set('Content-Type', 'application/json')
+      .send('{"id": "x", NaN}');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, message: expect.stringContaining('malformed JSON') });
   });
@@ -134,14 +153,21 @@ describe('prediction log', () => {
   it('reads the trace id from a W3C traceparent header', async () => {
     const p = aPrediction();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const res = await t.http().post('/api/v1/predictions').set('Authorization', ingest).set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`).send(p);
+    const res = await t
+      .http()
+      .post('/api/v1/predictions')
+      .set('Authorization', ingest)
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
+      .send(p);
     expect(res.status).toBe(201);
     expect((await fetchPrediction(p.id as string)).body.traceId).toBe(traceId);
   });
 
   it('lets only the ingest role (and admins) log predictions', async () => {
     const labeler = await t.tokenFor('labeler');
-    expect((await t.http().post('/api/v1/predictions').set('Authorization', `Bearer ${labeler}`).send(aPrediction())).status).toBe(403);
+    expect(
+      (await t.http().post('/api/v1/predictions').set('Authorization', `Bearer ${labeler}`).send(aPrediction())).status,
+    ).toBe(403);
     expect((await t.http().post('/api/v1/predictions').send(aPrediction())).status).toBe(401);
     expect((await t.http().post('/api/v1/predictions').set('Authorization', admin).send(aPrediction())).status).toBe(201);
   });

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 /** A behaviour event for the shop model; override any field. */
 export function anEvent(predictionId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: `ev-${randomUUID()}`, model: 'shop', predictionId, type: 'click', timestamp: new Date().toISOString(), ...overrides };
+  return {
+    id: `ev-${randomUUID()}`,
+    model: 'shop',
+    predictionId,
+    type: 'click',
+    timestamp: new Date().toISOString(),
+    ...overrides,
+  };
 }
 
 export const SHOP_RULES = {

@@ -57,7 +57,9 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
     ADMIN_TOKEN: adminToken,
     LOG_LEVEL: 'silent',
     ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL, QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}` } : {}),
+    ...(process.env.TEST_REDIS_URL
+      ? { REDIS_URL: process.env.TEST_REDIS_URL, QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}` }
+      : {}),
     ...extraEnv,
   };
   const app = await createApp(loadConfig(env));
