@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Db } from '../../src/database/db.js';
+import { onPostgres, startTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('operations', () => {
+  it('documents every API route in OpenAPI, generated from the DTOs', async () => {
+    const res = await t.http().get('/docs/json').set('Authorization', `Bearer ${t.adminToken}`);
+    expect(res.status).toBe(200);
+    const paths = Object.keys(res.body.paths as Record<string, unknown>);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/models/{model}',
+        '/api/v1/models',
+        '/api/v1/predictions',
+        '/api/v1/models/{model}/predictions/{id}',
+        '/api/v1/events',
+        '/api/v1/labels',
+        '/api/v1/tokens',
+        '/api/v1/tokens/{id}',
+      ]),
+    );
+    expect(res.body.components.schemas.PredictionInputDto.required).toEqual(
+      expect.arrayContaining(['id', 'model', 'modelVersion', 'features', 'prediction', 'scores']),
+    );
+    expect(res.body.components.schemas.UpsertModelDto.properties.classes).toMatchObject({
+      type: 'array',
+      minItems: 2,
+      maxItems: 100,
+    });
+  });
+
+  it('counts requests by route and status', async () => {
+    await t.http().get('/api/v1/models').set('Authorization', `Bearer ${t.adminToken}`);
+    const res = await t.http().get('/metrics').set('Authorization', `Bearer ${t.adminToken}`);
+    expect(res.text).toMatch(/relabel_http_requests_total\{method="GET",route="\/api\/v1\/models",status="200"\} [1-9]/);
+    expect(res.text).toContain('relabel_queue_jobs{');
+    expect(res.text).toContain('relabel_process_resident_memory_bytes');
+  });
+
+  it('echoes a request id, or makes one', async () => {
+    const given = await t.http().get('/health').set('x-request-id', 'req-123');
+    expect(given.headers['x-request-id']).toBe('req-123');
+    const made = await t.http().get('/health');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reports health without credentials: 200 while the database answers, 503 once it does not', async () => {
+    const ok = await t.http().get('/health');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      status: 'ok',
+      role: 'all',
+      database: { status: 'ok', kind: onPostgres ? 'postgres' : 'sqlite' },
+      queue: { status: 'ok', driver: onPostgres ? 'bullmq' : 'in-process' },
+    });
+    await t.app.get(Db).dataSource.destroy();
+    const down = await t.http().get('/health');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ status: 'down', database: { status: 'down' } });
+  });
+});
