@@ -1,0 +1,179 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { demoAdminToken, type AdminTokenChoice } from './admin-token.js';
+import { ApiError } from './api-client.js';
+import { DemoError } from './demo-error.js';
+import { assertPortFree, ServiceProcess } from './service-process.js';
+import { MODEL_NAME } from './shop-world.js';
+import { Simulator } from './simulator.js';
+
+const BACKFILL = { days: 2, perDay: 5000 };
+const LIVE_RATE_PER_SECOND = 5;
+const START_TIMEOUT_MS = 90_000;
+const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';
+
+interface DemoSettings {
+  port: number;
+  dataDir: string;
+  live: boolean;
+  durationS: number | null;
+  publicUrl: string;
+  localUrl: string;
+}
+
+let service: ServiceProcess | null = null;
+let simulator: Simulator | null = null;
+let stopping = false;
+let firstSignalAt = 0;
+
+/** `npm run demo`: the service on the embedded database, plus a simulator that gives every page data. */
+async function main(): Promise<void> {
+  const settings = readSettings(process.argv.slice(2), process.env);
+  mkdirSync(settings.dataDir, { recursive: true });
+  const admin = demoAdminToken(settings.dataDir, process.env.ADMIN_TOKEN);
+  const mainPath = resolve(import.meta.dirname, '../main.js');
+  if (!existsSync(mainPath)) throw new DemoError(`${mainPath} is missing; run the demo with npm run demo, which builds first`);
+
+  const host = process.env.HOST || '0.0.0.0';
+  await assertPortFree(settings.port, host);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+
+  say(`Starting relabel on port ${settings.port} (data in ${settings.dataDir})...`);
+  service = new ServiceProcess({
+    mainPath,
+    url: settings.localUrl,
+    env: {
+      ...process.env,
+      DATA_DIR: settings.dataDir,
+      PORT: String(settings.port),
+      ADMIN_TOKEN: admin.token,
+      LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    },
+  });
+  void service.exited.then(({ code, signal }) => {
+    if (!stopping) void shutdown(1, `the service exited (${signal ?? `code ${code}`}); its output is above`);
+  });
+  await service.waitHealthy(START_TIMEOUT_MS);
+
+  simulator = new Simulator({ baseUrl: settings.localUrl, adminToken: admin.token, log: say });
+  await setUpSimulator(simulator, admin);
+  const total = BACKFILL.days * BACKFILL.perDay;
+  say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);
+  const backfilled = await simulator.backfill(BACKFILL);
+  const ids = simulator.predictionIds();
+  process.stdout.write(banner(settings, admin, backfilled.accepted + backfilled.duplicates, ids[ids.length - 1]));
+
+  if (settings.live) {
+    void simulator.run({ ratePerSecond: LIVE_RATE_PER_SECOND });
+    const sim = simulator;
+    setInterval(() => say(`live: ${sim.totals.sent.toLocaleString('en')} predictions sent so far`), 60_000).unref();
+  }
+  if (settings.durationS !== null)
+    setTimeout(() => void shutdown(0, `DEMO_DURATION_S=${settings.durationS} elapsed`), settings.durationS * 1000);
+}
+
+async function setUpSimulator(sim: Simulator, admin: AdminTokenChoice): Promise<void> {
+  try {
+    await sim.setUp();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      const where = admin.file ? `the token in ${admin.file}` : 'ADMIN_TOKEN';
+      throw new DemoError(
+        `the service refused ${where} (${error.status}); it may have been revoked. ${admin.file ? 'Delete that file' : 'Set another ADMIN_TOKEN'} and start again.`,
+      );
+    }
+    throw error;
+  }
+}
+
+function readSettings(args: string[], env: NodeJS.ProcessEnv): DemoSettings {
+  const unknown = args.filter((a) => a !== '--no-live');
+  if (unknown.length > 0) throw new DemoError(`unknown argument ${unknown.join(' ')}\n${USAGE}`);
+  const port = Number(env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new DemoError(`PORT must be a port number from 1 to 65535 (got "${env.PORT}")`);
+  const durationText = env.DEMO_DURATION_S;
+  const durationS = durationText ? Number(durationText) : null;
+  if (durationS !== null && !(Number.isFinite(durationS) && durationS >= 0)) {
+    throw new DemoError(`DEMO_DURATION_S must be a number of seconds (got "${durationText}")`);
+  }
+  const host = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : '127.0.0.1';
+  return {
+    port,
+    dataDir: resolve(env.DATA_DIR || './data'),
+    live: !args.includes('--no-live'),
+    durationS,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    localUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  };
+}
+
+function banner(s: DemoSettings, admin: AdminTokenChoice, predictions: number, exampleId: string | undefined): string {
+  const kept = admin.source === 'environment' ? '(your ADMIN_TOKEN)' : `(kept in ${admin.file}, reused by the next npm run demo)`;
+  const lines = [
+    `relabel demo is ready at ${s.publicUrl}`,
+    '',
+    `  1. Sign in at      ${s.publicUrl}/login`,
+    `     with the token  ${admin.token}`,
+    `                     ${kept}`,
+    '',
+    `  2. Look around: "${MODEL_NAME}" just got ${predictions.toLocaleString('en')} predictions spread over the past ${BACKFILL.days} days.`,
+    `     API docs        ${s.publicUrl}/docs`,
+    `     the model       ${s.publicUrl}/api/v1/models/${MODEL_NAME}`,
+    ...(exampleId ? [`     the log         ${s.publicUrl}/api/v1/models/${MODEL_NAME}/predictions/${exampleId}`] : []),
+    '     (API clients send the token as "Authorization: Bearer <token>")',
+    '',
+    s.live ? `  Streaming about ${LIVE_RATE_PER_SECOND} live predictions a second.` : '  No live traffic (--no-live).',
+    s.durationS !== null ? `  Stopping after ${s.durationS}s (DEMO_DURATION_S).` : '  Press Ctrl-C to stop.',
+  ];
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = `+${'-'.repeat(width + 2)}+`;
+  return ['', rule, ...lines.map((line) => `| ${line.padEnd(width)} |`), rule, '', ''].join('\n');
+}
+
+/** The first signal stops cleanly; another one a moment later stops at once. (npm forwards Ctrl-C too, so one press can arrive twice.) */
+function onSignal(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (!stopping) {
+    firstSignalAt = Date.now();
+    void shutdown(code, `${signal} received`);
+  } else if (firstSignalAt > 0 && Date.now() - firstSignalAt > 1500) {
+    say('Stopping now.');
+    process.exit(code);
+  }
+}
+
+async function shutdown(code: number, reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (!service) process.exit(code);
+  say(`Stopping: ${reason}...`);
+  try {
+    if (simulator && service?.running) await withTimeout(simulator.tearDown(), 5000);
+  } catch (error) {
+    say(`(could not revoke the simulator's token: ${error instanceof Error ? error.message : String(error)})`);
+  }
+  await service?.stop();
+  say('Stopped.');
+  process.exit(code);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms}ms`)), ms)),
+  );
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function say(line: string): void {
+  process.stdout.write(`[demo] ${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (stopping) return;
+  const message =
+    error instanceof DemoError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`[demo] ${message}\n`);
+  void shutdown(1, 'start-up failed');
+});
