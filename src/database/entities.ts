@@ -4,6 +4,7 @@ import { LabelChangeEntity } from '../labels/label-change.entity.js';
 import { LabelEntity } from '../labels/label.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
+import { SliceCellEntity } from '../slices/slice-cell.entity.js';
 import { AppSettingEntity } from './app-setting.entity.js';
 
 export const ENTITIES = [
@@ -14,4 +15,5 @@ export const ENTITIES = [
   EventEntity,
   LabelEntity,
   LabelChangeEntity,
+  SliceCellEntity,
 ];
