@@ -2,6 +2,8 @@ import { TokenEntity } from '../auth/token.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { LabelChangeEntity } from '../labels/label-change.entity.js';
 import { LabelEntity } from '../labels/label.entity.js';
+import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
+import { LabelingTaskEntity } from '../labeling/labeling-task.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
@@ -16,4 +18,6 @@ export const ENTITIES = [
   LabelEntity,
   LabelChangeEntity,
   SliceCellEntity,
+  LabelingBatchEntity,
+  LabelingTaskEntity,
 ];
