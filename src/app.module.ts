@@ -15,6 +15,7 @@ import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
+import { SlicesModule } from './slices/slices.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         PredictionsModule,
         EventsModule,
         LabelsModule,
+        SlicesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -2,6 +2,7 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Labels = 'labels',
+  Slices = 'slices',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

@@ -33,6 +33,8 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', path: '/api/v1/models/route-check/predictions/x', roles: [], okStatus: 404 },
   { method: 'post', path: '/api/v1/events', roles: ['ingest'], body: {}, okStatus: 400 },
   { method: 'post', path: '/api/v1/labels', roles: ['labeler'], body: {}, okStatus: 400 },
+  { method: 'get', path: '/api/v1/models/route-check/slices', roles: [], okStatus: 404 },
+  { method: 'get', path: '/api/v1/models/route-check/slices/country/de/series', roles: [], okStatus: 404 },
 ];
 
 export type Caller = 'anonymous' | TokenRole;

@@ -1,0 +1,187 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import { Db } from '../database/db.js';
+import { type Tx, withTx } from '../database/tx.js';
+import { ModelsService } from '../models/models.service.js';
+import { CellDeltas, type CellKey, cellId } from './cells.js';
+import { SlicesRepository } from './slices.repository.js';
+
+/** Outbox rows applied per transaction: small enough that one transaction holds the SQLite writer briefly. */
+export const ROLLUP_CHUNK = 500;
+const REBUILD_PAGE = 5000;
+const REBUILD_FLUSH_CELLS = 50_000;
+const SNAPSHOT_ATTEMPTS = 5;
+
+export interface RebuildResult {
+  model: string;
+  predictions: number;
+  cells: number;
+  /** Pending outbox rows that the rebuild counted from the rows and marked processed. */
+  absorbed: number;
+}
+
+export interface CellMismatch {
+  cell: CellKey;
+  live: number;
+  expected: number;
+}
+
+export interface CheckResult {
+  model: string;
+  /** Outbox rows not applied yet: while there are any, live cells lag behind the rows. */
+  pending: number;
+  cells: number;
+  mismatches: number;
+  /** The first mismatches, for a message. */
+  examples: CellMismatch[];
+}
+
+/**
+ * Keeps the slice cells equal to what the predictions and their effective labels say: incrementally
+ * from the label-change outbox, or recomputed from the rows.
+ */
+@Injectable()
+export class SliceRollups {
+  constructor(
+    private readonly db: Db,
+    private readonly cells: SlicesRepository,
+    private readonly models: ModelsService,
+  ) {}
+
+  /**
+   * Applies up to `limit` pending outbox rows, oldest first: moves each prediction from its old
+   * cell to its new one and marks the rows processed, in one transaction. Returns how many it applied.
+   */
+  async applyChunk(limit = ROLLUP_CHUNK, now = Date.now()): Promise<number> {
+    return withTx(this.db, async (tx) => {
+      await this.cells.lockCells(tx);
+      const changes = await this.cells.pendingChanges(tx, limit);
+      if (changes.length === 0) return 0;
+      const deltas = new CellDeltas();
+      for (const change of changes) {
+        if (!change.prediction) continue;
+        deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
+      }
+      await this.cells.addToCells(tx, deltas.changes());
+      await this.cells.markProcessed(
+        tx,
+        changes.map((c) => c.seq),
+        now,
+      );
+      return changes.length;
+    });
+  }
+
+  /** Applies pending rows chunk by chunk until none are left; returns how many. */
+  async applyPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.applyChunk();
+      total += n;
+      if (n < ROLLUP_CHUNK) return total;
+      // Lets requests in between chunks: on SQLite each chunk runs synchronously.
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Outbox rows not applied yet (of one model, or of all). */
+  pending(model?: string): Promise<number> {
+    return this.cells.countPending(model);
+  }
+
+  /**
+   * Recomputes every cell of the model (or of every model) from the predictions and their effective
+   * labels, replacing the cells, and marks the pending outbox rows processed as it counts them.
+   * One transaction per model; on SQLite it holds the writer for its duration.
+   */
+  async rebuild(model?: string, now = Date.now()): Promise<RebuildResult[]> {
+    const names = model === undefined ? (await this.models.list()).map((m) => m.name) : [(await this.models.require(model)).name];
+    const results: RebuildResult[] = [];
+    for (const name of names) {
+      results.push(
+        await this.inSnapshot(async (tx) => {
+          const absorbed = await this.cells.markAllProcessed(tx, name, now);
+          await this.cells.deleteCells(tx, name);
+          let cells = 0;
+          const predictions = await this.recompute(tx, name, async (deltas) => {
+            const changes = deltas.changes();
+            cells += changes.length;
+            await this.cells.addToCells(tx, changes);
+            deltas.clear();
+          });
+          return { model: name, predictions, cells, absorbed };
+        }),
+      );
+    }
+    return results;
+  }
+
+  /** Compares the live cells of a model with a recomputation from the rows, in one snapshot. */
+  async check(model: string): Promise<CheckResult> {
+    await this.models.require(model);
+    return this.inSnapshot(async (tx) => {
+      const pending = await this.cells.countPending(model, tx);
+      const expected = new Map<string, { cell: CellKey; n: number }>();
+      await this.recompute(tx, model, async (deltas) => {
+        for (const { cell, delta } of deltas.changes()) {
+          const id = cellId(cell);
+          expected.set(id, { cell, n: (expected.get(id)?.n ?? 0) + delta });
+        }
+        deltas.clear();
+      });
+      const live = await this.cells.cellsOfModel(tx, model);
+      const mismatches: CellMismatch[] = [];
+      for (const cell of live) {
+        const id = cellId(cell);
+        const want = expected.get(id)?.n ?? 0;
+        expected.delete(id);
+        if (cell.n !== want) mismatches.push({ cell, live: cell.n, expected: want });
+      }
+      for (const { cell, n } of expected.values()) if (n !== 0) mismatches.push({ cell, live: 0, expected: n });
+      return { model, pending, cells: live.length, mismatches: mismatches.length, examples: mismatches.slice(0, 20) };
+    });
+  }
+
+  /** Feeds the cells of every labeled prediction of the model to flush, in batches; returns the prediction count. */
+  private async recompute(tx: Tx, model: string, flush: (deltas: CellDeltas) => Promise<void>): Promise<number> {
+    const crosses = await this.crossesOf(model);
+    const deltas = new CellDeltas();
+    let count = 0;
+    for (let after: string | null = null; ;) {
+      const page = await this.cells.labeledPredictions(tx, model, after, REBUILD_PAGE);
+      for (const row of page) deltas.move(row.prediction, null, row.label, crosses);
+      count += page.length;
+      if (deltas.size >= REBUILD_FLUSH_CELLS || page.length < REBUILD_PAGE) await flush(deltas);
+      if (page.length < REBUILD_PAGE) return count;
+      after = page[page.length - 1].id;
+    }
+  }
+
+  /**
+   * A transaction that sees one snapshot of the rows and holds the cell lock. On PostgreSQL the
+   * snapshot is taken before the lock is granted, so a rollup that commits in between makes the
+   * transaction fail to serialise; it is then retried.
+   */
+  private async inSnapshot<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withTx(this.db, async (tx) => {
+          await this.cells.snapshot(tx);
+          await this.cells.lockCells(tx);
+          return fn(tx);
+        });
+      } catch (error) {
+        if (attempt >= SNAPSHOT_ATTEMPTS || !isSerializationFailure(error)) throw error;
+      }
+    }
+  }
+
+  private async crossesOf(model: string): Promise<[string, string][]> {
+    return (await this.models.find(model))?.sliceCrosses ?? [];
+  }
+}
+
+function isSerializationFailure(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.code === '40001' || e?.driverError?.code === '40001';
+}

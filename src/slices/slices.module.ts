@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ModelsModule } from '../models/models.module.js';
+import { SliceRollups } from './rollups.service.js';
+import { SlicesController } from './slices.controller.js';
+import { SlicesProcessor } from './slices.processor.js';
+import { SlicesRepository } from './slices.repository.js';
+import { SlicesService } from './slices.service.js';
+
+@Module({
+  imports: [ModelsModule],
+  controllers: [SlicesController],
+  providers: [SlicesRepository, SlicesService, SliceRollups, SlicesProcessor],
+  exports: [SlicesService, SliceRollups, SlicesProcessor],
+})
+export class SlicesModule {}

@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import type { Statement } from 'better-sqlite3';
+import { Db } from '../database/db.js';
+import { chunks, placeholders } from '../database/sql.js';
+import type { Tx } from '../database/tx.js';
+import type { CellKey, RolledPrediction } from './cells.js';
+import type { CellSum } from './report.js';
+import type { Segment } from './window.js';
+
+/** One outbox row with the prediction it is about (null when that prediction is gone). */
+export interface PendingChange {
+  seq: number;
+  model: string;
+  before: { label: string; source: string } | null;
+  after: { label: string; source: string } | null;
+  prediction: RolledPrediction | null;
+}
+
+export interface CellFilter {
+  version: string | null;
+  /** A label source, or null for all. */
+  source: string | null;
+}
+
+export interface BucketCounts {
+  bucket: number;
+  n: number;
+  correct: number;
+}
+
+const CELL_COLUMNS = 'model, grain, bucket, model_version, slice_key, slice_value, source, actual, predicted';
+const UPSERT_ROWS = 100;
+// Any constant distinct from the migration lock: held by whoever writes cells on PostgreSQL.
+const ROLLUP_LOCK = 724_311_005;
+
+/** The rollup cells and the part of the label-change outbox that feeds them. */
+@Injectable()
+export class SlicesRepository {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** One cell writer at a time on PostgreSQL (SQLite's write transactions are exclusive anyway). */
+  async lockCells(tx: Tx): Promise<void> {
+    if (this.db.kind === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [ROLLUP_LOCK]);
+  }
+
+  /** On PostgreSQL, makes every later read of the transaction see one snapshot. Must come first. */
+  async snapshot(tx: Tx): Promise<void> {
+    if (this.db.kind === 'postgres') await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  }
+
+  async pendingChanges(tx: Tx, limit: number, model?: string): Promise<PendingChange[]> {
+    const rows = await tx.all<{
+      seq: number;
+      model: string;
+      old_label: string | null;
+      old_source: string | null;
+      new_label: string | null;
+      new_source: string | null;
+      model_version: string | null;
+      ts: number | null;
+      prediction: string | null;
+      slices: string | null;
+    }>(
+      `SELECT c.seq, c.model, c.old_label, c.old_source, c.new_label, c.new_source, p.model_version, p.ts, p.prediction, p.slices
+       FROM label_changes c LEFT JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
+       WHERE c.processed_at IS NULL${model === undefined ? '' : ' AND c.model = ?'} ORDER BY c.seq LIMIT ?`,
+      model === undefined ? [limit] : [model, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      model: r.model,
+      before: r.old_label === null || r.old_source === null ? null : { label: r.old_label, source: r.old_source },
+      after: r.new_label === null || r.new_source === null ? null : { label: r.new_label, source: r.new_source },
+      prediction:
+        r.model_version === null
+          ? null
+          : {
+              model: r.model,
+              modelVersion: r.model_version,
+              ts: Number(r.ts),
+              predicted: r.prediction!,
+              slices: JSON.parse(r.slices!) as Record<string, string>,
+            },
+    }));
+  }
+
+  async markProcessed(tx: Tx, seqs: number[], now: number): Promise<void> {
+    for (const chunk of chunks(seqs)) {
+      await tx.run(`UPDATE label_changes SET processed_at = ? WHERE seq IN (${placeholders(chunk.length)})`, [now, ...chunk]);
+    }
+  }
+
+  /** Marks every pending change of the model processed: for a rebuild, which counts them from the rows. */
+  markAllProcessed(tx: Tx, model: string, now: number): Promise<number> {
+    return tx.run('UPDATE label_changes SET processed_at = ? WHERE processed_at IS NULL AND model = ?', [now, model]);
+  }
+
+  /** Outbox rows not applied yet; in the transaction when given one. */
+  async countPending(model?: string, tx?: Tx): Promise<number> {
+    const sql = `SELECT COUNT(*) AS n FROM label_changes WHERE processed_at IS NULL${model === undefined ? '' : ' AND model = ?'}`;
+    const params = model === undefined ? [] : [model];
+    const [row] = tx ? await tx.all<{ n: number }>(sql, params) : await this.read<{ n: number }>(sql, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Adds each delta to its cell, creating the cell as needed; a cell that reaches 0 is removed. */
+  async addToCells(tx: Tx, changes: { cell: CellKey; delta: number }[]): Promise<void> {
+    for (const batch of chunks(changes, UPSERT_ROWS)) {
+      await tx.run(
+        `INSERT INTO slice_cells (${CELL_COLUMNS}, n) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (${CELL_COLUMNS}) DO UPDATE SET n = slice_cells.n + excluded.n`,
+        batch.flatMap(({ cell, delta }) => [...keyValues(cell), delta]),
+      );
+    }
+    for (const { cell, delta } of changes) {
+      if (delta < 0) {
+        await tx.run(
+          `DELETE FROM slice_cells WHERE ${CELL_COLUMNS.split(', ')
+            .map((c) => `${c} = ?`)
+            .join(' AND ')} AND n = 0`,
+          keyValues(cell),
+        );
+      }
+    }
+  }
+
+  deleteCells(tx: Tx, model: string): Promise<number> {
+    return tx.run('DELETE FROM slice_cells WHERE model = ?', [model]);
+  }
+
+  /** A page of labeled predictions by id, for recomputing cells from the raw rows. */
+  async labeledPredictions(tx: Tx, model: string, afterId: string | null, limit: number) {
+    const rows = await tx.all<{
+      id: string;
+      model_version: string;
+      ts: number;
+      prediction: string;
+      slices: string;
+      effective_label: string;
+      effective_source: string;
+    }>(
+      `SELECT id, model_version, ts, prediction, slices, effective_label, effective_source FROM predictions
+       WHERE model = ? AND effective_label IS NOT NULL${afterId === null ? '' : ' AND id > ?'} ORDER BY id LIMIT ?`,
+      afterId === null ? [model, limit] : [model, afterId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      prediction: {
+        model,
+        modelVersion: r.model_version,
+        ts: Number(r.ts),
+        predicted: r.prediction,
+        slices: JSON.parse(r.slices) as Record<string, string>,
+      } satisfies RolledPrediction,
+      label: { label: r.effective_label, source: r.effective_source },
+    }));
+  }
+
+  /** Every stored cell of a model. */
+  async cellsOfModel(tx: Tx, model: string): Promise<(CellKey & { n: number })[]> {
+    const rows = await tx.all<{
+      grain: CellKey['grain'];
+      bucket: number;
+      model_version: string;
+      slice_key: string;
+      slice_value: string;
+      source: string;
+      actual: string;
+      predicted: string;
+      n: number;
+    }>(`SELECT ${CELL_COLUMNS}, n FROM slice_cells WHERE model = ?`, [model]);
+    return rows.map((r) => ({
+      model,
+      grain: r.grain,
+      bucket: Number(r.bucket),
+      modelVersion: r.model_version,
+      key: r.slice_key,
+      value: r.slice_value,
+      source: r.source,
+      actual: r.actual,
+      predicted: r.predicted,
+      n: Number(r.n),
+    }));
+  }
+
+  /** Counts by slice, actual and predicted class, summed over the segments' cells. */
+  async sumBySlice(model: string, segments: Segment[], filter: CellFilter): Promise<CellSum[]> {
+    const sums = new Map<string, CellSum>();
+    for (const segment of segments) {
+      const { where, params } = cellWhere(model, segment, filter);
+      const rows = await this.read<CellSum>(
+        `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
+         WHERE ${where} GROUP BY slice_key, slice_value, actual, predicted`,
+        params,
+      );
+      for (const r of rows) {
+        const id = `${r.key}\u0000${r.value}\u0000${r.actual}\u0000${r.predicted}`;
+        const sum = sums.get(id);
+        if (sum) sum.n += Number(r.n);
+        else sums.set(id, { ...r, n: Number(r.n) });
+      }
+    }
+    return [...sums.values()];
+  }
+
+  /** Counts of one slice value by actual and predicted class (the series index serves it). */
+  async sumOfSlice(model: string, key: string, value: string, segments: Segment[], filter: CellFilter): Promise<CellSum[]> {
+    const out: CellSum[] = [];
+    for (const segment of segments) {
+      const { where, params } = cellWhere(model, segment, filter);
+      const rows = await this.read<{ actual: string; predicted: string; n: number }>(
+        `SELECT actual, predicted, SUM(n) AS n FROM slice_cells
+         WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY actual, predicted`,
+        [key, value, ...params],
+      );
+      for (const r of rows) out.push({ key, value, actual: r.actual, predicted: r.predicted, n: Number(r.n) });
+    }
+    return out;
+  }
+
+  /** n and correct per bucket of one slice value. */
+  async bucketsOfSlice(model: string, key: string, value: string, segment: Segment, filter: CellFilter): Promise<BucketCounts[]> {
+    const { where, params } = cellWhere(model, segment, filter);
+    const rows = await this.read<BucketCounts>(
+      `SELECT bucket, SUM(n) AS n, SUM(CASE WHEN actual = predicted THEN n ELSE 0 END) AS correct FROM slice_cells
+       WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY bucket ORDER BY bucket`,
+      [key, value, ...params],
+    );
+    return rows.map((r) => ({ bucket: Number(r.bucket), n: Number(r.n), correct: Number(r.correct) }));
+  }
+
+  /** A read outside any transaction: `?` placeholders on both databases, prepared once on SQLite. */
+  private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.db.kind === 'postgres') {
+      let n = 0;
+      return this.db.query<T>(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params,
+      );
+    }
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
+    return statement.all(params) as T[];
+  }
+}
+
+function keyValues(c: CellKey): unknown[] {
+  return [c.model, c.grain, c.bucket, c.modelVersion, c.key, c.value, c.source, c.actual, c.predicted];
+}
+
+function cellWhere(model: string, segment: Segment, filter: CellFilter): { where: string; params: unknown[] } {
+  const conditions: [string, unknown][] = [
+    ['model = ?', model],
+    ['grain = ?', segment.grain],
+  ];
+  if (segment.from !== null) conditions.push(['bucket >= ?', segment.from]);
+  if (segment.to !== null) conditions.push(['bucket < ?', segment.to]);
+  if (filter.version !== null) conditions.push(['model_version = ?', filter.version]);
+  if (filter.source !== null) conditions.push(['source = ?', filter.source]);
+  return { where: conditions.map(([sql]) => sql).join(' AND '), params: conditions.map(([, value]) => value) };
+}

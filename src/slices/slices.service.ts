@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest, notFound } from '../common/api-error.js';
+import type { ModelEntity } from '../models/model.entity.js';
+import { LABEL_SOURCES } from '../models/model-settings.js';
+import { ModelsService } from '../models/models.service.js';
+import { crossKey, OVERALL } from './cells.js';
+import { buildReport, type SliceReportBody, summarise, type AccuracySummary } from './report.js';
+import { type CellFilter, SlicesRepository } from './slices.repository.js';
+import { alignWindow, bucketOf, daySegmentsFor, type Segment, segmentsFor, type Window } from './window.js';
+
+export const SOURCE_FILTERS = ['all', ...LABEL_SOURCES] as const;
+export type SourceFilter = (typeof SOURCE_FILTERS)[number];
+export const SERIES_BUCKETS = ['hour', 'day'] as const;
+export type SeriesBucket = (typeof SERIES_BUCKETS)[number];
+
+export interface SliceQuery {
+  /** Prediction time from (epoch ms, inclusive), widened to its hour; unbounded when absent. */
+  from?: number | null;
+  /** Prediction time to (epoch ms, exclusive), widened to its hour; unbounded when absent. */
+  to?: number | null;
+  /** One model version; all when absent. */
+  version?: string | null;
+  /** Labels of one source only; default all. */
+  source?: SourceFilter;
+}
+
+export interface SliceReport extends SliceReportBody {
+  model: string;
+  /** The hour-aligned window the numbers cover (ISO 8601; null is unbounded). */
+  window: { from: string | null; to: string | null };
+  version: string | null;
+  source: SourceFilter;
+}
+
+export interface SeriesPoint extends AccuracySummary {
+  /** Start of the bucket, ISO 8601. */
+  t: string;
+}
+
+export interface SliceSeries {
+  model: string;
+  key: string;
+  value: string;
+  bucket: SeriesBucket;
+  window: { from: string | null; to: string | null };
+  /** Buckets with at least one label, oldest first. */
+  points: SeriesPoint[];
+}
+
+/** Accuracy by slice, read from the rollup cells (never from the prediction log). */
+@Injectable()
+export class SlicesService {
+  constructor(
+    private readonly cells: SlicesRepository,
+    private readonly models: ModelsService,
+  ) {}
+
+  /** Overall, audit and per-slice accuracy with intervals, per-class metrics, deltas and flags. */
+  async report(modelName: string, query: SliceQuery = {}): Promise<SliceReport> {
+    const model = await this.models.require(modelName);
+    const { window, filter, source } = resolve(query);
+    const segments = segmentsFor(window);
+    const cells = await this.cells.sumBySlice(model.name, segments, filter);
+    const auditCells = await this.cells.sumOfSlice(model.name, OVERALL, OVERALL, segments, { ...filter, source: 'audit' });
+    const body = buildReport({
+      classes: model.classes,
+      keys: declaredKeys(model),
+      cells,
+      auditCells,
+      thresholds: { minAccuracy: model.settings.alerts.minAccuracy, minSupport: model.settings.alerts.minSupport },
+    });
+    return { model: model.name, window: isoWindow(window), version: filter.version, source, ...body };
+  }
+
+  /** n, correct, accuracy and interval per hour or day of one slice value (key and value * for the whole model). */
+  async series(
+    modelName: string,
+    key: string,
+    value: string,
+    query: SliceQuery & { bucket?: SeriesBucket } = {},
+  ): Promise<SliceSeries> {
+    const model = await this.models.require(modelName);
+    if (key === OVERALL ? value !== OVERALL : !declaredKeys(model).includes(key)) throw notFound('slice_not_found');
+    const bucket = query.bucket ?? 'day';
+    const { window, filter } = resolve(query);
+    const segments: Segment[] = bucket === 'hour' ? [{ grain: 'hour', ...window }] : daySegmentsFor(window);
+    const totals = new Map<number, { n: number; correct: number }>();
+    for (const segment of segments) {
+      for (const row of await this.cells.bucketsOfSlice(model.name, key, value, segment, filter)) {
+        const t = bucketOf(row.bucket, bucket);
+        const sum = totals.get(t) ?? { n: 0, correct: 0 };
+        totals.set(t, { n: sum.n + row.n, correct: sum.correct + row.correct });
+      }
+    }
+    const points = [...totals.entries()]
+      .filter(([, c]) => c.n > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([t, c]) => ({ t: new Date(t).toISOString(), ...summarise(c.n, c.correct) }));
+    return { model: model.name, key, value, bucket, window: isoWindow(window), points };
+  }
+}
+
+/** The slice keys and cross keys of the model, in the order it declares them. */
+export function declaredKeys(model: Pick<ModelEntity, 'sliceKeys' | 'sliceCrosses'>): string[] {
+  return [...model.sliceKeys, ...model.sliceCrosses.map(([a, b]) => crossKey(a, b))];
+}
+
+function resolve(query: SliceQuery): { window: Window; filter: CellFilter; source: SourceFilter } {
+  const from = query.from ?? null;
+  const to = query.to ?? null;
+  for (const [field, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (value !== null && !Number.isFinite(value)) throw badRequest('invalid_window', [{ field, message: 'must be a time' }]);
+  }
+  if (from !== null && to !== null && from >= to) {
+    throw badRequest('invalid_window', [{ field: 'to', message: 'must be later than from' }]);
+  }
+  const source = query.source ?? 'all';
+  return {
+    window: alignWindow(from, to),
+    filter: { version: query.version ?? null, source: source === 'all' ? null : source },
+    source,
+  };
+}
+
+function isoWindow(window: Window): { from: string | null; to: string | null } {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return { from: iso(window.from), to: iso(window.to) };
+}
