@@ -5,10 +5,19 @@ import { ApiError } from './api-client.js';
 import { DemoError } from './demo-error.js';
 import { assertPortFree, ServiceProcess } from './service-process.js';
 import { MODEL_NAME } from './shop-world.js';
-import { Simulator } from './simulator.js';
+import { type LabelSample, Simulator } from './simulator.js';
 
 const BACKFILL = { days: 2, perDay: 5000 };
 const LIVE_RATE_PER_SECOND = 5;
+const LABELLED_BY_HAND = 300;
+const SAMPLE_SIZE = 300;
+/** How long to wait for the label job to catch up with the backfill before printing the banner. */
+const SETTLE_TIMEOUT_MS = 30_000;
+/** Pages others are building; the banner lists each only when the service serves it. */
+const OPTIONAL_PAGES = [
+  { label: 'labeling queue', path: '/labeling' },
+  { label: 'accuracy by slice', path: `/models/${MODEL_NAME}/slices` },
+];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';
 
@@ -60,16 +69,53 @@ async function main(): Promise<void> {
   const total = BACKFILL.days * BACKFILL.perDay;
   say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);
   const backfilled = await simulator.backfill(BACKFILL);
-  const ids = simulator.predictionIds();
-  process.stdout.write(banner(settings, admin, backfilled.accepted + backfilled.duplicates, ids[ids.length - 1]));
+  say(`Labelling ${LABELLED_BY_HAND} predictions by hand (token demo-labeler)...`);
+  await simulator.labelByHand({ count: LABELLED_BY_HAND });
+  say('Waiting for the label job to catch up...');
+  const sample = await settledSample(simulator);
+  const pages = await servedPages(settings.localUrl);
+  process.stdout.write(banner(settings, admin, simulator, backfilled.accepted + backfilled.duplicates, sample, pages));
 
   if (settings.live) {
     void simulator.run({ ratePerSecond: LIVE_RATE_PER_SECOND });
     const sim = simulator;
-    setInterval(() => say(`live: ${sim.totals.sent.toLocaleString('en')} predictions sent so far`), 60_000).unref();
+    setInterval(
+      () =>
+        say(
+          `live: ${sim.totals.sent.toLocaleString('en')} predictions and ${sim.eventTotals.sent.toLocaleString('en')} events sent so far`,
+        ),
+      60_000,
+    ).unref();
   }
   if (settings.durationS !== null)
     setTimeout(() => void shutdown(0, `DEMO_DURATION_S=${settings.durationS} elapsed`), settings.durationS * 1000);
+}
+
+/** Reads a sample back until the label job has caught up with it (or the wait is over). */
+async function settledSample(sim: Simulator): Promise<LabelSample> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const sample = await sim.sampleLabels(SAMPLE_SIZE);
+    if (sample.unsettled === 0 || Date.now() > deadline) return sample;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** The pages among OPTIONAL_PAGES that the service answers with something other than 404. */
+async function servedPages(localUrl: string): Promise<typeof OPTIONAL_PAGES> {
+  const served: typeof OPTIONAL_PAGES = [];
+  for (const page of OPTIONAL_PAGES) {
+    try {
+      const res = await fetch(`${localUrl}${page.path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.status !== 404) served.push(page);
+    } catch {
+      // Not answering counts as not there.
+    }
+  }
+  // The service logs the 404s it answered; let those lines come out before the banner.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return served;
 }
 
 async function setUpSimulator(sim: Simulator, admin: AdminTokenChoice): Promise<void> {
@@ -108,8 +154,23 @@ function readSettings(args: string[], env: NodeJS.ProcessEnv): DemoSettings {
   };
 }
 
-function banner(s: DemoSettings, admin: AdminTokenChoice, predictions: number, exampleId: string | undefined): string {
+function banner(
+  s: DemoSettings,
+  admin: AdminTokenChoice,
+  sim: Simulator,
+  predictions: number,
+  sample: LabelSample,
+  pages: typeof OPTIONAL_PAGES,
+): string {
   const kept = admin.source === 'environment' ? '(your ADMIN_TOKEN)' : `(kept in ${admin.file}, reused by the next npm run demo)`;
+  const n = (x: number) => x.toLocaleString('en');
+  const ev = sim.eventTotals;
+  const manual = sim.manualTotals;
+  const ids = sim.predictionIds();
+  const log = `${s.publicUrl}/api/v1/models/${MODEL_NAME}/predictions/`;
+  const link = (label: string, id: string | undefined) =>
+    id ? [`     ${label.padEnd(15)} ${log}${encodeURIComponent(id)}`] : [];
+  const { withLabel, effective } = sample;
   const lines = [
     `relabel demo is ready at ${s.publicUrl}`,
     '',
@@ -117,13 +178,26 @@ function banner(s: DemoSettings, admin: AdminTokenChoice, predictions: number, e
     `     with the token  ${admin.token}`,
     `                     ${kept}`,
     '',
-    `  2. Look around: "${MODEL_NAME}" just got ${predictions.toLocaleString('en')} predictions spread over the past ${BACKFILL.days} days.`,
+    `  2. Look around: "${MODEL_NAME}" just got ${n(predictions)} predictions spread over the past ${BACKFILL.days} days,`,
+    `     and its users' clicks and purchases: ${n(ev.sent)} events (${n(ev.joined)} joined at once, ${n(ev.pending)} sent`,
+    `     before their prediction and joined when it came, ${n(ev.late)} late: after their window, changing nothing).`,
+    `     ${n(manual.sent)} predictions were labelled by hand (token demo-labeler; ${n(manual.agreeWithTruth)} agree with what the user did).`,
+    `     A sample of ${n(sample.predictions)} predictions, read back: ${n(withLabel.direct)} have a direct label, ${n(withLabel.implicit)} an implicit one,`,
+    `     ${n(withLabel.manual)} a manual one; the effective label is direct for ${n(effective.direct)}, implicit for ${n(effective.implicit)},`,
+    `     manual for ${n(effective.manual)}, and not there yet for ${n(effective.none)} ${sample.unsettled === 0 ? '(the newest: their window is still open)' : `(the label job is still catching up with ${n(sample.unsettled)})`}.`,
+    '',
+    `     home            ${s.publicUrl}/`,
     `     API docs        ${s.publicUrl}/docs`,
+    ...pages.map((page) => `     ${page.label.padEnd(15)} ${s.publicUrl}${page.path}`),
     `     the model       ${s.publicUrl}/api/v1/models/${MODEL_NAME}`,
-    ...(exampleId ? [`     the log         ${s.publicUrl}/api/v1/models/${MODEL_NAME}/predictions/${exampleId}`] : []),
+    ...link('a prediction', ids[ids.length - 1]),
+    ...link('an early event', sim.examples.early[0]),
+    ...link('a late event', sim.examples.late[0]),
     '     (API clients send the token as "Authorization: Bearer <token>")',
     '',
-    s.live ? `  Streaming about ${LIVE_RATE_PER_SECOND} live predictions a second.` : '  No live traffic (--no-live).',
+    s.live
+      ? `  Streaming about ${LIVE_RATE_PER_SECOND} live predictions a second; their users' events follow as they happen.`
+      : '  No live traffic (--no-live).',
     s.durationS !== null ? `  Stopping after ${s.durationS}s (DEMO_DURATION_S).` : '  Press Ctrl-C to stop.',
   ];
   const width = Math.max(...lines.map((line) => line.length));

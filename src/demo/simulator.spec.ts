@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorDetail } from '../common/api-error.js';
+import { validateEvent } from '../events/event-rows.js';
+import { compileRules, evaluateEvent } from '../events/rules.js';
 import type { FeatureSpec } from '../models/model-settings.js';
 import { compileModels, validatePrediction } from '../predictions/prediction-rows.js';
+import {
+  arrangeHistory,
+  type BehaviourOptions,
+  type BehaviourPlan,
+  CLICK_WINDOW_MS,
+  humanLabel,
+  IMPLICIT_AFTER_MS,
+  planBehaviour,
+} from './behaviour.js';
+import { DueQueue } from './due-queue.js';
 import { Rng, ZipfSampler } from './random.js';
 import { CLASSES, MODEL_NAME, type SimulatedPrediction, SHOP_RECOMMENDER_MODEL, ShopWorld } from './shop-world.js';
+import { sampleOf } from './simulator.js';
 import { BoundedMap } from './truth-store.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
@@ -181,5 +194,184 @@ describe('BoundedMap', () => {
 
   it('refuses a capacity below one', () => {
     expect(() => new BoundedMap(0)).toThrow(RangeError);
+  });
+});
+
+function plans(predictions: SimulatedPrediction[], seed = 42, options?: BehaviourOptions): BehaviourPlan[] {
+  return predictions.map(({ payload, truth }) => planBehaviour(payload.id, truth, seed, options));
+}
+
+describe('planBehaviour (the users behind the predictions)', () => {
+  const predictions = sample(21, 5000);
+  const planned = plans(predictions);
+  const events = planned.flatMap((p) => p.events);
+  const rules = compileRules(SHOP_RECOMMENDER_MODEL.labelRules, SHOP_RECOMMENDER_MODEL.implicitLabel);
+
+  it('clicks and buys at the delays of the hidden truth, inside the rule windows', () => {
+    predictions.forEach(({ payload, truth }, i) => {
+      const onTime = planned[i].events.filter((e) => !e.late);
+      const expected = [
+        ...(truth.clickAfterMs !== null ? [{ type: 'click', ts: truth.ts + truth.clickAfterMs }] : []),
+        ...(truth.purchaseAfterMs !== null ? [{ type: 'purchase', ts: truth.ts + truth.purchaseAfterMs }] : []),
+      ];
+      expect(onTime.map((e) => ({ type: e.payload.type, ts: e.ts }))).toEqual(expected);
+      for (const e of onTime) {
+        expect(e.payload.predictionId).toBe(payload.id);
+        expect(Date.parse(e.payload.timestamp)).toBe(e.ts);
+        const outcome = evaluateEvent(rules, { type: e.payload.type, ts: e.ts, value: null }, truth.ts);
+        expect(outcome).toMatchObject({ kind: 'match', rule: { label: e.payload.type } });
+      }
+    });
+  });
+
+  it('makes events that the service accepts, with ids unique per model', () => {
+    const errors: ErrorDetail[] = [];
+    const now = Math.max(...events.map((e) => e.ts));
+    const rows = events.map((e, i) => validateEvent(e.payload, i, { models: new Set([MODEL_NAME]), now }, errors));
+    expect(errors).toEqual([]);
+    expect(rows.every((row) => row !== null)).toBe(true);
+    expect(new Set(events.map((e) => e.payload.id)).size).toBe(events.length);
+  });
+
+  it('sends a few percent of the events late: return clicks after the window of users who ignored the recommendation', () => {
+    const late = events.filter((e) => e.late);
+    expect(late.length / events.length).toBeGreaterThan(0.02);
+    expect(late.length / events.length).toBeLessThan(0.06);
+    predictions.forEach(({ truth }, i) => {
+      for (const e of planned[i].events.filter((x) => x.late)) {
+        expect(truth.outcome).toBe('ignore');
+        expect(e.payload.type).toBe('click');
+        expect(e.ts - truth.ts).toBeGreaterThan(CLICK_WINDOW_MS);
+        expect(e.ts - truth.ts).toBeLessThanOrEqual(CLICK_WINDOW_MS + 150 * 60_000);
+        expect(evaluateEvent(rules, { type: 'click', ts: e.ts, value: null }, truth.ts)).toEqual({ kind: 'late' });
+      }
+    });
+  });
+
+  it('delays a few percent of the prediction logs until after their first event, while the implicit window is open', () => {
+    const withEvents = planned.filter((p) => p.events.some((e) => !e.late));
+    const slow = planned.filter((p) => p.delayedUntil !== null);
+    expect(slow.length / withEvents.length).toBeGreaterThan(0.025);
+    expect(slow.length / withEvents.length).toBeLessThan(0.06);
+    predictions.forEach(({ truth }, i) => {
+      const { delayedUntil, events: own } = planned[i];
+      if (delayedUntil === null) return;
+      expect(delayedUntil).toBeGreaterThan(own[0].ts);
+      expect(delayedUntil).toBeLessThan(truth.ts + IMPLICIT_AFTER_MS);
+    });
+  });
+
+  it('plays the same users for the same seed, whatever the order, and other users for another seed', () => {
+    const reversed = [...predictions].reverse();
+    expect(plans(reversed).reverse()).toEqual(planned);
+    expect(plans(sample(21, 5000))).toEqual(planned);
+    expect(plans(predictions, 43)).not.toEqual(planned);
+  });
+
+  it('follows the shares it is given', () => {
+    const none = plans(predictions, 42, { earlyShare: 0, lateShare: 0 });
+    expect(none.every((p) => p.delayedUntil === null && p.events.every((e) => !e.late))).toBe(true);
+    const all = plans(predictions, 42, { earlyShare: 1, lateShare: 1 });
+    predictions.forEach(({ truth }, i) => {
+      if (truth.outcome === 'ignore') expect(all[i].events.map((e) => e.late)).toEqual([true]);
+      else expect(all[i].delayedUntil).not.toBeNull();
+    });
+  });
+});
+
+describe('arrangeHistory', () => {
+  const predictions = sample(5, 3000);
+  const planned = plans(predictions);
+  const items = predictions.map(({ truth }, i) => ({ plan: planned[i], ts: truth.ts }));
+  const { before, after, later } = arrangeHistory(items, NOW);
+
+  it('sends each past event once, and keeps the ones not due yet for later', () => {
+    const all = planned.flatMap((p) => p.events);
+    expect([...before, ...after, ...later].map((e) => e.payload.id).sort()).toEqual(all.map((e) => e.payload.id).sort());
+    expect(later.every((e) => e.ts > NOW)).toBe(true);
+    expect([...before, ...after].every((e) => e.ts <= NOW)).toBe(true);
+    expect(later.length).toBeGreaterThan(0);
+  });
+
+  it('sends the event that decides a closed window before its prediction, and the events of slow logs too', () => {
+    const first = new Set(before.map((e) => e.payload.id));
+    items.forEach(({ plan, ts }) => {
+      const deciding = plan.events[0];
+      if (deciding && !deciding.late && deciding.ts <= NOW && ts + IMPLICIT_AFTER_MS <= NOW)
+        expect(first.has(deciding.payload.id)).toBe(true);
+      if (plan.delayedUntil !== null)
+        for (const e of plan.events.filter((x) => x.ts <= NOW)) expect(first.has(e.payload.id)).toBe(true);
+    });
+  });
+
+  it('sends purchases after a click, late clicks and the events of open windows after the predictions', () => {
+    expect(after.some((e) => e.payload.type === 'purchase')).toBe(true);
+    expect(after.some((e) => e.late)).toBe(true);
+    expect(before.some((e) => e.late)).toBe(false);
+    expect(after.length).toBeGreaterThan(0.15 * (before.length + after.length));
+  });
+});
+
+describe('humanLabel', () => {
+  it('mostly agrees with the hidden outcome and otherwise picks another class', () => {
+    const rng = new Rng(4);
+    const answers = Array.from({ length: 10_000 }, (_, i) => {
+      const truth = CLASSES[i % 3];
+      return { truth, label: humanLabel(truth, rng, 0.85) };
+    });
+    const agree = answers.filter((a) => a.label === a.truth).length / answers.length;
+    expect(agree).toBeGreaterThan(0.83);
+    expect(agree).toBeLessThan(0.87);
+    expect(new Set(answers.filter((a) => a.label !== a.truth).map((a) => a.label))).toEqual(new Set(CLASSES));
+  });
+});
+
+describe('sampleOf', () => {
+  it('draws distinct items, the same ones for the same seed, and all of them when asked for more', () => {
+    const items = Array.from({ length: 100 }, (_, i) => i);
+    const a = sampleOf(items, 30, new Rng(1));
+    expect(new Set(a).size).toBe(30);
+    expect(sampleOf(items, 30, new Rng(1))).toEqual(a);
+    expect(sampleOf(items, 500, new Rng(1)).sort((x, y) => x - y)).toEqual(items);
+  });
+});
+
+describe('DueQueue', () => {
+  it('hands out what is due, earliest first and in insertion order for equal times', () => {
+    const queue = new DueQueue<string>(10);
+    for (const [at, item] of [
+      [30, 'c'],
+      [10, 'a'],
+      [20, 'b1'],
+      [20, 'b2'],
+      [40, 'd'],
+    ] as const)
+      queue.push(at, item);
+    expect(queue.peekDueAt()).toBe(10);
+    expect(queue.takeDue(5)).toEqual([]);
+    expect(queue.takeDue(30, 3)).toEqual(['a', 'b1', 'b2']);
+    expect(queue.takeDue(30)).toEqual(['c']);
+    expect(queue.size).toBe(1);
+    expect(queue.takeDue(Infinity)).toEqual(['d']);
+    expect(queue.peekDueAt()).toBeNull();
+  });
+
+  it('stays in order over many random pushes', () => {
+    const rng = new Rng(9);
+    const queue = new DueQueue<number>(5000);
+    const times = Array.from({ length: 5000 }, () => rng.int(1000));
+    for (const t of times) queue.push(t, t);
+    expect(queue.takeDue(Infinity)).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('refuses items beyond its capacity', () => {
+    const queue = new DueQueue<number>(2);
+    expect(queue.push(1, 1)).toBe(true);
+    expect(queue.fits(1)).toBe(true);
+    expect(queue.push(2, 2)).toBe(true);
+    expect(queue.fits(1)).toBe(false);
+    expect(queue.push(0, 0)).toBe(false);
+    expect(queue.takeDue(10)).toEqual([1, 2]);
+    expect(() => new DueQueue(0)).toThrow(RangeError);
   });
 });
