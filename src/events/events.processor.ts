@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JobQueue, QueueName } from '../jobs/job-queue.js';
 import { JobRecovery } from '../jobs/job-recovery.js';
-import { EventsService, LABEL_TICK_JOB } from './events.service.js';
+import { LABEL_TICK_JOB } from './events.service.js';
 import { JoinService } from './join.service.js';
 
 /** How often windows are closed and pending events retried without any request arriving. */
@@ -15,7 +15,6 @@ export class EventsProcessor implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly recovery: JobRecovery,
     private readonly join: JoinService,
-    private readonly events: EventsService,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +30,9 @@ export class EventsProcessor implements OnModuleInit {
     );
     this.recovery.register('labels', async () => {
       await this.jobs.repeat(QueueName.Labels, LABEL_TICK_JOB, LABEL_TICK_EVERY_MS, {});
-      await this.events.requestJoin();
+      // Not under the shared job id: a killed worker's tick can still look active in Redis until its
+      // lock expires, and a second tick is harmless (the join re-derives its work from the database).
+      await this.jobs.add(QueueName.Labels, LABEL_TICK_JOB, {}, { attempts: 5, backoffMs: 1000 });
     });
   }
 }
