@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -34,6 +35,7 @@ export class AppModule {
         EventsModule,
         LabelsModule,
         SlicesModule,
+        AlertsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,3 +1,5 @@
+import { AlertNotificationEntity } from '../alerts/alert-notification.entity.js';
+import { AlertEntity } from '../alerts/alert.entity.js';
 import { TokenEntity } from '../auth/token.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { LabelChangeEntity } from '../labels/label-change.entity.js';
@@ -20,4 +22,6 @@ export const ENTITIES = [
   SliceCellEntity,
   LabelingBatchEntity,
   LabelingTaskEntity,
+  AlertEntity,
+  AlertNotificationEntity,
 ];

@@ -3,6 +3,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Labels = 'labels',
   Slices = 'slices',
+  Alerts = 'alerts',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

@@ -35,6 +35,7 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'post', path: '/api/v1/labels', roles: ['labeler'], body: {}, okStatus: 400 },
   { method: 'get', path: '/api/v1/models/route-check/slices', roles: [], okStatus: 404 },
   { method: 'get', path: '/api/v1/models/route-check/slices/country/de/series', roles: [], okStatus: 404 },
+  { method: 'get', path: '/api/v1/models/route-check/alerts', roles: [], okStatus: 404 },
 ];
 
 export type Caller = 'anonymous' | TokenRole;
