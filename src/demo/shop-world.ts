@@ -29,6 +29,8 @@ export const SHOP_RECOMMENDER_MODEL = {
     { event: 'click', label: 'click', within: '30m', priority: 10 },
   ],
   implicitLabel: { label: 'ignore', after: '30m' },
+  // The demo back-fills two days of history and sends its events within seconds.
+  eventGrace: '10s',
 };
 
 const CATEGORY_ITEMS: Record<string, { nouns: string[]; medianPrice: number }> = {

@@ -9,7 +9,7 @@ import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
 import type { EventState } from './event.entity.js';
 import { groupBy } from './events.repository.js';
-import { compileRules, type CompiledRules, evaluateEvent, upgrades } from './rules.js';
+import { compileRules, type CompiledRules, evaluateEvent, upgrades, windowCloses } from './rules.js';
 
 interface NewEvent {
   model: string;
@@ -19,6 +19,7 @@ interface NewEvent {
   ts: number;
   value: number | null;
   p_ts: number;
+  p_received_at: number;
 }
 
 const BATCH = 2000;
@@ -65,7 +66,7 @@ export class JoinService {
     const lock = this.db.kind === 'postgres' ? 'FOR UPDATE OF e SKIP LOCKED' : '';
     return withTx(this.db, async (tx) => {
       const events = await tx.all<NewEvent>(
-        `SELECT e.model, e.id, e.prediction_id, e.type, e.ts, e.value, p.ts AS p_ts
+        `SELECT e.model, e.id, e.prediction_id, e.type, e.ts, e.value, p.ts AS p_ts, p.received_at AS p_received_at
          FROM events e JOIN predictions p ON p.model = e.model AND p.id = e.prediction_id
          WHERE e.state = 'new' ORDER BY e.received_at, e.id LIMIT ? ${lock}`,
         [BATCH],
@@ -96,6 +97,7 @@ export class JoinService {
       return states;
     }
     const rules = compileRules(model.settings.labelRules, model.settings.implicitLabel);
+    const graceMs = parseDuration(model.settings.eventGrace) ?? 0;
     const predictionIds = [...new Set(events.map((e) => e.prediction_id))];
     const direct = await this.labels.bySource(tx, model.name, 'direct', predictionIds);
     const touched = new Map<string, LabelWrite>();
@@ -107,7 +109,10 @@ export class JoinService {
         continue;
       }
       // The label is final once the last window has closed: a match processed after that changes nothing.
-      if (rules.finalAfterMs !== null && now > Number(e.p_ts) + rules.finalAfterMs) {
+      if (
+        rules.finalAfterMs !== null &&
+        now > windowCloses(rules.finalAfterMs, Number(e.p_ts), Number(e.p_received_at), graceMs)
+      ) {
         states.set(e.id, 'late');
         continue;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, evaluateEvent, upgrades, conditionHolds } from './rules.js';
+import { compileRules, conditionHolds, evaluateEvent, upgrades, windowCloses } from './rules.js';
 
 const M = 60_000;
 const rules = compileRules(
@@ -70,5 +70,24 @@ describe('conditionHolds', () => {
     ['==', 2, 2.5, false],
   ] as const)('%s %s on %s -> %s', (op, threshold, value, expected) => {
     expect(conditionHolds(op, threshold, value)).toBe(expected);
+  });
+});
+
+describe('windowCloses', () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  it.each([
+    ['a live prediction closes at the end of its window', t0, t0, 10 * M, 30 * M, t0 + 30 * M],
+    [
+      'a back-filled prediction closes a grace after it was logged',
+      t0,
+      t0 + 24 * 60 * M,
+      10 * M,
+      30 * M,
+      t0 + 24 * 60 * M + 10 * M,
+    ],
+    ['the grace never exceeds the window', t0, t0 + 24 * 60 * M, 10 * M, 2 * M, t0 + 24 * 60 * M + 2 * M],
+    ['no grace: the window in prediction time', t0, t0 + 60 * M, 0, 30 * M, t0 + 60 * M],
+  ])('%s', (_, ts, receivedAt, grace, length, expected) => {
+    expect(windowCloses(length, ts, receivedAt, grace)).toBe(expected);
   });
 });

@@ -81,6 +81,15 @@ export function evaluateEvent(
   return sawLate ? { kind: 'late' } : { kind: 'no_rule' };
 }
 
+/**
+ * When a window of `lengthMs` closes for a prediction made at ts and logged at receivedAt: at its end
+ * in prediction time, but no sooner than a grace after logging (capped at the window's own length),
+ * so that back-filled history can still be followed by its events.
+ */
+export function windowCloses(lengthMs: number, ts: number, receivedAt: number, graceMs: number): number {
+  return Math.max(ts + lengthMs, receivedAt + Math.min(graceMs, lengthMs));
+}
+
 /** Whether a newly matched rule should replace the current direct label's rule: strictly higher priority. */
 export function upgrades(current: { priority: number } | null, next: { priority: number }): boolean {
   return current === null || next.priority > current.priority;

@@ -57,6 +57,11 @@ export interface ModelSettings {
   implicitLabel: ImplicitLabel | null;
   labelSourceOrder: LabelSource[];
   eventRetention: string;
+  /**
+   * Windows close no sooner than this after the prediction was logged (capped at the window's own
+   * length), so that back-filled history can be followed by its events.
+   */
+  eventGrace: string;
   labeling: LabelingSettings;
   alerts: AlertSettings;
   feedback: FeedbackSettings;
@@ -68,6 +73,7 @@ export const DEFAULT_SETTINGS: ModelSettings = {
   implicitLabel: null,
   labelSourceOrder: ['manual', 'audit', 'direct', 'implicit'],
   eventRetention: '7d',
+  eventGrace: '10m',
   labeling: { leaseTtl: '10m', labelsPerItem: 1, auditFraction: 0.1 },
   alerts: { minAccuracy: null, maxDrop: 0.1, baselineWindow: '7d', minSupport: 30 },
   feedback: { minExplorationShare: 0.05, maxSelfAgreementGap: 0.1, maxCoverageRatio: 5, maxPriorShift: 0.1 },

@@ -236,6 +236,15 @@ export class UpsertModelDto {
   @Matches(DURATION_PATTERN, DURATION)
   eventRetention?: string;
 
+  @ApiPropertyOptional({
+    example: '10m',
+    description:
+      'windows close no sooner than this after the prediction was logged (at most the window itself), so back-filled history can be followed by its events',
+  })
+  @IsOptional()
+  @Matches(DURATION_PATTERN, DURATION)
+  eventGrace?: string;
+
   @ApiPropertyOptional({ type: LabelingSettingsDto })
   @IsOptional()
   @ValidateNested()
@@ -274,6 +283,7 @@ export function settingsFrom(dto: UpsertModelDto): ModelSettings {
     implicitLabel: dto.implicitLabel ? { label: dto.implicitLabel.label, after: dto.implicitLabel.after } : null,
     labelSourceOrder: dto.labelSourceOrder ?? d.labelSourceOrder,
     eventRetention: dto.eventRetention ?? d.eventRetention,
+    eventGrace: dto.eventGrace ?? d.eventGrace,
     labeling: { ...d.labeling, ...stripUndefined(dto.labeling) },
     alerts: { ...d.alerts, ...stripUndefined(dto.alerts) },
     feedback: { ...d.feedback, ...stripUndefined(dto.feedback) },

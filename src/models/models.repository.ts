@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import { ModelEntity } from './model.entity.js';
+import { DEFAULT_SETTINGS } from './model-settings.js';
 
 @Injectable()
 export class ModelsRepository {
   constructor(private readonly db: Db) {}
 
-  findByName(name: string): Promise<ModelEntity | null> {
-    return this.db.manager.findOneBy(ModelEntity, { name });
+  async findByName(name: string): Promise<ModelEntity | null> {
+    const model = await this.db.manager.findOneBy(ModelEntity, { name });
+    return model ? withDefaults(model) : null;
   }
 
-  findAll(): Promise<ModelEntity[]> {
-    return this.db.manager.find(ModelEntity, { order: { name: 'ASC' } });
+  async findAll(): Promise<ModelEntity[]> {
+    return (await this.db.manager.find(ModelEntity, { order: { name: 'ASC' } })).map(withDefaults);
   }
 
   /** The predicted classes that stored predictions of this model use. */
@@ -40,4 +42,10 @@ export class ModelsRepository {
       return { model: row, created: !existing };
     });
   }
+}
+
+/** Settings stored before a section existed read as its defaults. */
+function withDefaults(model: ModelEntity): ModelEntity {
+  model.settings = { ...DEFAULT_SETTINGS, ...model.settings };
+  return model;
 }

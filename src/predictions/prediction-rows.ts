@@ -1,6 +1,7 @@
 import type { ErrorDetail } from '../common/api-error.js';
 import { canonicalJson, MAX_BATCH, parseTimestamp, ROW_ID, rowsOf as rowsOfBody, shortHash as hash } from '../common/rows.js';
-import { compileRules, type CompiledRules } from '../events/rules.js';
+import { parseDuration } from '../common/durations.js';
+import { compileRules, type CompiledRules, windowCloses } from '../events/rules.js';
 import type { FeatureSpec, ImplicitLabel, LabelRule } from '../models/model-settings.js';
 import { EXPOSURE_POLICIES, type ExposurePolicy } from './prediction.entity.js';
 import { uncertainty } from './uncertainty.js';
@@ -29,13 +30,14 @@ export interface ModelShape {
   classes: string[];
   sliceKeys: string[];
   featureSchema: Record<string, FeatureSpec> | null;
-  settings?: { labelRules: LabelRule[]; implicitLabel: ImplicitLabel | null };
+  settings?: { labelRules: LabelRule[]; implicitLabel: ImplicitLabel | null; eventGrace?: string };
 }
 
 interface CompiledModel extends ModelShape {
   classSet: Set<string>;
   sliceKeySet: Set<string>;
   rules: CompiledRules;
+  graceMs: number;
 }
 
 /** The lookup validation uses, built once per request. */
@@ -43,7 +45,8 @@ export function compileModels(models: Iterable<ModelShape>): Map<string, Compile
   const out = new Map<string, CompiledModel>();
   for (const m of models) {
     const rules = compileRules(m.settings?.labelRules ?? [], m.settings?.implicitLabel ?? null);
-    out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys), rules });
+    const graceMs = parseDuration(m.settings?.eventGrace ?? '') ?? 0;
+    out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys), rules, graceMs });
   }
   return out;
 }
@@ -181,8 +184,11 @@ export function validatePrediction(
     ...u,
     featureHash: hash(featuresJson),
     contentHash,
-    implicitAt: model.rules.implicit && exposure?.shown !== false ? ts + model.rules.implicit.afterMs : null,
-    finalAt: model.rules.finalAfterMs === null ? null : ts + model.rules.finalAfterMs,
+    implicitAt:
+      model.rules.implicit && exposure?.shown !== false
+        ? windowCloses(model.rules.implicit.afterMs, ts, ctx.now, model.graceMs)
+        : null,
+    finalAt: model.rules.finalAfterMs === null ? null : windowCloses(model.rules.finalAfterMs, ts, ctx.now, model.graceMs),
   };
 }
 

@@ -15,7 +15,9 @@ const MIN = 60_000;
 beforeAll(async () => {
   t = await startTestApp();
   admin = `Bearer ${t.adminToken}`;
-  await registerModel(t.http, t.adminToken, 'shop', { ...SHOP_MODEL, ...SHOP_RULES });
+  // A short grace, so that windows of predictions logged "in the past" close within the test.
+  await registerModel(t.http, t.adminToken, 'shop', { ...SHOP_MODEL, ...SHOP_RULES, eventGrace: '1s' });
+  await registerModel(t.http, t.adminToken, 'history', { ...SHOP_MODEL, ...SHOP_RULES });
   ingest = `Bearer ${await t.tokenFor('ingest')}`;
   labeler = `Bearer ${await t.tokenFor('labeler', 'alice')}`;
 });
@@ -166,6 +168,35 @@ describe('labels from behaviour events', () => {
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([expect.objectContaining({ index: 1, field: 'timestamp' })]);
     expect((await getPrediction(p.id as string)).events).toEqual([]);
+  });
+});
+
+describe('back-filled history', () => {
+  it('waits a grace after logging before closing old windows, so events sent after their predictions still count', async () => {
+    const old = aPrediction({ model: 'history', timestamp: ago(120 * MIN) });
+    const quiet = aPrediction({ model: 'history', timestamp: ago(120 * MIN) });
+    await postPrediction({ predictions: [old, quiet] } as never);
+    const click = anEvent(old.id as string, { model: 'history', timestamp: ago(115 * MIN) });
+    const late = anEvent(quiet.id as string, { model: 'history', timestamp: ago(60 * MIN) });
+    expect((await postEvents([click, late])).body).toMatchObject({ accepted: 2, joined: 2 });
+    const res = await eventually(async () => {
+      const r = await t
+        .http()
+        .get(`/api/v1/models/history/predictions/${old.id as string}`)
+        .set('Authorization', admin);
+      expect(r.body.effectiveLabel).toEqual({ label: 'click', source: 'direct' });
+      return r;
+    });
+    expect(res.body.labels).toEqual([expect.objectContaining({ source: 'direct' })]);
+    const q = await eventually(async () => {
+      const r = await t
+        .http()
+        .get(`/api/v1/models/history/predictions/${quiet.id as string}`)
+        .set('Authorization', admin);
+      expect(r.body.events).toEqual([expect.objectContaining({ state: 'late' })]);
+      return r;
+    });
+    expect(q.body.labels).toEqual([]);
   });
 });
 
