@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import type { Db } from './database/db.js';
 import { EventsModule } from './events/events.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LabelingModule } from './labeling/labeling.module.js';
 import { LabelsModule } from './labels/labels.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
@@ -34,6 +35,7 @@ export class AppModule {
         PredictionsModule,
         EventsModule,
         LabelsModule,
+        LabelingModule,
         SlicesModule,
         AlertsModule,
       ],
