@@ -17,6 +17,7 @@ import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
+import { SlicesPageModule } from './slices/slices-page.module.js';
 import { SlicesModule } from './slices/slices.module.js';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         LabelingModule,
         SlicesModule,
         AlertsModule,
+        SlicesPageModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

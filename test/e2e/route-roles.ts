@@ -42,7 +42,12 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'post', path: '/api/v1/models/route-check/labeling/undo', roles: ['labeler'], body: {}, okStatus: 404 },
   { method: 'get', path: '/api/v1/models/route-check/slices', roles: [], okStatus: 404 },
   { method: 'get', path: '/api/v1/models/route-check/slices/country/de/series', roles: [], okStatus: 404 },
+  { method: 'get', path: '/labeling', roles: ['labeler'], okStatus: 200 },
+  { method: 'get', path: '/labeling/route-check', roles: ['labeler'], okStatus: 404 },
+  { method: 'post', path: '/labeling/route-check/undo', roles: ['labeler'], body: {}, okStatus: 404 },
   { method: 'get', path: '/api/v1/models/route-check/alerts', roles: [], okStatus: 404 },
+  { method: 'get', path: '/models/route-check/slices', roles: [], okStatus: 404 },
+  { method: 'post', path: '/models/route-check/slices/labeling-batch', roles: ['admin'], body: {}, okStatus: 400 },
 ];
 
 export type Caller = 'anonymous' | TokenRole;

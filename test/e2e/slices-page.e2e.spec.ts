@@ -1,0 +1,233 @@
+import type { Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
+import type { TokenRole } from '../../src/auth/token.entity.js';
+import { anEvent } from '../factories/events.js';
+import { registerModel } from '../factories/models.js';
+import { aPrediction } from '../factories/predictions.js';
+import { eventually } from '../support/eventually.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+const MIN = 60_000;
+const EVIL = '<script>alert("slice")</script>';
+const MODEL = {
+  classes: ['purchase', 'click', 'ignore'],
+  sliceKeys: ['weather', 'country'],
+  labelRules: [{ event: 'purchase', label: 'purchase', within: '7d', priority: 20 }],
+};
+
+let t: TestApp;
+let ingest: string;
+const sessions = new Map<TokenRole, { cookie: string; csrf: string }>();
+
+function cookieValue(res: Response, name: string): string {
+  const header = res.headers['set-cookie'] as string[] | string | undefined;
+  const line = (Array.isArray(header) ? header : [header ?? '']).find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`no ${name} cookie`);
+  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
+}
+
+function csrfFields(html: string): string[] {
+  return [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1].replace(/&#x3D;/g, '='));
+}
+
+/** Signs in through the login form, as a browser does, and keeps the session cookie and its CSRF token. */
+async function signIn(role: TokenRole): Promise<{ cookie: string; csrf: string }> {
+  const token = role === 'admin' ? t.adminToken : await t.tokenFor(role);
+  const form = await t.http().get('/login').set('Accept', 'text/html').expect(200);
+  const res = await t
+    .http()
+    .post('/login')
+    .set('Cookie', `${LOGIN_NONCE_COOKIE}=${cookieValue(form, LOGIN_NONCE_COOKIE)}`)
+    .type('form')
+    .send({ token, _csrf: csrfFields(form.text)[0] });
+  expect(res.status).toBe(303);
+  const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
+  const home = await t.http().get('/').set('Cookie', cookie).expect(200);
+  return { cookie, csrf: csrfFields(home.text)[0] };
+}
+
+async function page(role: TokenRole, path = '/models/shop/slices') {
+  const s = sessions.get(role)!;
+  return t.http().get(path).set('Cookie', s.cookie).set('Accept', 'text/html');
+}
+
+/** The page as a reader sees it: entities decoded (Handlebars escapes = as well as <, >, & and quotes). */
+function decoded(html: string): string {
+  return html
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Rows of the table as "key=value" in page order (values unescaped for reading). */
+function rowsOf(html: string): string[] {
+  return [...html.matchAll(/<span class="slice-key">([^<]*)<\/span> = <span class="slice-value">([^<]*)<\/span>/g)].map(
+    (m) =>
+      `${m[1]}=${m[2]
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')}`,
+  );
+}
+
+async function seed(model: string, weather: string, country: string, correct: number, wrong: number, version = 'v1') {
+  const predictions = Array.from({ length: correct + wrong }, (_, i) =>
+    aPrediction({
+      model,
+      modelVersion: version,
+      timestamp: new Date(Date.now() - 10 * MIN).toISOString(),
+      features: { weather, country },
+      prediction: i < correct ? 'purchase' : 'click',
+      scores: i < correct ? { purchase: 0.6, click: 0.3, ignore: 0.1 } : { purchase: 0.3, click: 0.6, ignore: 0.1 },
+    }),
+  );
+  expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
+  const events = predictions.map((p) =>
+    anEvent(p.id as string, { model, type: 'purchase', timestamp: new Date().toISOString() }),
+  );
+  expect((await t.http().post('/api/v1/events').set('Authorization', ingest).send({ events })).status).toBe(202);
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ingest = `Bearer ${await t.tokenFor('ingest')}`;
+  await registerModel(t.http, t.adminToken, 'shop', MODEL);
+  await registerModel(t.http, t.adminToken, 'quiet', MODEL);
+  await seed('shop', 'sun', 'de', 150, 30);
+  await seed('shop', 'rain', 'fr', 8, 32, 'v2');
+  await seed('shop', EVIL, 'de', 3, 2);
+  for (const role of ['ingest', 'labeler', 'admin'] as const) sessions.set(role, await signIn(role));
+  // Rain (all of it in fr) fires, and so does fr: once their labels are rolled up and evaluated.
+  await eventually(async () => {
+    const res = await t.http().get('/api/v1/models/shop/alerts?state=firing').set('Authorization', ingest);
+    expect((res.body as { alerts: unknown[] }).alerts).toHaveLength(2);
+  }, 40_000);
+});
+afterAll(() => t?.close());
+
+describe('/models/:model/slices', () => {
+  it('sends a visitor without a session to the login form, and back here after it', async () => {
+    const res = await t.http().get('/models/shop/slices?window=24h').set('Accept', 'text/html');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/login?next=${encodeURIComponent('/models/shop/slices?window=24h')}`);
+  });
+
+  it.each(['ingest', 'labeler', 'admin'] as const)('shows the page to the %s role', async (role) => {
+    const res = await page(role);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('<h1>shop <span class="subtitle">accuracy by slice</span></h1>');
+    expect(res.text).toContain('<link rel="stylesheet" href="/static/slices.css">');
+  });
+
+  it('escapes a slice value that holds markup, in the table and everywhere else', async () => {
+    const res = await page('admin');
+    expect(res.text).not.toContain(EVIL);
+    expect(res.text).not.toMatch(/<script>alert/);
+    expect(res.text).toContain('&lt;script&gt;alert(&quot;slice&quot;)&lt;/script&gt;');
+    expect(rowsOf(res.text)).toContain(`weather=${EVIL}`);
+    // Every script tag on the page is the page's own file.
+    expect([...res.text.matchAll(/<script[^>]*>/g)].map((m) => m[0])).toEqual(['<script src="/static/slices.js" defer>']);
+  });
+
+  it('puts the firing alert on top with its message and recommendation, and highlights the flagged slice first', async () => {
+    const res = await page('labeler');
+    const alertAt = res.text.indexOf('data-testid="firing-alert"');
+    const tableAt = res.text.indexOf('data-testid="slices-table"');
+    expect(alertAt).toBeGreaterThan(0);
+    expect(alertAt).toBeLessThan(tableAt);
+    expect(decoded(res.text)).toContain('weather=rain is at 20.0% accuracy (95% CI 10.5–34.8%)');
+    expect(decoded(res.text)).toContain('Recommended: queue 100 examples of weather=rain for labeling');
+    expect(rowsOf(res.text).slice(0, 2)).toEqual(['weather=rain', 'country=fr']);
+    expect(res.text).toMatch(
+      /<tr class="slice-row is-flagged" data-testid="slice-row" data-flagged="true">\s*<th scope="row" class="slice-name">\s*<span class="slice-key">weather<\/span> = <span class="slice-value">rain<\/span>/,
+    );
+  });
+
+  it('shows the overall and the audit accuracy side by side', async () => {
+    const res = await page('labeler');
+    expect(res.text).toMatch(/data-testid="overall-accuracy">71\.6%</); // 161 of 225
+    expect(res.text).toContain('95% CI 65.3–77.1% · 225 labels');
+    expect(res.text).toContain('No audit labels in this selection.');
+  });
+
+  it('sorts by a column through links, without JavaScript', async () => {
+    const byN = await page('labeler', '/models/shop/slices?sort=n&dir=desc');
+    expect(rowsOf(byN.text)).toEqual(['country=de', 'weather=sun', 'weather=rain', 'country=fr', `weather=${EVIL}`]);
+    expect(decoded(byN.text)).toContain(
+      '<th scope="col" class="num" aria-sort="descending"><a href="?sort=n&dir=asc" data-sort="n">Labels',
+    );
+    const byAccuracy = await page('labeler', '/models/shop/slices?sort=accuracy&dir=desc');
+    expect(rowsOf(byAccuracy.text)).toEqual(['weather=sun', 'country=de', `weather=${EVIL}`, 'weather=rain', 'country=fr']);
+    const byDelta = await page('labeler', '/models/shop/slices?window=24h&source=direct&sort=delta');
+    expect(rowsOf(byDelta.text)[0]).toBe('weather=rain');
+    expect(decoded(byDelta.text)).toContain('href="?window=24h&source=direct&sort=n&dir=desc"');
+  });
+
+  it('filters by version and label source, and says what to do when a selection is empty', async () => {
+    const v2 = await page('labeler', '/models/shop/slices?version=v2&window=&source=');
+    expect(v2.status).toBe(200);
+    expect(rowsOf(v2.text)).toEqual(['weather=rain', 'country=fr']);
+    expect(v2.text).toContain('<option value="v2" selected>v2</option>');
+    const manual = await page('labeler', '/models/shop/slices?source=manual');
+    expect(manual.text).toContain('data-testid="empty-state"');
+    expect(manual.text).toContain('No labels in this selection');
+    expect(manual.text).toContain('href="?"');
+    const bad = await page('labeler', '/models/shop/slices?source=guess');
+    expect(bad.status).toBe(400);
+  });
+
+  it('explains how labels arrive on a model without any', async () => {
+    const res = await page('labeler', '/models/quiet/slices');
+    expect(res.text).toContain('No labels yet');
+    expect(res.text).toContain('POST /api/v1/events');
+    expect(res.text).not.toContain('data-testid="slices-table"');
+  });
+
+  it('gives admins a queue button per slice and on the alert, each form with the session CSRF token', async () => {
+    const admin = sessions.get('admin')!;
+    const res = await page('admin');
+    const forms = [...res.text.matchAll(/<form[^>]*method="post"[^>]*>/g)];
+    expect(forms.length).toBe(2 + 5 + 1); // two alerts, five slices, sign out
+    expect(csrfFields(res.text)).toEqual(forms.map(() => admin.csrf));
+    expect(decoded(res.text)).toContain(
+      '<button type="submit" class="button">queue 100 examples of weather=rain for labeling</button>',
+    );
+    const labeler = await page('labeler');
+    expect(labeler.text).not.toContain('/slices/labeling-batch');
+  });
+
+  it('queues a labeling batch of the slice for an admin, and reports it on the page', async () => {
+    const admin = sessions.get('admin')!;
+    const res = await t
+      .http()
+      .post('/models/shop/slices/labeling-batch')
+      .set('Cookie', admin.cookie)
+      .type('form')
+      .send({ _csrf: admin.csrf, key: 'weather', value: 'rain', back: 'window=24h&next=https://evil.example' });
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.location as string, 'http://x');
+    expect(location.pathname).toBe('/models/shop/slices');
+    expect([...location.searchParams.keys()].sort()).toEqual(['batch', 'window']);
+    const after = await page('admin', `${location.pathname}${location.search}`);
+    expect(decoded(after.text)).toMatch(/Queued \d+ of 100 examples of <strong>weather = rain<\/strong> for labeling\./);
+  });
+
+  it('refuses to queue without the CSRF token, or for a role other than admin', async () => {
+    const admin = sessions.get('admin')!;
+    const labeler = sessions.get('labeler')!;
+    const form = { key: 'weather', value: 'rain' };
+    await t.http().post('/models/shop/slices/labeling-batch').set('Cookie', admin.cookie).type('form').send(form).expect(403);
+    await t
+      .http()
+      .post('/models/shop/slices/labeling-batch')
+      .set('Cookie', labeler.cookie)
+      .type('form')
+      .send({ ...form, _csrf: labeler.csrf })
+      .expect(403);
+  });
+});
