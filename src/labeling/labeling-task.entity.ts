@@ -12,9 +12,9 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
  */
 @Entity('labeling_tasks')
 @Index('idx_labeling_tasks_item_labeler', ['model', 'predictionId', 'labeler'], { unique: true })
-@Index('idx_labeling_tasks_queue', ['model', 'status', 'queuedAt', 'position'])
+@Index('idx_labeling_tasks_queue', ['model', 'status', 'queuedAt', 'position', 'slot'])
 @Index('idx_labeling_tasks_expiry', ['model', 'status', 'leaseExpiresAt'])
-@Index('idx_labeling_tasks_batch', ['batchId', 'status', 'position'])
+@Index('idx_labeling_tasks_batch', ['batchId', 'status', 'position', 'slot'])
 @Index('idx_labeling_tasks_labeler', ['labeler', 'status', 'completedAt'])
 export class LabelingTaskEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

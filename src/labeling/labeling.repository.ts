@@ -108,7 +108,8 @@ export class LabelingRepository {
     const notHad = (allowSelf: boolean) =>
       `NOT EXISTS (SELECT 1 FROM labeling_tasks o WHERE o.model = t.model AND o.prediction_id = t.prediction_id
          AND o.labeler = ?${allowSelf ? ' AND o.id <> t.id' : ''})`;
-    const order = `ORDER BY t.queued_at, t.position, t.slot LIMIT 1${skipLocked(this.db.kind)}`;
+    // Within one batch queued_at is constant: leaving it out lets the batch index give the order.
+    const order = `ORDER BY ${batchId ? '' : 't.queued_at, '}t.position, t.slot LIMIT 1${skipLocked(this.db.kind)}`;
     const expired = await tx.get<TaskRow>(
       `SELECT ${TASK} FROM labeling_tasks t WHERE t.model = ? AND t.status = 'leased' AND t.lease_expires_at <= ? ${batch}
        AND ${notHad(true)} ${order}`,

@@ -176,7 +176,8 @@ describe('selecting a batch', () => {
   });
 
   it('leaves out labeled and already queued predictions, and final direct labels unless includeDirect', async () => {
-    const model = await newModel({ labelRules: [{ event: 'click', label: 'click', within: '2s', priority: 1 }] });
+    // A window long enough for the event join to run before it closes on a busy machine, short enough to wait for.
+    const model = await newModel({ labelRules: [{ event: 'click', label: 'click', within: '6s', priority: 1 }] });
     const [manual, direct, free] = ladder(model, 'click', 3);
     direct.timestamp = new Date(Date.now() - 1000).toISOString();
     await store([manual, direct, free]);
@@ -194,7 +195,7 @@ describe('selecting a batch', () => {
     await eventually(async () => {
       const res = await t.http().get(`/api/v1/models/${model}/predictions/${direct.id}`).set('Authorization', admin);
       expect(res.body.labels).toEqual([expect.objectContaining({ source: 'direct', final: true })]);
-    }, 20_000);
+    }, 30_000);
 
     const first = await batchOf(model, { size: 10, auditFraction: 0 });
     expect((await tasksOf(first.id)).map((x) => x.prediction_id)).toEqual([free.id]);
