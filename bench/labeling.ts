@@ -232,8 +232,73 @@ async function labelFor(service: Service, tokens: string[], seconds: number, thi
   return { leases: leases.sort((a, b) => a - b), submits: submits.sort((a, b) => a - b), empty, seconds };
 }
 
+type Labeling = Awaited<ReturnType<typeof labelFor>>;
+
+/** Balanced batches of `size` over HTTP, one after another; each run's time as the client sees it. */
+async function measureBatches(service: Service, size: number, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const body = { size, strategy: 'least_confidence', quotas: 'balanced' };
+    const res = await expectStatus<{ filled: number; quotas: Record<string, { filled: number }> }>(
+      service.request('POST', `/api/v1/models/${MODEL}/labeling-batches`, service.adminToken, body),
+      201,
+      'batch',
+    );
+    times.push(res.ms);
+    const perClass = Object.entries(res.body.quotas).map(([c, q]) => `${c} ${q.filled}`);
+    log(`batch ${run}: ${fmt(res.ms, 1)} ms, ${res.body.filled} items (${perClass.join(', ')}, rest audit)`);
+  }
+  return times;
+}
+
+async function labelerTokens(service: Service, n: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const body = { name: `labeler-${i}`, role: 'labeler' };
+    const res = await expectStatus<{ token: string }>(
+      service.request('POST', '/api/v1/tokens', service.adminToken, body),
+      201,
+      'token',
+    );
+    tokens.push(res.body.token);
+  }
+  return tokens;
+}
+
+function printResults(rows: number, size: number, batchMs: number[], labelers: number, phases: [string, Labeling, boolean][]) {
+  const ms = (n: number) => `${fmt(n, 1)} ms`;
+  const median = [...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length / 2)];
+  const line = ([name, l, target]: [string, Labeling, boolean]) => {
+    const p99 = percentile(l.leases, 0.99);
+    const empty = l.empty ? `, ${l.empty} labelers found the queue empty` : '';
+    const goal = target ? `; target p99 <= ${TARGET_LEASE_P99_MS} ms: ${verdict(p99 <= TARGET_LEASE_P99_MS)}` : '';
+    const lease = `${ms(percentile(l.leases, 0.5))} / ${ms(p99)} / ${ms(l.leases.at(-1) ?? NaN)}`;
+    const submit = `${ms(percentile(l.submits, 0.5))} / ${ms(percentile(l.submits, 0.99))}`;
+    return `| ${name} | ${fmt(l.leases.length)} | ${lease} | ${submit} | ${fmt(l.leases.length / l.seconds)} leases/s${empty}${goal} |`;
+  };
+  const runs = batchMs.map((b) => fmt(b, 1)).join(', ');
+  console.log(`
+| balanced batch of ${size} over ${fmt(rows)} predictions | median | runs | target |
+|---|---|---|---|
+| least_confidence | ${ms(median)} | ${runs} ms | <= ${TARGET_BATCH_MS} ms: ${verdict(median <= TARGET_BATCH_MS)} |
+
+| ${labelers} labelers | leases | lease p50 / p99 / max | submit p50 / p99 | notes |
+|---|---|---|---|---|
+${phases.map(line).join('\n')}
+`);
+}
+
+function saveResults(results: object): void {
+  const dir = resolve(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `labeling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ cores: cpus().length, node: process.version, loadavg: loadavg(), ...results }));
+  log(`results written to ${file}`);
+}
+
 async function main(): Promise<void> {
   const [rows, size, runs, labelers, seconds] = [int('rows'), int('size'), int('runs'), int('labelers'), int('seconds')];
+  const thinkMs = Number(opts['think-ms']);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${load()}`);
   const work = mkdtempSync(join(tmpdir(), 'relabel-bench-labeling-'));
   let service: Service | undefined;
@@ -241,68 +306,27 @@ async function main(): Promise<void> {
     log(`seeding ${fmt(rows)} unlabeled predictions over ${CLASSES.length} classes`);
     log(`seeded in ${fmt(await seed(work, rows), 1)} s`);
     service = await Service.start(work);
-    const admin = service.adminToken;
-    await expectStatus(service.request('PUT', `/api/v1/models/${MODEL}`, admin, DEFINITION), 201, 'model registration');
+    await expectStatus(service.request('PUT', `/api/v1/models/${MODEL}`, service.adminToken, DEFINITION), 201, 'model');
+    const batchMs = await measureBatches(service, size, runs);
 
-    const batchMs: number[] = [];
-    for (let run = 1; run <= runs; run++) {
-      const res = await expectStatus<{ filled: number; quotas: Record<string, { filled: number }> }>(
-        service.request('POST', `/api/v1/models/${MODEL}/labeling-batches`, admin, {
-          size,
-          strategy: 'least_confidence',
-          quotas: 'balanced',
-        }),
-        201,
-        'batch',
-      );
-      batchMs.push(res.ms);
-      const perClass = Object.entries(res.body.quotas)
-        .map(([c, q]) => `${c} ${q.filled}`)
-        .join(', ');
-      log(`batch ${run}: ${fmt(res.ms, 1)} ms, ${res.body.filled} items (${perClass}, rest audit)`);
-    }
-    const medianBatch = [...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length / 2)];
-
+    const queue = { size: 10_000, quotas: 'balanced' };
     const queued = await expectStatus(
-      service.request('POST', `/api/v1/models/${MODEL}/labeling-batches`, admin, { size: 10_000, quotas: 'balanced' }),
+      service.request('POST', `/api/v1/models/${MODEL}/labeling-batches`, service.adminToken, queue),
       201,
-      'labeling batch',
+      'batch',
     );
     log(`queued 10,000 more items for the labelers in ${fmt(queued.ms, 1)} ms`);
-    const tokens: string[] = [];
-    for (let i = 0; i < labelers; i++) {
-      const body = { name: `labeler-${i}`, role: 'labeler' };
-      const created = await expectStatus<{ token: string }>(service.request('POST', '/api/v1/tokens', admin, body), 201, 'token');
-      tokens.push(created.body.token);
-    }
-    const thinkMs = Number(opts['think-ms']);
+    const tokens = await labelerTokens(service, labelers);
     log(`${labelers} labelers for ${seconds} s, about ${thinkMs} ms on each item`);
     const paced = await labelFor(service, tokens, seconds, thinkMs);
     log(`${labelers} labelers for ${seconds} s, no think time (saturation)`);
     const flat = await labelFor(service, tokens, seconds, 0);
-    const ms = (n: number) => `${fmt(n, 1)} ms`;
-    const row = (name: string, l: Awaited<ReturnType<typeof labelFor>>, target: boolean) => {
-      const p99 = percentile(l.leases, 0.99);
-      const note = `${fmt(l.leases.length / seconds)} leases/s${l.empty ? `, ${l.empty} labelers found the queue empty` : ''}`;
-      const verdictNote = target ? `; target p99 <= ${TARGET_LEASE_P99_MS} ms: ${verdict(p99 <= TARGET_LEASE_P99_MS)}` : '';
-      return `| ${name} | ${fmt(l.leases.length)} | ${ms(percentile(l.leases, 0.5))} / ${ms(p99)} / ${ms(l.leases.at(-1) ?? NaN)} | ${ms(percentile(l.submits, 0.5))} / ${ms(percentile(l.submits, 0.99))} | ${note}${verdictNote} |`;
-    };
-    console.log(`
-| batch of ${size}, balanced, least_confidence, over ${fmt(rows)} predictions | median ${ms(medianBatch)} | runs: ${batchMs.map((b) => fmt(b, 1)).join(', ')} ms; target <= ${TARGET_BATCH_MS} ms: ${verdict(medianBatch <= TARGET_BATCH_MS)} |
-|---|---|---|
-
-| ${labelers} labelers, ${seconds} s | leases | lease p50 / p99 / max | submit p50 / p99 | notes |
-|---|---|---|---|---|
-${row(`about ${thinkMs} ms per item`, paced, true)}
-${row('no think time', flat, false)}
-`);
+    printResults(rows, size, batchMs, labelers, [
+      [`about ${thinkMs} ms per item, ${seconds} s`, paced, true],
+      [`no think time, ${seconds} s`, flat, false],
+    ]);
     log(load());
-    const dir = resolve(ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `labeling-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    const results = { rows, size, runs, labelers, seconds, cores: cpus().length, node: process.version, batchMs };
-    writeFileSync(file, JSON.stringify({ ...results, thinkMs, queueMs: queued.ms, paced, flat, loadavg: loadavg() }));
-    log(`results written to ${file}`);
+    saveResults({ rows, size, runs, labelers, seconds, thinkMs, batchMs, queueMs: queued.ms, paced, flat });
   } finally {
     await service?.stop();
     rmSync(work, { recursive: true, force: true });
