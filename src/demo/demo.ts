@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demoAdminToken, type AdminTokenChoice } from './admin-token.js';
-import { ApiError } from './api-client.js';
+import { ApiClient, ApiError } from './api-client.js';
 import { DemoError } from './demo-error.js';
+import { batchLines, DEMO_BATCH, type DemoBatch, ensureDemoBatch } from './labeling-batch.js';
 import { assertPortFree, ServiceProcess } from './service-process.js';
 import { MODEL_NAME } from './shop-world.js';
 import { type LabelSample, Simulator } from './simulator.js';
@@ -73,8 +74,10 @@ async function main(): Promise<void> {
   await simulator.labelByHand({ count: LABELLED_BY_HAND });
   say('Waiting for the label job to catch up...');
   const sample = await settledSample(simulator);
+  say(`Setting up the labeling queue: a balanced batch of ${DEMO_BATCH.size} predictions...`);
+  const batch = await labelingBatch(new ApiClient({ baseUrl: settings.localUrl, token: admin.token }));
   const pages = await servedPages(settings.localUrl);
-  process.stdout.write(banner(settings, admin, simulator, backfilled.accepted + backfilled.duplicates, sample, pages));
+  process.stdout.write(banner(settings, admin, simulator, backfilled.accepted + backfilled.duplicates, sample, pages, batch));
 
   if (settings.live) {
     void simulator.run({ ratePerSecond: LIVE_RATE_PER_SECOND });
@@ -98,6 +101,17 @@ async function settledSample(sim: Simulator): Promise<LabelSample> {
     const sample = await sim.sampleLabels(SAMPLE_SIZE);
     if (sample.unsettled === 0 || Date.now() > deadline) return sample;
     await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** The demo's labeling batch; the demo goes on without one (and says why) when the service refuses it. */
+async function labelingBatch(admin: ApiClient): Promise<{ batch: DemoBatch; created: boolean } | null> {
+  try {
+    return await ensureDemoBatch(admin);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    say(`(no labeling batch: ${error.message})`);
+    return null;
   }
 }
 
@@ -161,6 +175,7 @@ function banner(
   predictions: number,
   sample: LabelSample,
   pages: typeof OPTIONAL_PAGES,
+  labeling: { batch: DemoBatch; created: boolean } | null,
 ): string {
   const kept = admin.source === 'environment' ? '(your ADMIN_TOKEN)' : `(kept in ${admin.file}, reused by the next npm run demo)`;
   const n = (x: number) => x.toLocaleString('en');
@@ -195,6 +210,9 @@ function banner(
     ...link('a late event', sim.examples.late[0]),
     '     (API clients send the token as "Authorization: Bearer <token>")',
     '',
+    ...(labeling && labeling.batch.filled > 0 && pages.some((page) => page.path === '/labeling')
+      ? [...batchLines(labeling.batch, labeling.created, `${s.publicUrl}/labeling/${MODEL_NAME}`), '']
+      : []),
     s.live
       ? `  Streaming about ${LIVE_RATE_PER_SECOND} live predictions a second; their users' events follow as they happen.`
       : '  No live traffic (--no-live).',

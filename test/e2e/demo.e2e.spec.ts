@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/demo/api-client.js';
 import { CLICK_WINDOW_MS, IMPLICIT_AFTER_MS } from '../../src/demo/behaviour.js';
+import { DEMO_BATCH, ensureDemoBatch } from '../../src/demo/labeling-batch.js';
 import { MODEL_NAME, type Outcome, SHOP_RECOMMENDER_MODEL } from '../../src/demo/shop-world.js';
 import { Simulator } from '../../src/demo/simulator.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -170,6 +172,28 @@ describe('demo simulator against the real service over HTTP', () => {
       30_000,
       250,
     );
+  });
+
+  it('creates a balanced batch that the labeling queue serves at once, and reuses it when run again', async () => {
+    const client = new ApiClient({ baseUrl, token: testApp.adminToken });
+    const { batch, created } = await ensureDemoBatch(client);
+    expect(created).toBe(true);
+    expect(batch).toMatchObject({ strategy: 'least_confidence', status: 'open', filled: DEMO_BATCH.size });
+    expect(batch.audit.filled).toBe(20);
+    expect(Object.entries(batch.quotas).map(([cls, q]) => [cls, q.asked, q.filled])).toEqual([
+      ['purchase', 60, 60],
+      ['click', 60, 60],
+      ['ignore', 60, 60],
+    ]);
+    const listed = await testApp.http().get(`/api/v1/models/${MODEL_NAME}/labeling-batches`).set(admin());
+    expect(listed.body).toEqual([expect.objectContaining({ id: batch.id, quotaMode: 'balanced' })]);
+
+    expect(await ensureDemoBatch(client)).toEqual({ batch: expect.objectContaining({ id: batch.id }), created: false });
+    const labeler = await testApp.tokenFor('labeler');
+    const next = await testApp.http().get(`/api/v1/models/${MODEL_NAME}/labeling/next`).set('Authorization', `Bearer ${labeler}`);
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ batchId: batch.id });
+    expect(byHand.map((m) => m.predictionId)).not.toContain(next.body.predictionId);
   });
 
   it('stores a late event, counted late, and changes no label with it', async () => {
