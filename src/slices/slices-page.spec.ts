@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PageQuery, pageHref, sortLink, sortRows } from './slices-page-order.js';
-import { bar, barDomain, buildSlicesPage, signedPoints, since, type SlicesPageInput } from './slices-page.js';
+import { bar, barDomain, buildSlicesPage, severity, signedPoints, since, type SlicesPageInput } from './slices-page.js';
 import type { SliceReport } from './slices.service.js';
 import { wilson } from './wilson.js';
 
@@ -115,6 +115,23 @@ describe('formatting', () => {
   });
 });
 
+const numbers = (slice: number, rest: number, drop: number | null = null, minAccuracy: number | null = null) => ({
+  slice: { accuracy: slice },
+  rest: { accuracy: rest },
+  drop: drop === null ? null : { estimate: drop },
+  thresholds: { minAccuracy },
+});
+
+describe('severity', () => {
+  it.each([
+    ['the gap to the rest', numbers(0.55, 0.78), 0.23],
+    ['the fall against the baseline', numbers(0.7, 0.72, 0.25), 0.25],
+    ['the distance below minAccuracy', numbers(0.6, 0.62, null, 0.9), 0.3],
+  ])('is %s when that is largest', (_, d, expected) => {
+    expect(severity(d)).toBeCloseTo(expected, 12);
+  });
+});
+
 describe('buildSlicesPage', () => {
   const report = (slices = rows, n = 520): SliceReport => ({
     model: 'shop',
@@ -146,6 +163,7 @@ describe('buildSlicesPage', () => {
         message: 'm',
         recommendation: { text: 'queue 100 examples of weather=rain for labeling' },
         startedAt: '2026-11-26T11:00:00Z',
+        details: numbers(0.5, 0.8),
       },
     ],
     query: base,
@@ -179,6 +197,22 @@ describe('buildSlicesPage', () => {
       since: '2026-11-26 11:00 UTC, 60 min ago',
     });
     expect(page.flaggedCount).toBe(1);
+  });
+
+  it('lists the worst firing alerts first, in full, and folds away the rest', () => {
+    const alert = (value: string, slice: number, rest: number) => ({
+      ...input().firing[0],
+      id: value,
+      slice: { key: 'country', value },
+      details: numbers(slice, rest),
+    });
+    const page = buildSlicesPage(input({ firing: [alert('us', 0.67, 0.73), alert('fr', 0.4, 0.8), alert('de', 0.7, 0.72)] }));
+    expect(page.alerts.map((a) => a.slice.value)).toEqual(['fr', 'us', 'de']);
+    expect(page.moreAlerts).toEqual([]);
+    const many = buildSlicesPage(input({ firing: ['a', 'b', 'c', 'd', 'e'].map((v, i) => alert(v, 0.5 + i / 100, 0.8)) }));
+    expect(many.alerts.map((a) => a.slice.value)).toEqual(['a', 'b', 'c']);
+    expect(many.moreAlerts.map((a) => a.slice.value)).toEqual(['d', 'e']);
+    expect(many.firingCount).toBe(5);
   });
 
   it.each<[string, Partial<SlicesPageInput>, string | null]>([

@@ -21,6 +21,15 @@ export interface PageAlert {
   message: string;
   recommendation: { text: string };
   startedAt: string;
+  details: AlertNumbers;
+}
+
+/** The numbers of an alert that say how bad it is (a subset of the alert's details). */
+export interface AlertNumbers {
+  slice: { accuracy: number | null };
+  rest: { accuracy: number | null };
+  drop: { estimate: number } | null;
+  thresholds: { minAccuracy: number | null };
 }
 
 export interface PageBatch {
@@ -50,6 +59,7 @@ export interface SlicesPageInput {
 
 const SPARK = { width: 160, height: 30 };
 const BAR_WIDTH = 160;
+const ALERTS_IN_FULL = 3;
 const REASONS: Record<string, string> = {
   below_min_accuracy: 'below the minimum accuracy',
   below_rest: 'below the rest of the model',
@@ -113,12 +123,7 @@ export function buildSlicesPage(input: SlicesPageInput) {
     overallSpark: spark(input.overallSeries),
     audit: report.audit ? summary(report.audit) : null,
     auditDisagrees: disagree(report.overall, report.audit),
-    alerts: input.firing.map((a) => ({
-      ...a,
-      label: `${a.slice.key} = ${a.slice.value}`,
-      reasonText: REASONS[a.reason] ?? a.reason,
-      since: since(Date.parse(a.startedAt), input.now),
-    })),
+    ...splitAlerts(input.firing, input.now),
     alertWindow: model.baselineWindow,
     rows,
     flaggedCount: report.slices.filter((s) => s.flagged).length,
@@ -148,6 +153,29 @@ export function buildSlicesPage(input: SlicesPageInput) {
     minSupport: model.minSupport,
     bar: { width: BAR_WIDTH },
   };
+}
+
+/** Firing alerts, worst first: the first few in full, the others folded away so the table stays in view. */
+function splitAlerts(firing: readonly PageAlert[], now: number) {
+  const shown = [...firing]
+    .sort((a, b) => severity(b.details) - severity(a.details))
+    .map((a) => ({
+      ...a,
+      label: `${a.slice.key} = ${a.slice.value}`,
+      reasonText: REASONS[a.reason] ?? a.reason,
+      since: since(Date.parse(a.startedAt), now),
+    }));
+  return { alerts: shown.slice(0, ALERTS_IN_FULL), moreAlerts: shown.slice(ALERTS_IN_FULL), firingCount: shown.length };
+}
+
+/** How far below where it should be a slice is, in accuracy: the worst alert goes first. */
+export function severity(d: AlertNumbers): number {
+  const accuracy = d.slice.accuracy ?? 1;
+  return Math.max(
+    (d.rest.accuracy ?? accuracy) - accuracy,
+    d.thresholds.minAccuracy === null ? 0 : d.thresholds.minAccuracy - accuracy,
+    d.drop?.estimate ?? 0,
+  );
 }
 
 /** The accuracy range every interval bar and sparkline shares: tens of percent around what is drawn. */
