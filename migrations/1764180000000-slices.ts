@@ -8,6 +8,7 @@ export class Slices1764180000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'slice_cells',
+        withoutRowid: true,
         columns: [
           { name: 'model', type: 'varchar', length: '100', isPrimary: true },
           { name: 'grain', type: 'varchar', length: '4', isPrimary: true },
@@ -23,7 +24,7 @@ export class Slices1764180000000 implements MigrationInterface {
         indices: [
           new TableIndex({
             name: 'idx_slice_cells_series',
-            columnNames: ['model', 'slice_key', 'slice_value', 'grain', 'bucket'],
+            columnNames: ['slice_key', 'slice_value', 'model', 'grain', 'bucket', 'n'],
           }),
         ],
       }),

@@ -5,9 +5,14 @@ import { bigintNumber } from '../database/columns.js';
  * One rollup cell: how many labeled predictions of a model version, in a slice (or the whole model,
  * or a cross of two slices) and a time bucket, have this label source, actual and predicted class.
  * Derived from predictions and their effective labels; the rebuild recomputes every cell from them.
+ *
+ * On SQLite the table is WITHOUT ROWID, so a report reads a window's cells, counts included, in one
+ * range scan of the primary key. The series index serves one slice value's cells; it leads with slice
+ * key and value and carries n, so that SQLite's planner, which has no statistics, prefers it for a
+ * series and the key's (model, grain, bucket) prefix for whole reports, reading no rows besides.
  */
-@Entity('slice_cells')
-@Index('idx_slice_cells_series', ['model', 'sliceKey', 'sliceValue', 'grain', 'bucket'])
+@Entity('slice_cells', { withoutRowid: true })
+@Index('idx_slice_cells_series', ['sliceKey', 'sliceValue', 'model', 'grain', 'bucket', 'n'])
 export class SliceCellEntity {
   @PrimaryColumn({ type: 'varchar', length: 100 })
   model!: string;
