@@ -6,7 +6,6 @@ import { AlertWebhook } from './webhook.service.js';
 
 export const ALERT_TICK_JOB = 'tick';
 export const WEBHOOK_JOB = 'deliver';
-const WEBHOOK_JOB_ID = 'alerts-deliver';
 /**
  * How often each model's numbers are looked at. A model is evaluated when they changed (labels
  * arrived and were rolled up) and at least every FULL_EVALUATION_EVERY_MS.
@@ -48,11 +47,19 @@ export class AlertsProcessor implements OnModuleInit {
     return result;
   }
 
-  /** Queues a delivery run for when the next notification is due, unless one is already waiting. */
+  /**
+   * Queues a delivery run for when the next notification is due. The job id carries the due time: a
+   * run already waiting for a later retry must not hold back a notification due sooner.
+   */
   private async scheduleDelivery(): Promise<void> {
     if (!this.webhook.enabled) return;
     const at = await this.webhook.nextDueAt();
     if (at === null) return;
-    await this.jobs.add(QueueName.Alerts, WEBHOOK_JOB, {}, { jobId: WEBHOOK_JOB_ID, delayMs: Math.max(0, at - Date.now()) });
+    await this.jobs.add(
+      QueueName.Alerts,
+      WEBHOOK_JOB,
+      {},
+      { jobId: `alerts-deliver:${at}`, delayMs: Math.max(0, at - Date.now()) },
+    );
   }
 }

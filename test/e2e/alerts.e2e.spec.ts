@@ -200,6 +200,8 @@ describe('slice alerts', () => {
       classes: ['click', 'ignore'],
       sliceKeys: ['weather'],
       implicitLabel: { label: 'ignore', after: '30m' },
+      // History is labeled at once rather than a grace period after it is logged.
+      eventGrace: '1s',
     });
     // Predicting "ignore" is right (no event comes); rain was right 95 times in 100 the week before, 70 now.
     const send = async (weather: string, at: number, right: number, wrong: number) => {
