@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Statement } from 'better-sqlite3';
 import { Db } from '../database/db.js';
 import { chunks, placeholders } from '../database/sql.js';
-import type { Tx } from '../database/tx.js';
-import type { CellKey, RolledPrediction } from './cells.js';
+import { type Tx, withTx } from '../database/tx.js';
+import { type CellKey, OVERALL, type RolledPrediction } from './cells.js';
 import type { CellSum } from './report.js';
-import type { Segment } from './window.js';
+import type { Extent, Segment, SignedSegment } from './window.js';
 
 /** One outbox row with the prediction it is about (null when that prediction is gone). */
 export interface PendingChange {
@@ -29,6 +29,9 @@ export interface BucketCounts {
 }
 
 const CELL_COLUMNS = 'model, grain, bucket, model_version, slice_key, slice_value, source, actual, predicted';
+const DELETE_EMPTY_CELL = `DELETE FROM slice_cells WHERE ${CELL_COLUMNS.split(', ')
+  .map((c) => `${c} = ?`)
+  .join(' AND ')} AND n = 0`;
 const UPSERT_ROWS = 100;
 // Any constant distinct from the migration lock: held by whoever writes cells on PostgreSQL.
 const ROLLUP_LOCK = 724_311_005;
@@ -114,16 +117,7 @@ export class SlicesRepository {
         batch.flatMap(({ cell, delta }) => [...keyValues(cell), delta]),
       );
     }
-    for (const { cell, delta } of changes) {
-      if (delta < 0) {
-        await tx.run(
-          `DELETE FROM slice_cells WHERE ${CELL_COLUMNS.split(', ')
-            .map((c) => `${c} = ?`)
-            .join(' AND ')} AND n = 0`,
-          keyValues(cell),
-        );
-      }
-    }
+    for (const { cell, delta } of changes) if (delta < 0) await tx.run(DELETE_EMPTY_CELL, keyValues(cell));
   }
 
   deleteCells(tx: Tx, model: string): Promise<number> {
@@ -185,50 +179,76 @@ export class SlicesRepository {
     }));
   }
 
-  /** Counts by slice, actual and predicted class, summed over the segments' cells. */
-  async sumBySlice(model: string, segments: Segment[], filter: CellFilter): Promise<CellSum[]> {
-    const sums = new Map<string, CellSum>();
-    for (const segment of segments) {
-      const { where, params } = cellWhere(model, segment, filter);
-      const rows = await this.read<CellSum>(
-        `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
-         WHERE ${where} GROUP BY slice_key, slice_value, actual, predicted`,
-        params,
-      );
-      for (const r of rows) {
-        const id = `${r.key}\u0000${r.value}\u0000${r.actual}\u0000${r.predicted}`;
-        const sum = sums.get(id);
-        if (sum) sum.n += Number(r.n);
-        else sums.set(id, { ...r, n: Number(r.n) });
+  /** The first and last day with cells, or null when the model has none. */
+  async dayExtent(model: string): Promise<Extent | null> {
+    // Two queries: each is one seek at an end of the key, which MIN and MAX together are not on SQLite.
+    const end = async (fn: 'MIN' | 'MAX') =>
+      (
+        await this.read<{ b: number | null }>(`SELECT ${fn}(bucket) AS b FROM slice_cells WHERE model = ? AND grain = 'day'`, [
+          model,
+        ])
+      )[0]?.b ?? null;
+    const firstDay = await end('MIN');
+    const lastDay = await end('MAX');
+    return firstDay === null || lastDay === null ? null : { firstDay: Number(firstDay), lastDay: Number(lastDay) };
+  }
+
+  /**
+   * Counts by slice, actual and predicted class over the plan's cells, and the whole model's counts
+   * over audit labels alone, read from one snapshot.
+   */
+  reportCells(model: string, plan: SignedSegment[], filter: CellFilter): Promise<{ cells: CellSum[]; auditCells: CellSum[] }> {
+    return this.inSnapshot(async (read) => {
+      const cells = new Map<string, CellSum>();
+      const auditCells = new Map<string, CellSum>();
+      for (const segment of plan) {
+        const { where, params } = cellWhere(model, segment, filter);
+        const bySlice = await read<CellSum>(
+          `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
+           WHERE ${where} GROUP BY slice_key, slice_value, actual, predicted`,
+          params,
+        );
+        addSums(cells, bySlice, segment.sign);
+        const audit = cellWhere(model, segment, { ...filter, source: 'audit' });
+        const ofAudit = await read<CellSum>(
+          `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
+           WHERE slice_key = ? AND slice_value = ? AND ${audit.where} GROUP BY slice_key, slice_value, actual, predicted`,
+          [OVERALL, OVERALL, ...audit.params],
+        );
+        addSums(auditCells, ofAudit, segment.sign);
       }
-    }
-    return [...sums.values()];
+      return { cells: [...cells.values()], auditCells: [...auditCells.values()] };
+    });
   }
 
-  /** Counts of one slice value by actual and predicted class (the series index serves it). */
-  async sumOfSlice(model: string, key: string, value: string, segments: Segment[], filter: CellFilter): Promise<CellSum[]> {
-    const out: CellSum[] = [];
-    for (const segment of segments) {
-      const { where, params } = cellWhere(model, segment, filter);
-      const rows = await this.read<{ actual: string; predicted: string; n: number }>(
-        `SELECT actual, predicted, SUM(n) AS n FROM slice_cells
-         WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY actual, predicted`,
-        [key, value, ...params],
-      );
-      for (const r of rows) out.push({ key, value, actual: r.actual, predicted: r.predicted, n: Number(r.n) });
-    }
-    return out;
+  /** n and correct per bucket of one slice value over the segments' cells (the series index serves it). */
+  seriesCells(model: string, key: string, value: string, segments: Segment[], filter: CellFilter): Promise<BucketCounts[]> {
+    return this.inSnapshot(async (read) => {
+      const out: BucketCounts[] = [];
+      for (const segment of segments) {
+        const { where, params } = cellWhere(model, segment, filter);
+        const rows = await read<BucketCounts>(
+          `SELECT bucket, SUM(n) AS n, SUM(CASE WHEN actual = predicted THEN n ELSE 0 END) AS correct FROM slice_cells
+           WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY bucket`,
+          [key, value, ...params],
+        );
+        for (const r of rows) out.push({ bucket: Number(r.bucket), n: Number(r.n), correct: Number(r.correct) });
+      }
+      return out;
+    });
   }
 
-  /** n and correct per bucket of one slice value. */
-  async bucketsOfSlice(model: string, key: string, value: string, segment: Segment, filter: CellFilter): Promise<BucketCounts[]> {
-    const { where, params } = cellWhere(model, segment, filter);
-    const rows = await this.read<BucketCounts>(
-      `SELECT bucket, SUM(n) AS n, SUM(CASE WHEN actual = predicted THEN n ELSE 0 END) AS correct FROM slice_cells
-       WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY bucket ORDER BY bucket`,
-      [key, value, ...params],
-    );
-    return rows.map((r) => ({ bucket: Number(r.bucket), n: Number(r.n), correct: Number(r.correct) }));
+  /**
+   * Reads that see one state of the cells while the rollup writes: a read-only repeatable-read
+   * transaction on PostgreSQL. On SQLite, reads and writes share one connection and a rollup
+   * transaction never spans an await of real I/O, so no write lands between these reads.
+   */
+  private async inSnapshot<T>(fn: (read: <R>(sql: string, params: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T> {
+    if (this.db.kind === 'sqlite') return fn((sql, params) => this.read(sql, params));
+    return withTx(this.db, async (tx) => {
+      await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return fn((sql, params) => tx.all(sql, params));
+    });
   }
 
   /** A read outside any transaction: `?` placeholders on both databases, prepared once on SQLite. */
@@ -243,6 +263,15 @@ export class SlicesRepository {
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
     return statement.all(params) as T[];
+  }
+}
+
+function addSums(into: Map<string, CellSum>, rows: CellSum[], sign: 1 | -1): void {
+  for (const r of rows) {
+    const id = `${r.key}\u0000${r.value}\u0000${r.actual}\u0000${r.predicted}`;
+    const sum = into.get(id);
+    if (sum) sum.n += sign * Number(r.n);
+    else into.set(id, { ...r, n: sign * Number(r.n) });
   }
 }
 

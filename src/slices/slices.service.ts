@@ -6,7 +6,7 @@ import { ModelsService } from '../models/models.service.js';
 import { crossKey, OVERALL } from './cells.js';
 import { buildReport, type SliceReportBody, summarise, type AccuracySummary } from './report.js';
 import { type CellFilter, SlicesRepository } from './slices.repository.js';
-import { alignWindow, bucketOf, daySegmentsFor, type Segment, segmentsFor, type Window } from './window.js';
+import { alignWindow, bucketOf, daySegmentsFor, planFor, type Segment, type Window } from './window.js';
 
 export const SOURCE_FILTERS = ['all', ...LABEL_SOURCES] as const;
 export type SourceFilter = (typeof SOURCE_FILTERS)[number];
@@ -59,9 +59,9 @@ export class SlicesService {
   async report(modelName: string, query: SliceQuery = {}): Promise<SliceReport> {
     const model = await this.models.require(modelName);
     const { window, filter, source } = resolve(query);
-    const segments = segmentsFor(window);
-    const cells = await this.cells.sumBySlice(model.name, segments, filter);
-    const auditCells = await this.cells.sumOfSlice(model.name, OVERALL, OVERALL, segments, { ...filter, source: 'audit' });
+    const bounded = window.from !== null || window.to !== null;
+    const plan = planFor(window, bounded ? await this.cells.dayExtent(model.name) : null);
+    const { cells, auditCells } = await this.cells.reportCells(model.name, plan, filter);
     const body = buildReport({
       classes: model.classes,
       keys: declaredKeys(model),
@@ -85,12 +85,10 @@ export class SlicesService {
     const { window, filter } = resolve(query);
     const segments: Segment[] = bucket === 'hour' ? [{ grain: 'hour', ...window }] : daySegmentsFor(window);
     const totals = new Map<number, { n: number; correct: number }>();
-    for (const segment of segments) {
-      for (const row of await this.cells.bucketsOfSlice(model.name, key, value, segment, filter)) {
-        const t = bucketOf(row.bucket, bucket);
-        const sum = totals.get(t) ?? { n: 0, correct: 0 };
-        totals.set(t, { n: sum.n + row.n, correct: sum.correct + row.correct });
-      }
+    for (const row of await this.cells.seriesCells(model.name, key, value, segments, filter)) {
+      const t = bucketOf(row.bucket, bucket);
+      const sum = totals.get(t) ?? { n: 0, correct: 0 };
+      totals.set(t, { n: sum.n + row.n, correct: sum.correct + row.correct });
     }
     const points = [...totals.entries()]
       .filter(([, c]) => c.n > 0)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignWindow, bucketOf, daySegmentsFor, type Segment, segmentsFor } from './window.js';
+import { alignWindow, bucketOf, daySegmentsFor, planFor, type Segment, segmentsFor } from './window.js';
 
 const t = (iso: string) => Date.parse(iso);
 
@@ -82,5 +82,34 @@ describe('segmentsFor', () => {
 describe('daySegmentsFor', () => {
   it('uses day cells rather than all-time ones for an unbounded window', () => {
     expect(daySegmentsFor({ from: null, to: null })).toEqual([{ grain: 'day', from: null, to: null }]);
+  });
+});
+
+describe('planFor', () => {
+  const extent = { firstDay: t('2026-11-01T00:00:00Z'), lastDay: t('2026-11-30T00:00:00Z') };
+
+  it('reads all-time cells for an unbounded window', () => {
+    expect(planFor({ from: null, to: null }, extent)).toEqual([{ grain: 'all', from: null, to: null, sign: 1 }]);
+  });
+
+  it("reads a short window's own cells", () => {
+    const window = { from: t('2026-11-29T10:00:00Z'), to: t('2026-11-30T10:00:00Z') };
+    expect(planFor(window, extent)).toEqual(segmentsFor(window).map((s) => ({ ...s, sign: 1 })));
+  });
+
+  it('subtracts what lies outside a window that covers most of the data from all time', () => {
+    const window = { from: t('2026-11-01T10:00:00Z'), to: t('2026-11-30T20:00:00Z') };
+    expect(planFor(window, extent)).toEqual([
+      { grain: 'all', from: null, to: null, sign: 1 },
+      { grain: 'day', from: null, to: t('2026-11-01T00:00:00Z'), sign: -1 },
+      { grain: 'hour', from: t('2026-11-01T00:00:00Z'), to: t('2026-11-01T10:00:00Z'), sign: -1 },
+      { grain: 'hour', from: t('2026-11-30T20:00:00Z'), to: t('2026-12-01T00:00:00Z'), sign: -1 },
+      { grain: 'day', from: t('2026-12-01T00:00:00Z'), to: null, sign: -1 },
+    ]);
+  });
+
+  it("reads the window's own cells when there are no cells to size the plans by", () => {
+    const window = { from: t('2026-11-01T10:00:00Z'), to: null };
+    expect(planFor(window, null)).toEqual(segmentsFor(window).map((s) => ({ ...s, sign: 1 })));
   });
 });

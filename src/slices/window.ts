@@ -46,6 +46,48 @@ export function segmentsFor(window: Window): Segment[] {
   return daysAndHours(window);
 }
 
+/** A segment whose counts are added (1) or subtracted (-1). */
+export interface SignedSegment extends Segment {
+  sign: 1 | -1;
+}
+
+/** The first and last day bucket that hold cells. */
+export interface Extent {
+  firstDay: number;
+  lastDay: number;
+}
+
+// Rough cells per bucket: a day holds more distinct cells than an hour; all time about as many as a day.
+const WEIGHT: Record<Grain, number> = { hour: 1, day: 2, all: 2 };
+
+/**
+ * The cheaper of two exact plans for a window: its own cells, or all-time cells minus the cells
+ * outside it. The extent of the data only estimates the cost (the outside is open-ended, so a cell
+ * added beyond the extent meanwhile is still subtracted). A window covering most of the history
+ * reads few cells.
+ */
+export function planFor(window: Window, extent: Extent | null): SignedSegment[] {
+  const inside = segmentsFor(window).map((s) => ({ ...s, sign: 1 as const }));
+  if (extent === null || (window.from === null && window.to === null)) return inside;
+  const end = extent.lastDay + DAY_MS;
+  const outside = [
+    ...(window.from === null ? [] : daysAndHours({ from: null, to: window.from })),
+    ...(window.to === null ? [] : daysAndHours({ from: window.to, to: null })),
+  ];
+  const complement: SignedSegment[] = [
+    { grain: 'all', from: null, to: null, sign: 1 },
+    ...outside.map((s) => ({ ...s, sign: -1 as const })),
+  ];
+  const cost = (segments: Segment[]) =>
+    segments.reduce((sum, s) => {
+      if (s.grain === 'all') return sum + WEIGHT.all;
+      const from = Math.max(s.from ?? extent.firstDay, extent.firstDay);
+      const to = Math.min(s.to ?? end, end);
+      return sum + (WEIGHT[s.grain] * Math.max(0, to - from)) / (s.grain === 'hour' ? HOUR_MS : DAY_MS);
+    }, 0);
+  return cost(complement) < cost(inside) ? complement : inside;
+}
+
 /** Like segmentsFor, but never all-time cells: for a series by day. */
 export function daySegmentsFor(window: Window): Segment[] {
   return daysAndHours(window);

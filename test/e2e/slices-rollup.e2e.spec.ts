@@ -178,6 +178,16 @@ describe('slice rollups', () => {
         await rawCounts(model, (row) => row.model_version === 'v2' && Number(row.ts) >= Math.floor(from / (60 * MIN)) * 60 * MIN),
       ),
     );
+    const [start, end] = [Date.now() - 60 * 60 * MIN, Date.now() - 2 * 60 * MIN];
+    const hour = 60 * MIN;
+    expect(sorted(await reportedCounts(model, { from: start, to: end }))).toEqual(
+      sorted(
+        await rawCounts(
+          model,
+          (row) => Number(row.ts) >= Math.floor(start / hour) * hour && Number(row.ts) < Math.ceil(end / hour) * hour,
+        ),
+      ),
+    );
   });
 
   it('rebuilds exactly the cells that the incremental updates built', async () => {

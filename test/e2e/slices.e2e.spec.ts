@@ -208,6 +208,13 @@ describe('GET /api/v1/models/:model/slices', () => {
     expect(secondDay.overall).toMatchObject({ n: 5, correct: 4 });
     const acrossDays = await report(`?from=${iso(day1 + 11 * HOUR)}&to=${iso(day2 + 6 * HOUR)}`);
     expect(acrossDays.overall).toMatchObject({ n: 6, correct: 2 });
+
+    // Windows covering most of the data, which are read as all time minus what lies outside them.
+    const sinceEleven = await report(`?from=${iso(day1 + 11 * HOUR)}`);
+    expect(sinceEleven.overall).toMatchObject({ n: 8, correct: 4 });
+    expect(sinceEleven.audit).toMatchObject({ n: 3, correct: 2 });
+    expect(sliceOf(sinceEleven, 'country', 'fr')).toMatchObject({ n: 3, correct: 0 });
+    expect((await report(`?from=${iso(day1 + HOUR)}&to=${iso(day2 + 6 * HOUR)}`)).overall).toMatchObject({ n: 13, correct: 8 });
   });
 
   it.each([
