@@ -202,9 +202,11 @@ async function expectStatus<T>(call: Promise<{ status: number; body: unknown; ms
 
 /**
  * Labelers leasing, looking at the item for a think time drawn from [thinkMs / 2, 3 x thinkMs / 2)
- * (0: as fast as the service answers), and labeling; latencies as the client sees them.
+ * (0: as fast as the service answers), and labeling; latencies as the client sees them. With
+ * floorOnly, the same callers at the same pace only GET the model: what any authenticated request
+ * costs on this machine at that moment, to read the lease figures against.
  */
-async function labelFor(service: Service, tokens: string[], seconds: number, thinkMs: number) {
+async function labelFor(service: Service, tokens: string[], seconds: number, thinkMs: number, floorOnly = false) {
   const leases: number[] = [];
   const submits: number[] = [];
   let empty = 0;
@@ -213,6 +215,11 @@ async function labelFor(service: Service, tokens: string[], seconds: number, thi
   await Promise.all(
     tokens.map(async (token) => {
       while (performance.now() < until) {
+        if (floorOnly) {
+          leases.push((await expectStatus(service.request('GET', `/api/v1/models/${MODEL}`, token), 200, 'model')).ms);
+          await sleep(thinkMs * (0.5 + random.next()));
+          continue;
+        }
         const next = await service.request('GET', `/api/v1/models/${MODEL}/labeling/next`, token);
         if (next.status === 204) {
           empty++;
@@ -274,7 +281,7 @@ function printResults(rows: number, size: number, batchMs: number[], labelers: n
     const goal = target ? `; target p99 <= ${TARGET_LEASE_P99_MS} ms: ${verdict(p99 <= TARGET_LEASE_P99_MS)}` : '';
     const lease = `${ms(percentile(l.leases, 0.5))} / ${ms(p99)} / ${ms(l.leases.at(-1) ?? NaN)}`;
     const submit = `${ms(percentile(l.submits, 0.5))} / ${ms(percentile(l.submits, 0.99))}`;
-    return `| ${name} | ${fmt(l.leases.length)} | ${lease} | ${submit} | ${fmt(l.leases.length / l.seconds)} leases/s${empty}${goal} |`;
+    return `| ${name} | ${fmt(l.leases.length)} | ${lease} | ${l.submits.length ? submit : '-'} | ${fmt(l.leases.length / l.seconds)}/s${empty}${goal} |`;
   };
   const runs = batchMs.map((b) => fmt(b, 1)).join(', ');
   console.log(`
@@ -282,7 +289,7 @@ function printResults(rows: number, size: number, batchMs: number[], labelers: n
 |---|---|---|---|
 | least_confidence | ${ms(median)} | ${runs} ms | <= ${TARGET_BATCH_MS} ms: ${verdict(median <= TARGET_BATCH_MS)} |
 
-| ${labelers} labelers | leases | lease p50 / p99 / max | submit p50 / p99 | notes |
+| ${labelers} callers | requests | lease (or GET) p50 / p99 / max | submit p50 / p99 | notes |
 |---|---|---|---|---|
 ${phases.map(line).join('\n')}
 `);
@@ -317,16 +324,19 @@ async function main(): Promise<void> {
     );
     log(`queued 10,000 more items for the labelers in ${fmt(queued.ms, 1)} ms`);
     const tokens = await labelerTokens(service, labelers);
+    log(`${labelers} callers for ${seconds} s, GET /api/v1/models/${MODEL} about every ${thinkMs} ms (the floor)`);
+    const floor = await labelFor(service, tokens, seconds, thinkMs, true);
     log(`${labelers} labelers for ${seconds} s, about ${thinkMs} ms on each item`);
     const paced = await labelFor(service, tokens, seconds, thinkMs);
     log(`${labelers} labelers for ${seconds} s, no think time (saturation)`);
     const flat = await labelFor(service, tokens, seconds, 0);
     printResults(rows, size, batchMs, labelers, [
+      [`floor: GET of the model instead of a lease, same pace, ${seconds} s`, floor, false],
       [`about ${thinkMs} ms per item, ${seconds} s`, paced, true],
       [`no think time, ${seconds} s`, flat, false],
     ]);
     log(load());
-    saveResults({ rows, size, runs, labelers, seconds, thinkMs, batchMs, queueMs: queued.ms, paced, flat });
+    saveResults({ rows, size, runs, labelers, seconds, thinkMs, batchMs, queueMs: queued.ms, floor, paced, flat });
   } finally {
     await service?.stop();
     rmSync(work, { recursive: true, force: true });
