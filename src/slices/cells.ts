@@ -101,7 +101,7 @@ export class CellDeltas {
     return this.byCell.size;
   }
 
-  /** Non-zero changes in a stable order (so that concurrent writers lock rows in the same order). */
+  /** The non-zero changes in key order, so that a chunk's writes walk the table's key in order. */
   changes(): { cell: CellKey; delta: number }[] {
     return [...this.byCell.entries()]
       .filter(([, e]) => e.delta !== 0)
@@ -114,6 +114,7 @@ export class CellDeltas {
   }
 }
 
+/** A cell's identity, its fields in the order of the table's key, so that sorted ids are in key order. */
 export function cellId(c: CellKey): string {
-  return [c.model, c.modelVersion, c.key, c.value, c.grain, c.bucket, c.source, c.actual, c.predicted].join('\u0000');
+  return `${c.model}\u0000${c.grain}\u0000${c.bucket}\u0000${c.modelVersion}\u0000${c.key}\u0000${c.value}\u0000${c.source}\u0000${c.actual}\u0000${c.predicted}`;
 }
