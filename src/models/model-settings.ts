@@ -44,6 +44,16 @@ export interface FeedbackSettings {
   maxSelfAgreementGap: number;
   maxCoverageRatio: number;
   maxPriorShift: number;
+  /** Warn when more of the labels than this are direct or implicit labels on the model's own exposures. */
+  maxModelDrivenShare: number;
+  /** Block when the self-agreement gap's interval lies wholly above this. */
+  blockSelfAgreementGap: number;
+  maxImplicitEcho: number;
+  maxMissingPropensityShare: number;
+  /** Warn when the exposure Gini rose by more than this against the previous window. */
+  maxGiniIncrease: number;
+  /** Predictions a class needs before its labeled rate counts in selection coverage. */
+  minSupport: number;
 }
 
 export interface ExportSettings {
@@ -76,7 +86,18 @@ export const DEFAULT_SETTINGS: ModelSettings = {
   eventGrace: '10m',
   labeling: { leaseTtl: '10m', labelsPerItem: 1, auditFraction: 0.1 },
   alerts: { minAccuracy: null, maxDrop: 0.1, baselineWindow: '7d', minSupport: 30 },
-  feedback: { minExplorationShare: 0.05, maxSelfAgreementGap: 0.1, maxCoverageRatio: 5, maxPriorShift: 0.1 },
+  feedback: {
+    minExplorationShare: 0.05,
+    maxSelfAgreementGap: 0.1,
+    maxCoverageRatio: 5,
+    maxPriorShift: 0.1,
+    maxModelDrivenShare: 0.95,
+    blockSelfAgreementGap: 0.25,
+    maxImplicitEcho: 0.9,
+    maxMissingPropensityShare: 0.01,
+    maxGiniIncrease: 0.1,
+    minSupport: 30,
+  },
   exports: { maxIpsWeight: 20, validationFraction: 0.1 },
 };
 

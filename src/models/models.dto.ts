@@ -156,6 +156,47 @@ export class FeedbackSettingsDto {
   @Min(0)
   @Max(1)
   maxPriorShift?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxModelDrivenShare?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  blockSelfAgreementGap?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxImplicitEcho?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxMissingPropensityShare?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  maxGiniIncrease?: number;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  minSupport?: number;
 }
 
 export class ExportSettingsDto {
