@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { Db } from './database/db.js';
 import { EventsModule } from './events/events.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LabelingModule } from './labeling/labeling.module.js';
 import { LabelsModule } from './labels/labels.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         SlicesModule,
         AlertsModule,
         SlicesPageModule,
+        FeedbackModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

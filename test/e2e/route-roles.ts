@@ -46,6 +46,7 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', path: '/labeling/route-check', roles: ['labeler'], okStatus: 404 },
   { method: 'post', path: '/labeling/route-check/undo', roles: ['labeler'], body: {}, okStatus: 404 },
   { method: 'get', path: '/api/v1/models/route-check/alerts', roles: [], okStatus: 404 },
+  { method: 'get', path: '/api/v1/models/route-check/feedback-report', roles: [], okStatus: 404 },
   { method: 'get', path: '/models/route-check/slices', roles: [], okStatus: 404 },
   { method: 'post', path: '/models/route-check/slices/labeling-batch', roles: ['admin'], body: {}, okStatus: 400 },
 ];
