@@ -183,13 +183,16 @@ export class ShopWorld {
     };
   }
 
-  /** Mostly the model's softmax choice among popular candidates, sometimes uniform exploration, rarely a pinned item. */
+  /**
+   * Mostly the model's softmax choice among popular candidates, sometimes uniform exploration, rarely a
+   * pinned item. Exploration stays below the feedback report's 5% on purpose: the demo shows its warning.
+   */
   private chooseItem(country: string): { item: Item; policy: ExposurePolicy; propensity: number } {
     const rng = this.rng;
     const ranks = new Set<number>();
     for (let tries = 0; ranks.size < CANDIDATES && tries < CANDIDATES * 10; tries++) ranks.add(this.popularity.sample(rng));
     const candidates = [...ranks].map((rank) => this.catalogue[rank]);
-    const policy = rng.weighted<ExposurePolicy>(['model', 'explore', 'none'], [0.9, 0.08, 0.02]);
+    const policy = rng.weighted<ExposurePolicy>(['model', 'explore', 'none'], [0.95, 0.03, 0.02]);
     if (policy === 'explore') return { item: rng.pick(candidates), policy, propensity: roundProbability(1 / candidates.length) };
     if (policy === 'none') return { item: candidates.reduce((a, b) => (b.appeal > a.appeal ? b : a)), policy, propensity: 1 };
     const relevance = candidates.map((c) => c.appeal + this.affinity[country][c.category] - 0.3 * Math.log(c.price / 30));
