@@ -1,5 +1,6 @@
 import { Foundation1764150000000 } from './1764150000000-foundation.js';
 import { Alerts1764190000000 } from './1764190000000-alerts.js';
+import { Exports1764200000000 } from './1764200000000-exports.js';
 import { Labels1764160000000 } from './1764160000000-labels.js';
 import { Labeling1764170000000 } from './1764170000000-labeling.js';
 import { Slices1764180000000 } from './1764180000000-slices.js';
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Labeling1764170000000,
   Slices1764180000000,
   Alerts1764190000000,
+  Exports1764200000000,
 ];

@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import type { Db } from './database/db.js';
 import { EventsModule } from './events/events.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { FeedbackModule } from './feedback/feedback.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LabelingModule } from './labeling/labeling.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         AlertsModule,
         SlicesPageModule,
         FeedbackModule,
+        ExportsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

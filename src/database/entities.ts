@@ -2,6 +2,7 @@ import { AlertNotificationEntity } from '../alerts/alert-notification.entity.js'
 import { AlertEntity } from '../alerts/alert.entity.js';
 import { TokenEntity } from '../auth/token.entity.js';
 import { EventEntity } from '../events/event.entity.js';
+import { ExportEntity } from '../exports/export.entity.js';
 import { LabelChangeEntity } from '../labels/label-change.entity.js';
 import { LabelEntity } from '../labels/label.entity.js';
 import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
@@ -24,4 +25,5 @@ export const ENTITIES = [
   LabelingTaskEntity,
   AlertEntity,
   AlertNotificationEntity,
+  ExportEntity,
 ];

@@ -23,7 +23,7 @@ export interface ExportRow {
   split: Split;
 }
 
-export type ColumnType = 'string' | 'number' | 'boolean';
+export type ColumnType = 'string' | 'number' | 'boolean' | 'object';
 
 export interface ColumnSpec {
   name: string;

@@ -4,6 +4,7 @@ export enum QueueName {
   Labels = 'labels',
   Slices = 'slices',
   Alerts = 'alerts',
+  Exports = 'exports',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

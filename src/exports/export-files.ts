@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ExportFormat, Sink } from './export-row.js';
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+export function exportsDir(dataDir: string): string {
+  return join(resolve(dataDir), 'exports');
+}
+
+export function exportFileName(id: string, format: ExportFormat): string {
+  return `${id}.${format}`;
+}
+
+/**
+ * A file written under a ".partial" name, hashed as it goes, and renamed into place only once it is
+ * complete and on disk: a crash at any point leaves no file under the final name.
+ */
+export class AtomicFile {
+  bytes = 0;
+  private readonly hash = createHash('sha256');
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly partialPath: string,
+    readonly path: string,
+  ) {}
+
+  static async create(dir: string, name: string): Promise<AtomicFile> {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, name);
+    const partialPath = `${path}.partial`;
+    return new AtomicFile(await open(partialPath, 'w'), partialPath, path);
+  }
+
+  readonly sink: Sink = async (chunk) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.hash.update(bytes);
+    this.bytes += bytes.byteLength;
+    let offset = 0;
+    while (offset < bytes.byteLength) offset += (await this.handle.write(bytes, offset)).bytesWritten;
+  };
+
+  /** fsync, close, rename into place, fsync the folder; returns the sha256 of the content. */
+  async commit(): Promise<string> {
+    await this.handle.sync();
+    await this.handle.close();
+    await rename(this.partialPath, this.path);
+    await syncDir(resolve(this.path, '..'));
+    return this.hash.digest('hex');
+  }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.partialPath, { force: true });
+  }
+}
+
+/** Writes a small file whole, atomically. */
+export async function writeAtomically(dir: string, name: string, content: string): Promise<void> {
+  const file = await AtomicFile.create(dir, name);
+  try {
+    await file.sink(content);
+    await file.commit();
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

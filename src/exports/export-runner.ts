@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
+import { ModelsService } from '../models/models.service.js';
+import { writeCsv } from './csv-writer.js';
+import type { ExportEntity } from './export.entity.js';
+import { AtomicFile, exportFileName, exportsDir, writeAtomically } from './export-files.js';
+import { type ExportManifest, ManifestTally, nestedColumns } from './export-manifest.js';
+import {
+  type ExportFormat,
+  type ExportLayout,
+  type ExportRow,
+  exportLayout,
+  flatColumns,
+  type FormatWriter,
+} from './export-row.js';
+import { ExportRowsRepository, type RowFilter, type SourceRow } from './export-rows.repository.js';
+import { ExportsRepository } from './exports.repository.js';
+import { writeJsonl } from './jsonl-writer.js';
+import { writeParquet } from './parquet-writer.js';
+import { accumulate, emptyStats, needsFirstPass, type PolicyParams, type PolicyStats, rowPolicy } from './row-policy.js';
+
+const WRITERS: Record<ExportFormat, FormatWriter> = { csv: writeCsv, jsonl: writeJsonl, parquet: writeParquet };
+
+export type ProgressFn = (progress: number) => Promise<void>;
+
+/**
+ * Runs one export from its row to a finished file and manifest. Idempotent: a run after a crash
+ * starts again from the row and overwrites the partial file, so the job can be retried freely.
+ */
+@Injectable()
+export class ExportRunner {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly models: ModelsService,
+    private readonly exports: ExportsRepository,
+    private readonly rows: ExportRowsRepository,
+  ) {}
+
+  async run(id: string, onProgress: ProgressFn = async () => undefined): Promise<void> {
+    const entry = await this.exports.find(id);
+    if (!entry || entry.status === 'done' || entry.status === 'failed') return;
+    await this.exports.markRunning(id, Date.now());
+    const progress: ProgressFn = async (value) => {
+      await this.exports.setProgress(id, value);
+      await onProgress(value);
+    };
+    const model = await this.models.require(entry.model);
+    const layout = exportLayout(model);
+    const p = entry.parameters;
+    const filter: RowFilter = {
+      model: entry.model,
+      from: p.from === null ? null : Date.parse(p.from),
+      to: p.to === null ? null : Date.parse(p.to),
+      versions: p.versions,
+      labelSources: p.labelSources,
+      exploreOnly: p.mitigation === 'explore_only',
+    };
+    const policy: PolicyParams = { mitigation: p.mitigation, split: p.split, maxIpsWeight: p.maxIpsWeight };
+    const stats = await this.firstPass(filter, policy);
+    const cutoff = await this.validationCutoff(filter, policy, stats.rows);
+
+    const dir = exportsDir(this.config.DATA_DIR);
+    const name = exportFileName(id, p.format);
+    const file = await AtomicFile.create(dir, name);
+    const tally = new ManifestTally();
+    try {
+      const chunks = this.exportRows(filter, policy, stats, cutoff, tally, progress);
+      await WRITERS[p.format](chunks, layout, file.sink);
+      const sha256 = await file.commit();
+      const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256);
+      // The manifest goes last: a file without one (in the row and beside it) is not finished.
+      await writeAtomically(dir, `${id}.manifest.json`, JSON.stringify(manifest, null, 2));
+      await this.exports.markDone(id, manifest, Date.parse(manifest.finishedAt));
+    } catch (error) {
+      await file.discard();
+      throw error;
+    }
+  }
+
+  async markFailed(id: string, reason: string): Promise<void> {
+    await this.exports.markFailed(id, reason, Date.now());
+  }
+
+  private async firstPass(filter: RowFilter, policy: PolicyParams): Promise<PolicyStats> {
+    const stats = emptyStats();
+    if (!needsFirstPass(policy.mitigation)) {
+      stats.rows = await this.rows.count(filter);
+      return stats;
+    }
+    for await (const chunk of this.rows.policyRows(filter)) for (const row of chunk) accumulate(stats, row, policy);
+    return stats;
+  }
+
+  private async validationCutoff(filter: RowFilter, policy: PolicyParams, rows: number): Promise<number | null> {
+    if (policy.split.by !== 'time') return null;
+    const validationRows = Math.ceil(rows * policy.split.validation);
+    if (validationRows === 0) return null;
+    return this.rows.timestampAt(filter, rows - validationRows);
+  }
+
+  private async *exportRows(
+    filter: RowFilter,
+    policy: PolicyParams,
+    stats: PolicyStats,
+    cutoff: number | null,
+    tally: ManifestTally,
+    onProgress: ProgressFn,
+  ): AsyncGenerator<ExportRow[]> {
+    const decide = rowPolicy(policy, stats, cutoff);
+    let seen = 0;
+    for await (const chunk of this.rows.sourceRows(filter)) {
+      const out: ExportRow[] = [];
+      for (const source of chunk) {
+        const decision = decide(source);
+        if (!decision.keep) continue;
+        const row = toExportRow(source, decision.weight, decision.split);
+        tally.add(row);
+        out.push(row);
+      }
+      seen += chunk.length;
+      yield out;
+      await onProgress(stats.rows === 0 ? 1 : Math.min(1, seen / stats.rows));
+    }
+  }
+
+  private manifest(
+    entry: ExportEntity,
+    layout: ExportLayout,
+    file: string,
+    tally: ManifestTally,
+    stats: PolicyStats,
+    bytes: number,
+    sha256: string,
+  ): ExportManifest {
+    const flat = flatColumns(layout);
+    return {
+      id: entry.id,
+      model: entry.model,
+      format: entry.parameters.format,
+      file,
+      parameters: entry.parameters,
+      report: entry.report,
+      acknowledgement: entry.acknowledgement,
+      rowCount: tally.rowCount,
+      bytes,
+      sha256,
+      columns: entry.parameters.format === 'jsonl' ? nestedColumns(flat) : flat,
+      counts: tally.counts,
+      weights: tally.weights(entry.parameters.mitigation === 'ips_weights' ? stats.missingPropensity : 0),
+      createdAt: new Date(entry.createdAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function toExportRow(source: SourceRow, weight: number, split: ExportRow['split']): ExportRow {
+  return {
+    id: source.id,
+    timestamp: source.ts,
+    modelVersion: source.modelVersion,
+    features: JSON.parse(source.features) as ExportRow['features'],
+    label: source.label,
+    labelSource: source.source,
+    prediction: source.prediction,
+    scores: JSON.parse(source.scores) as ExportRow['scores'],
+    slices: JSON.parse(source.slices) as ExportRow['slices'],
+    weight,
+    split,
+  };
+}

@@ -1,0 +1,160 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LABEL_SOURCES } from '../models/model-settings.js';
+import type { ExportEntity } from './export.entity.js';
+import { EXPORT_FORMATS, type ExportFormat, MITIGATIONS, type Mitigation } from './export-row.js';
+import type { ExportRequest } from './exports.service.js';
+
+export class ExportSplitDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 0.9,
+    description: "Share of rows for validation; default the model's exports.validationFraction",
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(0.9)
+  validation?: number;
+
+  @ApiPropertyOptional({ enum: ['time', 'random'], default: 'random', description: 'time: the latest rows validate' })
+  @IsOptional()
+  @IsIn(['time', 'random'])
+  by?: 'time' | 'random';
+
+  @ApiPropertyOptional({ description: 'Seed of the random split (and of downsampling)', default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31 - 1)
+  seed?: number;
+}
+
+export class CreateExportDto {
+  @ApiProperty({ enum: EXPORT_FORMATS })
+  @IsIn(EXPORT_FORMATS)
+  format!: ExportFormat;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; prediction time from (inclusive)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; prediction time to (exclusive)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Model versions to include; all when empty' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  versions?: string[];
+
+  @ApiPropertyOptional({ enum: LABEL_SOURCES, isArray: true, description: 'Effective label sources to include; all when empty' })
+  @IsOptional()
+  @IsArray()
+  @IsIn(LABEL_SOURCES, { each: true })
+  labelSources?: string[];
+
+  @ApiPropertyOptional({ type: ExportSplitDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ExportSplitDto)
+  split?: ExportSplitDto;
+
+  @ApiPropertyOptional({
+    enum: MITIGATIONS,
+    default: 'none',
+    description:
+      'ips_weights: weight 1/propensity clipped at exports.maxIpsWeight, normalised to mean 1; explore_only: only explore exposures; downsample_model_driven: keep as many direct/implicit labels on model exposures as other labels; class_balance: equal total weight per class',
+  })
+  @IsOptional()
+  @IsIn(MITIGATIONS)
+  mitigation?: Mitigation;
+
+  @ApiPropertyOptional({ default: false, description: "Accepts the report's warn findings" })
+  @IsOptional()
+  @IsBoolean()
+  acknowledgeWarnings?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "Accepts the report's block findings: separate from acknowledgeWarnings and never implied by it",
+  })
+  @IsOptional()
+  @IsBoolean()
+  acknowledgeBlocking?: boolean;
+}
+
+export function toExportRequest(dto: CreateExportDto): ExportRequest {
+  return {
+    format: dto.format,
+    from: dto.from ?? null,
+    to: dto.to ?? null,
+    versions: dto.versions ?? [],
+    labelSources: dto.labelSources ?? [],
+    split: { validation: dto.split?.validation ?? null, by: dto.split?.by ?? 'random', seed: dto.split?.seed ?? 0 },
+    mitigation: dto.mitigation ?? 'none',
+    acknowledge: { warnings: dto.acknowledgeWarnings === true, blocking: dto.acknowledgeBlocking === true },
+  };
+}
+
+export class ExportCreatedDto {
+  @ApiProperty()
+  id!: string;
+}
+
+export class ExportDto {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  model!: string;
+
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ description: '0..1' })
+  progress!: number;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'Set when the export is done: parameters, report, acknowledgement, counts, sha256, columns',
+  })
+  manifest!: unknown;
+}
+
+export function toExportDto(e: ExportEntity) {
+  return {
+    id: e.id,
+    model: e.model,
+    format: e.format,
+    status: e.status,
+    progress: e.progress,
+    parameters: e.parameters,
+    acknowledgement: e.acknowledgement,
+    requestedBy: e.requestedBy,
+    error: e.error,
+    createdAt: new Date(e.createdAt).toISOString(),
+    finishedAt: e.finishedAt === null ? null : new Date(e.finishedAt).toISOString(),
+    manifest: e.manifest,
+  };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { conflict, notFound } from '../common/api-error.js';
+import { AppConfig } from '../config/config.js';
+import type { Principal } from '../auth/roles.decorator.js';
+import { JobQueue, QueueName } from '../jobs/job-queue.js';
+import { ModelsService } from '../models/models.service.js';
+import { type AcknowledgementRequest, findings, unacknowledged } from './acknowledgement.js';
+import type { ExportEntity } from './export.entity.js';
+import { CONTENT_TYPES, exportsDir } from './export-files.js';
+import type { ExportAcknowledgement, ExportParameters } from './export-manifest.js';
+import { ExportsRepository } from './exports.repository.js';
+import { ReportSource } from './report-source.js';
+import type { SplitParams } from './row-policy.js';
+
+export const EXPORT_JOB = 'run';
+/** Attempts before an export is marked failed for good. */
+export const EXPORT_ATTEMPTS = 3;
+
+export type ExportRequest = Omit<ExportParameters, 'maxIpsWeight' | 'split'> & {
+  /** validation null: the model's exports.validationFraction. */
+  split: Omit<SplitParams, 'validation'> & { validation: number | null };
+  acknowledge: AcknowledgementRequest;
+};
+
+export interface ExportDownload {
+  fileName: string;
+  contentType: string;
+  bytes: number;
+  stream: NodeJS.ReadableStream;
+}
+
+export function exportJobId(id: string): string {
+  return `export:${id}`;
+}
+
+@Injectable()
+export class ExportsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly models: ModelsService,
+    private readonly reports: ReportSource,
+    private readonly exports: ExportsRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /**
+   * Runs the feedback report over the export's window; refuses (409, report in details) while a
+   * finding is not acknowledged, else records the request and queues the job.
+   */
+  async request(modelName: string, request: ExportRequest, by: Principal): Promise<ExportEntity> {
+    const model = await this.models.require(modelName);
+    const report = await this.reports.report(model.name, {
+      from: request.from === null ? null : Date.parse(request.from),
+      to: request.to === null ? null : Date.parse(request.to),
+      version: request.versions.length === 1 ? request.versions[0] : null,
+    });
+    const missing = unacknowledged(report, request.acknowledge);
+    if (missing.length > 0) {
+      throw conflict('unacknowledged_findings', {
+        report,
+        unacknowledged: missing.map((c) => ({ name: c.name, severity: c.severity })),
+        hint: 'send acknowledgeWarnings: true for warn findings and acknowledgeBlocking: true for block findings',
+      });
+    }
+    const acknowledged = findings(report);
+    const now = Date.now();
+    const acknowledgement: ExportAcknowledgement | null =
+      acknowledged.length === 0
+        ? null
+        : {
+            by: { tokenId: by.tokenId, name: by.name },
+            at: new Date(now).toISOString(),
+            checks: acknowledged.map((c) => ({ name: c.name, severity: c.severity, value: c.value, threshold: c.threshold })),
+          };
+    const { acknowledge: _, ...parameters } = request;
+    const entry: ExportEntity = {
+      id: randomUUID(),
+      model: model.name,
+      format: request.format,
+      status: 'queued',
+      parameters: {
+        ...parameters,
+        split: { ...request.split, validation: request.split.validation ?? model.settings.exports.validationFraction },
+        maxIpsWeight: model.settings.exports.maxIpsWeight,
+      },
+      report,
+      acknowledgement,
+      requestedBy: by.name,
+      progress: 0,
+      error: null,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      manifest: null,
+    };
+    await this.exports.insert(entry);
+    await this.enqueue(entry.id);
+    return entry;
+  }
+
+  enqueue(id: string): Promise<string> {
+    return this.jobs.add(QueueName.Exports, EXPORT_JOB, { id }, { jobId: exportJobId(id), attempts: EXPORT_ATTEMPTS });
+  }
+
+  async get(id: string): Promise<ExportEntity> {
+    const entry = await this.exports.find(id);
+    if (!entry) throw notFound('export_not_found');
+    return entry;
+  }
+
+  async list(modelName: string, limit = 50): Promise<ExportEntity[]> {
+    const model = await this.models.require(modelName);
+    return this.exports.listForModel(model.name, limit);
+  }
+
+  async download(id: string): Promise<ExportDownload> {
+    const entry = await this.get(id);
+    if (entry.status !== 'done' || !entry.manifest) throw conflict('export_not_ready', { status: entry.status });
+    const path = join(exportsDir(this.config.DATA_DIR), entry.manifest.file);
+    if (!existsSync(path)) throw notFound('export_file_missing');
+    return {
+      fileName: `${entry.model}-${entry.manifest.file}`,
+      contentType: CONTENT_TYPES[entry.manifest.format],
+      bytes: entry.manifest.bytes,
+      stream: createReadStream(path),
+    };
+  }
+
+  async unfinishedIds(): Promise<string[]> {
+    return this.exports.unfinishedIds();
+  }
+}
