@@ -164,6 +164,24 @@ describe('the feedback-loop report on a simulated degenerate loop', () => {
     expect(r.byName.selection_coverage.action).toMatch(/ips_weights/);
   });
 
+  it('compares the class prior with the counts of the latest finished export', async () => {
+    const admin = `Bearer ${t.adminToken}`;
+    const body = { format: 'jsonl', acknowledgeWarnings: true, acknowledgeBlocking: true };
+    const created = await t.http().post('/api/v1/models/explored/exports').set('Authorization', admin).send(body);
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    await eventually(async () => {
+      const res = await t.http().get(`/api/v1/exports/${id}`).set('Authorization', admin);
+      expect(res.body).toMatchObject({ status: 'done' });
+    });
+    const shift = (await reportOf('explored')).byName.class_prior_shift;
+    // The export holds the same labels plus the previous window's, so the prior barely moved.
+    expect(shift.severity).toBe('ok');
+    expect(shift.value).toBeGreaterThanOrEqual(0);
+    expect(shift.value).toBeLessThan(0.1);
+    expect(shift.explanation).toMatch(/since the previous export/);
+  });
+
   it('reads only the asked version and says that nothing is labeled', async () => {
     const r = await reportOf('loop', `${window}&version=v2`);
     expect(r.version).toBe('v2');
