@@ -4,6 +4,8 @@ import { FeedbackService } from '../feedback/feedback.service.js';
 import { ModelsModule } from '../models/models.module.js';
 import { ExportRowsRepository } from './export-rows.repository.js';
 import { ExportRunner } from './export-runner.js';
+import { ExportsPageController } from './exports-page.controller.js';
+import { ExportsPageService } from './exports-page.service.js';
 import { ExportsController } from './exports.controller.js';
 import { ExportsProcessor } from './exports.processor.js';
 import { ExportsRepository } from './exports.repository.js';
@@ -12,7 +14,7 @@ import { ReportSource } from './report-source.js';
 
 @Module({
   imports: [ModelsModule, FeedbackModule],
-  controllers: [ExportsController],
+  controllers: [ExportsController, ExportsPageController],
   providers: [
     { provide: ReportSource, useExisting: FeedbackService },
     ExportsRepository,
@@ -20,6 +22,7 @@ import { ReportSource } from './report-source.js';
     ExportRunner,
     ExportsService,
     ExportsProcessor,
+    ExportsPageService,
   ],
   exports: [ExportsService],
 })

@@ -53,6 +53,8 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', path: '/api/v1/models/route-check/exports', roles: ['admin'], okStatus: 404 },
   { method: 'get', path: `/api/v1/exports/${randomUUID()}`, roles: ['admin'], okStatus: 404 },
   { method: 'get', path: `/api/v1/exports/${randomUUID()}/download`, roles: ['admin'], okStatus: 404 },
+  { method: 'get', path: '/models/route-check/exports', roles: ['admin'], okStatus: 404 },
+  { method: 'post', path: '/models/route-check/exports', roles: ['admin'], body: {}, okStatus: 400 },
 ];
 
 export type Caller = 'anonymous' | TokenRole;

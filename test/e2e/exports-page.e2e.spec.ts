@@ -1,0 +1,132 @@
+import type { Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
+import { registerModel } from '../factories/models.js';
+import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
+
+const EVIL = '<script>alert("export")</script>';
+let t: TestApp;
+let session: { cookie: string; csrf: string };
+
+function cookieValue(res: Response, name: string): string {
+  const header = res.headers['set-cookie'] as string[] | string | undefined;
+  const line = (Array.isArray(header) ? header : [header ?? '']).find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`no ${name} cookie`);
+  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
+}
+
+function csrfFields(html: string): string[] {
+  return [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1].replace(/&#x3D;/g, '='));
+}
+
+/** Signs in through the login form with an admin token whose name is hostile markup. */
+async function signIn(): Promise<{ cookie: string; csrf: string }> {
+  const token = await t.tokenFor('admin', EVIL);
+  const form = await t.http().get('/login').set('Accept', 'text/html').expect(200);
+  const res = await t
+    .http()
+    .post('/login')
+    .set('Cookie', `${LOGIN_NONCE_COOKIE}=${cookieValue(form, LOGIN_NONCE_COOKIE)}`)
+    .type('form')
+    .send({ token, _csrf: csrfFields(form.text)[0] });
+  expect(res.status).toBe(303);
+  const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
+  const home = await t.http().get('/').set('Cookie', cookie).expect(200);
+  return { cookie, csrf: csrfFields(home.text)[0] };
+}
+
+const page = (path = '/models/shop/exports') => t.http().get(path).set('Cookie', session.cookie).set('Accept', 'text/html');
+const submit = (fields: Record<string, string | string[]>) =>
+  t
+    .http()
+    .post('/models/shop/exports')
+    .set('Cookie', session.cookie)
+    .set('Accept', 'text/html')
+    .type('form')
+    .send({
+      _csrf: session.csrf,
+      format: 'csv',
+      mitigation: 'ips_weights',
+      labelSources: ['manual', 'audit'],
+      validation: '0.2',
+      splitBy: 'random',
+      seed: '1',
+      ...fields,
+    });
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await registerModel(t.http, t.adminToken, 'shop', SHOP_MODEL);
+  const ingest = `Bearer ${await t.tokenFor('ingest')}`;
+  const labeler = `Bearer ${await t.tokenFor('labeler')}`;
+  const predictions = Array.from({ length: 12 }, (_, i) =>
+    aPrediction({ id: `pg-${i}`, exposure: { policy: 'model', propensity: 0.6 } }),
+  );
+  expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
+  for (let i = 0; i < 12; i++) {
+    const res = await t
+      .http()
+      .post('/api/v1/labels')
+      .set('Authorization', labeler)
+      .send({ model: 'shop', predictionId: `pg-${i}`, label: ['click', 'ignore'][i % 2] });
+    expect(res.status).toBeLessThan(300);
+  }
+  session = await signIn();
+}, 60_000);
+afterAll(() => t.close());
+
+describe('the exports page', () => {
+  it('shows the report with explanations and actions, and a CSRF-protected form that asks for acknowledgement', async () => {
+    const res = await page();
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Feedback-loop report');
+    expect(res.text).toMatch(/data-severity="(warn|block)"/);
+    expect(res.text).toContain('What to do:');
+    expect(res.text).toMatch(/name="acknowledge(Warnings|Blocking)"/);
+    expect(csrfFields(res.text)).toContain(session.csrf);
+    expect(res.text).toContain('No exports yet');
+  });
+
+  it('renders the refusal with the report when the findings are not acknowledged, and exports nothing', async () => {
+    const res = await submit({});
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('data-testid="export-refused"');
+    expect(res.text).toContain('Nothing was exported');
+    expect(res.text).toMatch(/<option value="ips_weights" selected>/);
+    expect((await page()).text).toContain('No exports yet');
+  });
+
+  it('refuses a form without the CSRF token', async () => {
+    const res = await t
+      .http()
+      .post('/models/shop/exports')
+      .set('Cookie', session.cookie)
+      .type('form')
+      .send({ format: 'csv', mitigation: 'none' });
+    expect(res.status).toBe(403);
+  });
+
+  it('queues an acknowledged export, redirects back with a notice and lists it with a download link once done', async () => {
+    const res = await submit({ acknowledgeWarnings: 'on', acknowledgeBlocking: 'on' });
+    expect(res.status).toBe(303);
+    const location = res.headers.location as string;
+    expect(location).toMatch(/^\/models\/shop\/exports\?created=[0-9a-f-]{36}$/);
+    const id = location.split('=')[1];
+    const after = await page(location);
+    expect(after.text).toContain('data-testid="export-created"');
+    const done = await eventually(async () => {
+      const listed = await page();
+      expect(listed.text).toContain(`data-id="${id}" data-status="done"`);
+      return listed.text;
+    });
+    expect(done).toContain(`href="/api/v1/exports/${id}/download"`);
+    expect(done).toContain('12 rows');
+    expect(done).not.toContain(EVIL);
+    expect(done).toContain('&lt;script&gt;alert(&quot;export&quot;)&lt;/script&gt;');
+    const download = await t.http().get(`/api/v1/exports/${id}/download`).set('Cookie', session.cookie);
+    expect(download.status).toBe(200);
+    expect(download.text.split('\r\n')[0]).toMatch(/^id,timestamp,model_version,/);
+  });
+});
