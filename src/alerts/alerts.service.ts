@@ -160,8 +160,8 @@ export class AlertsService {
 }
 
 function thresholdsOf(model: ModelEntity): AlertThresholds {
-  const { minAccuracy, maxDrop, minSupport } = model.settings.alerts;
-  return { minAccuracy, maxDrop, minSupport };
+  const { minAccuracy, maxDrop, minSupport, minGap } = model.settings.alerts;
+  return { minAccuracy, maxDrop, minSupport, minGap };
 }
 
 function windowLength(model: ModelEntity): number {

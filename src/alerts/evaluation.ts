@@ -8,6 +8,7 @@ export interface AlertThresholds {
   /** Largest tolerated fall in accuracy against the baseline window; none when null. */
   maxDrop: number | null;
   minSupport: number;
+  minGap?: number;
 }
 
 export interface SliceCounts extends Counts {

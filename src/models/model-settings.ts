@@ -37,6 +37,8 @@ export interface AlertSettings {
   maxDrop: number | null;
   baselineWindow: string;
   minSupport: number;
+  /** A slice below the rest of the model is flagged only when its interval is this far below. */
+  minGap: number;
 }
 
 export interface FeedbackSettings {
@@ -85,7 +87,7 @@ export const DEFAULT_SETTINGS: ModelSettings = {
   eventRetention: '7d',
   eventGrace: '10m',
   labeling: { leaseTtl: '10m', labelsPerItem: 1, auditFraction: 0.1 },
-  alerts: { minAccuracy: null, maxDrop: 0.1, baselineWindow: '7d', minSupport: 30 },
+  alerts: { minAccuracy: null, maxDrop: 0.1, baselineWindow: '7d', minSupport: 30, minGap: 0.05 },
   feedback: {
     minExplorationShare: 0.05,
     maxSelfAgreementGap: 0.1,

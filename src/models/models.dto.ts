@@ -127,6 +127,18 @@ export class AlertSettingsDto {
   @IsInt()
   @Min(1)
   minSupport?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    description:
+      'flag a slice below the rest of the model only when its whole interval is at least this far below (default 0.05)',
+  })
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(1)
+  minGap?: number;
 }
 
 export class FeedbackSettingsDto {

@@ -34,6 +34,9 @@ describe('flagReason', () => {
     ],
     ['a lower minSupport', { n: 5, correct: 0 }, { n: 105, correct: 100 }, { minAccuracy: null, minSupport: 5 }, 'below_rest'],
     ['an empty slice', { n: 0, correct: 0 }, { n: 100, correct: 90 }, { minAccuracy: 0.5, minSupport: 1 }, null],
+    // 20/40 has upper bound 0.6480; the rest, 180/200 = 0.9, is 0.252 above it.
+    ['a gap wider than minGap', { n: 40, correct: 20 }, { n: 240, correct: 200 }, { ...defaults, minGap: 0.25 }, 'below_rest'],
+    ['a certain gap narrower than minGap', { n: 40, correct: 20 }, { n: 240, correct: 200 }, { ...defaults, minGap: 0.26 }, null],
   ])('%s', (_, slice, overall, thresholds, expected) => {
     expect(flagReason(slice, overall, thresholds)).toBe(expected);
   });

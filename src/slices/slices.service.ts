@@ -67,7 +67,11 @@ export class SlicesService {
       keys: declaredKeys(model),
       cells,
       auditCells,
-      thresholds: { minAccuracy: model.settings.alerts.minAccuracy, minSupport: model.settings.alerts.minSupport },
+      thresholds: {
+        minAccuracy: model.settings.alerts.minAccuracy,
+        minSupport: model.settings.alerts.minSupport,
+        minGap: model.settings.alerts.minGap,
+      },
     });
     return { model: model.name, window: isoWindow(window), version: filter.version, source, ...body };
   }

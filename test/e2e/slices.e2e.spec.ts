@@ -36,7 +36,7 @@ const ROWS: Row[] = [
 const ACC_MODEL = {
   ...SHOP_MODEL,
   labelRules: [{ event: 'purchase', label: 'purchase', within: '7d', priority: 20 }],
-  alerts: { minSupport: 4 },
+  alerts: { minSupport: 4, minGap: 0 },
 };
 
 let t: TestApp;
@@ -172,6 +172,16 @@ describe('GET /api/v1/models/:model/slices', () => {
       'device=desktop:below_rest',
       'country×device=fr×desktop:below_rest',
     ]);
+  });
+
+  it("flags only gaps wider than the model's alerts.minGap", async () => {
+    await registerModel(t.http, t.adminToken, 'acc', { ...ACC_MODEL, alerts: { minSupport: 4, minGap: 0.05 } });
+    try {
+      // desktop's upper bound 0.811 is only 0.022 below mobile's 5/6; fr's 0.699 is 0.119 below its rest.
+      expect(flags(await report())).toEqual(['country=fr:below_rest', 'country×device=fr×desktop:below_rest']);
+    } finally {
+      await registerModel(t.http, t.adminToken, 'acc', ACC_MODEL);
+    }
   });
 
   it("follows the model's alerts.minSupport and alerts.minAccuracy", async () => {
