@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import { placeholders } from '../database/sql.js';
@@ -35,7 +36,8 @@ interface RawRow {
   propensity: number | null;
 }
 
-export const CHUNK_ROWS = 5000;
+/** Rows a page: small, so that a page dies young instead of piling up in the old generation (peak RSS). */
+export const CHUNK_ROWS = 1000;
 
 const FULL =
   'id, ts, model_version, features, prediction, scores, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity';
@@ -47,6 +49,9 @@ const LIGHT = 'id, ts, effective_label AS label, effective_source AS source, exp
  */
 @Injectable()
 export class ExportRowsRepository {
+  /** Prepared once: a statement per page would pin native memory until the garbage collector ran. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
 
   async count(filter: RowFilter): Promise<number> {
@@ -87,7 +92,11 @@ export class ExportRowsRepository {
   }
 
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.db.kind === 'sqlite') return this.db.sqlite.prepare(sql).all(params) as T[];
+    if (this.db.kind === 'sqlite') {
+      let statement = this.statements.get(sql);
+      if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
+      return statement.all(params) as T[];
+    }
     let n = 0;
     return this.db.query<T>(
       sql.replace(/\?/g, () => `$${++n}`),

@@ -21,6 +21,9 @@ import { accumulate, emptyStats, needsFirstPass, type PolicyParams, type PolicyS
 
 const WRITERS: Record<ExportFormat, FormatWriter> = { csv: writeCsv, jsonl: writeJsonl, parquet: writeParquet };
 
+/** Progress reaches the database and the job at most this often. */
+const PROGRESS_EVERY_MS = 200;
+
 export type ProgressFn = (progress: number) => Promise<void>;
 
 /**
@@ -40,7 +43,10 @@ export class ExportRunner {
     const entry = await this.exports.find(id);
     if (!entry || entry.status === 'done' || entry.status === 'failed') return;
     await this.exports.markRunning(id, Date.now());
+    let reportedAt = 0;
     const progress: ProgressFn = async (value) => {
+      if (Date.now() - reportedAt < PROGRESS_EVERY_MS) return;
+      reportedAt = Date.now();
       await this.exports.setProgress(id, value);
       await onProgress(value);
     };
