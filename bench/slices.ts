@@ -31,7 +31,7 @@ const WEAK_REGION = 'r07';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TARGET_MS = 50;
-const USAGE = 'usage: npm run bench:slices -- [--rows N] [--days D] [--calls N] [--join-rows N] [--keep]';
+const USAGE = 'usage: npm run bench:slices -- [--rows N] [--days D] [--calls N] [--join-rows N] [--keep] [--help]';
 
 const log = (m: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const fmt = (n: number, digits = 0) =>
@@ -49,8 +49,13 @@ function options() {
       calls: { type: 'string', default: '300' },
       'join-rows': { type: 'string', default: '100000' },
       keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const int = (name: keyof typeof values) => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
