@@ -82,6 +82,7 @@ describe('exportsPageView', () => {
     const done = exportsPageView({ model: 'shop', defaultValidation: 0.1, report, exports: [anExport({ manifest })] }).exports[0];
     expect(done).toMatchObject({
       progress: null,
+      mitigation: 'IPS weights',
       rows: 3,
       classes: 'b 2 · a 1',
       sha256: 'abcdef012345',

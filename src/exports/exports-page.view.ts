@@ -35,6 +35,14 @@ const MITIGATION_TEXT: Record<string, string> = {
   class_balance: 'Class balance: equal total weight per class',
 };
 
+const MITIGATION_SHORT: Record<string, string> = {
+  none: 'No mitigation',
+  ips_weights: 'IPS weights',
+  explore_only: 'Explore only',
+  downsample_model_driven: 'Model-driven labels downsampled',
+  class_balance: 'Class balance',
+};
+
 const SEVERITY_TEXT: Record<string, string> = { ok: 'ok', warn: 'warning', block: 'blocking', unknown: 'cannot tell' };
 
 export function humanise(name: string): string {
@@ -82,7 +90,7 @@ function exportView(e: ExportEntity) {
     progress: e.status === 'done' ? null : `${Math.round(e.progress * 100)}%`,
     createdAt: e.createdAt,
     requestedBy: e.requestedBy,
-    mitigation: humanise(e.parameters.mitigation),
+    mitigation: MITIGATION_SHORT[e.parameters.mitigation] ?? e.parameters.mitigation,
     split: `${Math.round(e.parameters.split.validation * 100)}% validation by ${e.parameters.split.by}`,
     rows: m ? m.rowCount : null,
     classes: m ? classesText(m.counts.byClass) : null,
@@ -132,7 +140,7 @@ export function exportsPageView(input: ExportsPageInput) {
       splits: ['random', 'time'].map((value) => ({ value, selected: value === form.splitBy })),
       mitigations: MITIGATIONS.map((value) => ({ value, text: MITIGATION_TEXT[value], selected: value === form.mitigation })),
     },
-    created: created ? { shortId: created.id.slice(0, 8), format: created.format } : null,
+    created: created ? { shortId: created.id.slice(0, 8), format: created.format, done: created.status === 'done' } : null,
     refusal: input.refusal && input.refusal.length > 0 ? input.refusal.map((c) => humanise(c.name)).join(', ') : null,
     error: input.error ?? null,
     exports: input.exports.map(exportView),

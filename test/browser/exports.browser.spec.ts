@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../../src/app.factory.js';
+import { registerModel } from '../factories/models.js';
+import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
+
+describe('the exports page in a browser', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let browser: BrowserContext;
+  let profileDir: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    await registerModel(t.http, t.adminToken, 'shop', SHOP_MODEL);
+    const ingest = `Bearer ${await t.tokenFor('ingest')}`;
+    const labeler = `Bearer ${await t.tokenFor('labeler')}`;
+    // Model-chosen exposures only: the report has findings to acknowledge.
+    const predictions = Array.from({ length: 40 }, (_, i) =>
+      aPrediction({
+        id: `b-${i}`,
+        prediction: ['purchase', 'click', 'ignore'][i % 3],
+        exposure: { policy: 'model', propensity: 0.4 + (i % 5) / 10 },
+      }),
+    );
+    expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
+    for (let i = 0; i < 40; i++) {
+      const res = await t
+        .http()
+        .post('/api/v1/labels')
+        .set('Authorization', labeler)
+        .send({ model: 'shop', predictionId: `b-${i}`, label: ['purchase', 'click', 'ignore'][(i * 7) % 3] });
+      expect(res.status).toBeLessThan(300);
+    }
+    profileDir = mkdtempSync(join(tmpdir(), 'relabel-chromium-'));
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  it('refuses without the acknowledgement, then exports with it and offers the download', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/models/shop/exports`);
+    await page.getByLabel('API token').fill(t.adminToken);
+    await Promise.all([page.waitForURL(`${baseUrl}/models/shop/exports`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    expect(await page.getByTestId('check').count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Mitigation').selectOption('ips_weights');
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByTestId('export-refused').waitFor();
+    expect(await page.getByLabel('Mitigation').inputValue()).toBe('ips_weights');
+
+    for (const box of await page.locator('input[name^="acknowledge"]').all()) await box.check();
+    await Promise.all([page.waitForURL(/created=/), page.getByRole('button', { name: 'Export' }).click()]);
+    await page.getByTestId('export-created').waitFor();
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.getByTestId('export-row').first().getAttribute('data-status');
+      })
+      .toBe('done');
+    expect(await page.getByRole('link', { name: 'Download' }).count()).toBe(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'exports.png'), fullPage: true });
+    await page.close();
+  });
+});
