@@ -55,6 +55,8 @@ export class ExportsController {
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Length', String(file.bytes));
     res.attachment(file.fileName);
+    // Headers are gone by the time a read fails: all that is left is to cut the response short.
+    file.stream.once('error', () => res.destroy());
     file.stream.pipe(res);
   }
 }

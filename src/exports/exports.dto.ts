@@ -60,7 +60,11 @@ export class CreateExportDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Model versions to include; all when empty' })
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Model versions to include; all when empty. The report is run for the version when exactly one is given, else over all',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
