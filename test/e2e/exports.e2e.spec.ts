@@ -310,6 +310,35 @@ describe('exported files', () => {
     expect(counts.byLabelSource).toEqual({ manual: expected.length });
   });
 
+  it('a job that fails for good is marked failed with its reason and leaves no file behind', async () => {
+    await registerModel(t.http, t.adminToken, 'broken', SHOP_MODEL);
+    const db = t.app.get(Db);
+    const p = (n: number) => db.param(n);
+    // A row whose features are not JSON: the writer fails after the .partial file was started.
+    await db.query(
+      `INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices, least_confidence, margin,
+        entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at)
+       VALUES (${p(1)}, ${p(2)}, 'v1', ${p(3)}, 'not json', 'click', '{}', '{}', 0.5, 0.2, 0.9, 'f', 'c', ${p(4)}, 'click', 'manual', ${p(5)})`,
+      ['broken', 'bad-row', Date.now(), Date.now(), Date.now()],
+    );
+    const created = await t
+      .http()
+      .post('/api/v1/models/broken/exports')
+      .set('Authorization', carol)
+      .send({ format: 'csv', ...ACK });
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    const failed = await eventually(async () => {
+      const res = await t.http().get(`/api/v1/exports/${id}`).set('Authorization', admin);
+      expect(res.body.status).toBe('failed');
+      return res.body as { error: string; manifest: unknown };
+    }, 30_000);
+    expect(failed.error).toMatch(/JSON/);
+    expect(failed.manifest).toBeNull();
+    expect(readdirSync(join(t.dataDir, 'exports')).filter((f) => f.startsWith(id))).toEqual([]);
+    expect((await t.http().get(`/api/v1/exports/${id}/download`).set('Authorization', admin)).status).toBe(409);
+  });
+
   it('leaves only finished files and manifests in the exports folder', () => {
     const files = readdirSync(join(t.dataDir, 'exports'));
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
