@@ -121,34 +121,24 @@ export class LabelingService {
     }
     const task = await this.requireTask(taskId);
     const model = await this.models.require(task.model);
-    if (answer.label !== undefined && !model.classes.includes(answer.label)) {
-      throw badRequest('invalid_label', [
-        { field: 'label', message: `"${answer.label}" is not one of the model's classes (${model.classes.join(', ')})` },
-      ]);
-    }
+    if (answer.label !== undefined) this.labels.checkClass(model, answer.label);
     const status = answer.skip ? 'skipped' : 'done';
     const now = Date.now();
-    const completed = await withTx(this.db, async (tx) => {
-      if (!(await this.repository.complete(tx, task.id, labeler.tokenId, status, answer.label ?? null, now))) return false;
-      if (status === 'skipped') await this.repository.addReplacement(tx, task);
-      return true;
-    });
-    if (!completed) throw await this.notHeld(task.id, labeler);
-    if (answer.label === undefined) return toSubmitResultDto(task, status, null);
     const source = task.reason === 'audit' ? 'audit' : 'manual';
-    try {
-      const stored = await this.labels.label(
-        { model: task.model, predictionId: task.predictionId, label: answer.label, source },
-        labeler,
-      );
-      return toSubmitResultDto(task, status, stored.effectiveLabel);
-    } catch (error) {
-      // The label was not stored: give the task back to the labeler rather than count it as done.
-      await withTx(this.db, (tx) =>
-        this.repository.reopen(tx, { ...task, status: 'done', labeler: labeler.tokenId }, now, now + leaseMs(model)),
-      );
-      throw error;
-    }
+    // The task and its label are stored together, or neither is.
+    const outcome = await withTx(this.db, async (tx) => {
+      if (!(await this.repository.complete(tx, task.id, labeler.tokenId, status, answer.label ?? null, now))) return null;
+      if (answer.label === undefined) {
+        await this.repository.addReplacement(tx, task);
+        return { label: null };
+      }
+      const input = { model: task.model, predictionId: task.predictionId, label: answer.label, source } as const;
+      return { label: await this.labels.labelIn(tx, model, input, labeler, now) };
+    });
+    if (!outcome) throw await this.notHeld(task.id, labeler);
+    if (!outcome.label) return toSubmitResultDto(task, status, null);
+    this.labels.recorded(outcome.label);
+    return toSubmitResultDto(task, status, outcome.label.effectiveLabel);
   }
 
   /** Undoes the caller's last done or skipped task of its batch: withdraws the label and leases the task to them again. */
@@ -176,12 +166,12 @@ export class LabelingService {
     const reopened = await withTx(this.db, async (tx) => {
       if (!(await this.repository.reopen(tx, task, now, expiresAt))) return false;
       if (task.status === 'skipped') await this.repository.dropSurplus(tx, task, batch.labelsPerItem);
+      if (task.status === 'done') {
+        await this.labels.withdrawIn(tx, model, task.predictionId, task.reason === 'audit' ? 'audit' : 'manual', labeler, now);
+      }
       return true;
     });
     if (!reopened) throw conflict('task_changed');
-    if (task.status === 'done') {
-      await this.labels.withdraw(task.model, task.predictionId, task.reason === 'audit' ? 'audit' : 'manual', labeler);
-    }
     return this.leasedTask({ ...task, status: 'leased', label: null, completedAt: null, leaseExpiresAt: expiresAt });
   }
 
