@@ -17,6 +17,7 @@ import type { UpsertModelDto } from '../src/models/models.dto.js';
 import { ModelsRepository } from '../src/models/models.repository.js';
 import { ModelsService } from '../src/models/models.service.js';
 import { MetricsService } from '../src/ops/metrics.service.js';
+import { type FlagThresholds, thresholdsOf } from '../src/slices/flagging.js';
 import { buildReport, type CellSum } from '../src/slices/report.js';
 import { SliceRollups } from '../src/slices/rollups.service.js';
 import { SlicesRepository } from '../src/slices/slices.repository.js';
@@ -197,7 +198,7 @@ async function timeCalls(url: string, token: string, calls: number) {
 }
 
 /** The same report from one GROUP BY over the raw prediction rows. */
-function baseline(file: string, { from, to }: { from: number | null; to: number | null }) {
+function baseline(file: string, { from, to }: { from: number | null; to: number | null }, thresholds: FlagThresholds) {
   const sqlite = new Database(file, { readonly: true });
   const started = performance.now();
   const groups = sqlite
@@ -230,7 +231,7 @@ function baseline(file: string, { from, to }: { from: number | null; to: number 
     keys: ['region', 'device'],
     cells,
     auditCells: audit,
-    thresholds: { minAccuracy: null, minSupport: 30 },
+    thresholds,
   });
   const ms = performance.now() - started;
   sqlite.close();
@@ -283,6 +284,7 @@ async function main(): Promise<number> {
     log(
       `label join: ${fmt(pace.joinRate)} labels/s; rollup of its ${fmt(pace.rolled)} outbox rows: ${fmt(pace.rollupRate)} rows/s`,
     );
+    const thresholds = thresholdsOf((await models.require(MODEL)).settings.alerts);
     await db.exclusive(() => db.dataSource.destroy());
 
     const port = await freePort();
@@ -313,8 +315,10 @@ async function main(): Promise<number> {
       const api = await timeCalls(base + query, token, opts.calls);
       let raw = '-';
       if (span !== undefined) {
-        const b = baseline(sqliteFile(work), alignWindow(...span));
-        const same = comparable(b.report) === comparable(api.body);
+        const b = baseline(sqliteFile(work), alignWindow(...span), thresholds);
+        const [expected, got] = [comparable(b.report), comparable(api.body)];
+        const same = expected === got;
+        if (!same) log(`${name}: the API's answer differs from the raw one from character ${firstDifference(expected, got)}`);
         mismatch ||= !same;
         raw = `${fmt(b.ms)} ms (${same ? 'same answer' : 'ANSWER DIFFERS'})`;
       }
@@ -330,6 +334,12 @@ async function main(): Promise<number> {
     if (opts.keep) log(`kept the database in ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
+}
+
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `${i}: raw …${a.slice(Math.max(0, i - 80), i + 40)}… API …${b.slice(Math.max(0, i - 80), i + 40)}…`;
 }
 
 function table(head: string[], rows: string[][]): string {

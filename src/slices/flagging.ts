@@ -1,3 +1,4 @@
+import type { AlertSettings } from '../models/model-settings.js';
 import { wilson } from './wilson.js';
 
 export interface FlagThresholds {
@@ -13,6 +14,11 @@ export interface FlagThresholds {
 }
 
 export type FlagReason = 'below_min_accuracy' | 'below_rest';
+
+/** The flag thresholds in a model's alert settings. */
+export function thresholdsOf(alerts: Pick<AlertSettings, 'minAccuracy' | 'minSupport' | 'minGap'>): FlagThresholds {
+  return { minAccuracy: alerts.minAccuracy, minSupport: alerts.minSupport, minGap: alerts.minGap };
+}
 
 export interface Counts {
   n: number;

@@ -4,6 +4,7 @@ import type { ModelEntity } from '../models/model.entity.js';
 import { LABEL_SOURCES } from '../models/model-settings.js';
 import { ModelsService } from '../models/models.service.js';
 import { crossKey, OVERALL } from './cells.js';
+import { thresholdsOf } from './flagging.js';
 import { buildReport, type SliceReportBody, summarise, type AccuracySummary } from './report.js';
 import { type CellFilter, SlicesRepository } from './slices.repository.js';
 import { alignWindow, bucketOf, daySegmentsFor, planFor, type Segment, type Window } from './window.js';
@@ -67,11 +68,7 @@ export class SlicesService {
       keys: declaredKeys(model),
       cells,
       auditCells,
-      thresholds: {
-        minAccuracy: model.settings.alerts.minAccuracy,
-        minSupport: model.settings.alerts.minSupport,
-        minGap: model.settings.alerts.minGap,
-      },
+      thresholds: thresholdsOf(model.settings.alerts),
     });
     return { model: model.name, window: isoWindow(window), version: filter.version, source, ...body };
   }
