@@ -171,17 +171,12 @@ export class AlertsRepository {
   }
 
   private read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.query<T>(this.db.kind === 'postgres' ? numbered(sql) : sql, params);
+    return this.db.read<T>(sql, params);
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
     return withTx(this.db, (tx) => tx.run(sql, params));
   }
-}
-
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 function toEntity(r: AlertRecord): AlertEntity {

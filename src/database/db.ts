@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
+import { toPostgres } from './sql.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -47,5 +48,10 @@ export class Db {
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.dataSource.query(sql, params);
+  }
+
+  /** A read outside a transaction, written with `?` placeholders for both databases. */
+  read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.dataSource.query(this.kind === 'postgres' ? toPostgres(sql) : sql, params);
   }
 }

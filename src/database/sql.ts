@@ -5,6 +5,12 @@ export function chunks<T>(items: readonly T[], size = 500): T[][] {
   return out;
 }
 
+/** `?` placeholders as PostgreSQL's $1, $2, ... (the SQL we write has no literal question marks). */
+export function toPostgres(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /** "?, ?, ?" for an IN list of n values. */
 export function placeholders(n: number): string {
   return new Array(n).fill('?').join(', ');

@@ -1,11 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { toPostgres } from './sql.js';
 
 /**
  * A transaction with plain SQL, written once for both databases: `?` placeholders (rewritten to
  * $1.. on PostgreSQL), and the same INSERT .. ON CONFLICT / RETURNING syntax that both understand.
  */
 export interface Tx {
+  readonly kind: 'sqlite' | 'postgres';
   all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined>;
   run(sql: string, params?: unknown[]): Promise<number>;
@@ -22,13 +24,9 @@ function sqliteStatement(db: Db, sql: string): Statement {
   return statement;
 }
 
-function toPostgres(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
 function sqliteTx(db: Db): Tx {
   return {
+    kind: 'sqlite',
     all: async <T>(sql: string, params: unknown[] = []) => {
       const s = sqliteStatement(db, sql);
       return (s.reader ? s.all(params) : (s.run(params), [])) as T[];
@@ -59,6 +57,7 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> 
   try {
     await runner.startTransaction();
     const tx: Tx = {
+      kind: 'postgres',
       all: async <T>(sql: string, params: unknown[] = []) => (await runner.query(toPostgres(sql), params)) as T[],
       get: async <T>(sql: string, params: unknown[] = []) => ((await runner.query(toPostgres(sql), params)) as T[])[0],
       run: async (sql: string, params: unknown[] = []) => {

@@ -128,7 +128,10 @@ export class JoinService {
         states.set(e.id, 'matched');
       }
     }
-    for (const write of touched.values()) await this.labels.upsert(tx, write, now);
+    const writes = [...touched.values()].sort((a, b) =>
+      a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
+    );
+    for (const write of writes) await this.labels.upsert(tx, write, now);
     this.metrics.written.inc({ source: 'direct' }, touched.size);
     changes.push(
       ...(await this.labels.refreshEffective(tx, model.name, [...touched.keys()], model.settings.labelSourceOrder, now)),

@@ -97,11 +97,7 @@ export class ExportRowsRepository {
       if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
       return statement.all(params) as T[];
     }
-    let n = 0;
-    return this.db.query<T>(
-      sql.replace(/\?/g, () => `$${++n}`),
-      params,
-    );
+    return this.db.read<T>(sql, params);
   }
 }
 

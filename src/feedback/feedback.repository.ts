@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import { withTx } from '../database/tx.js';
-import { numbered } from '../labeling/dialect.js';
 import type { ClassCoverage, GiniStats } from './distribution-checks.js';
 import type { CompositionRow } from './tally.js';
 
@@ -29,18 +28,10 @@ export class FeedbackRepository {
     });
   }
 
-  /** counts.byClass from the manifest of the model's latest finished export; null when there is none (or no exports table yet). */
+  /** counts.byClass from the manifest of the model's latest finished export; null when there is none. */
   async previousExportByClass(model: string): Promise<Record<string, number> | null> {
-    const exists =
-      this.db.kind === 'sqlite'
-        ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exports'"
-        : "SELECT 1 FROM information_schema.tables WHERE table_name = 'exports' AND table_schema = current_schema()";
-    if ((await this.db.query(exists)).length === 0) return null;
-    const rows = await this.db.query<{ manifest: unknown }>(
-      numbered(
-        this.db.kind,
-        "SELECT manifest FROM exports WHERE model = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1",
-      ),
+    const rows = await this.db.read<{ manifest: unknown }>(
+      "SELECT manifest FROM exports WHERE model = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1",
       [model],
     );
     if (rows.length === 0) return null;

@@ -4,13 +4,6 @@ import type { Tx } from '../database/tx.js';
 
 /** The few places where SQLite and PostgreSQL need different SQL. Everything else is shared. */
 
-/** `?` placeholders to $1.. on PostgreSQL, for reads outside withTx. */
-export function numbered(kind: DatabaseKind, sql: string): string {
-  if (kind === 'sqlite') return sql;
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
 /** A condition that a prediction's slices JSON text has `key` = `value` (a key without `"`: SQLite paths cannot escape it). */
 export function sliceEquals(kind: DatabaseKind, key: string, value: string): { sql: string; params: unknown[] } {
   return kind === 'sqlite'

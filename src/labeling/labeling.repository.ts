@@ -4,7 +4,7 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { Db } from '../database/db.js';
 import { chunks } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
-import { lockKey, numbered, skipLocked } from './dialect.js';
+import { lockKey, skipLocked } from './dialect.js';
 import { LabelingBatchEntity } from './labeling-batch.entity.js';
 import type { TaskStatus } from './labeling-task.entity.js';
 import type { ProgressRow } from './progress.js';
@@ -243,6 +243,6 @@ export class LabelingRepository {
   }
 
   private read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.query<T>(numbered(this.db.kind, sql), params);
+    return this.db.read<T>(sql, params);
   }
 }

@@ -101,14 +101,16 @@ export class LabelsRepository {
     now: number,
   ): Promise<EffectiveChange[]> {
     const changes: EffectiveChange[] = [];
-    for (const ids of chunks([...new Set(predictionIds)])) {
+    // Sorted, and the predictions locked before their labels are read: two writers of one prediction's
+    // labels (a join and a labeler) then take turns instead of both computing from the same "before".
+    for (const ids of chunks([...new Set(predictionIds)].sort())) {
       const inList = placeholders(ids.length);
-      const labels = await tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number }>(
-        `SELECT prediction_id, label, source, updated_at FROM labels WHERE model = ? AND prediction_id IN (${inList})`,
+      const current = await tx.all<{ id: string; effective_label: string | null; effective_source: LabelSource | null }>(
+        `SELECT id, effective_label, effective_source FROM predictions WHERE model = ? AND id IN (${inList}) ORDER BY id${tx.kind === 'postgres' ? ' FOR UPDATE' : ''}`,
         [model, ...ids],
       );
-      const current = await tx.all<{ id: string; effective_label: string | null; effective_source: LabelSource | null }>(
-        `SELECT id, effective_label, effective_source FROM predictions WHERE model = ? AND id IN (${inList})`,
+      const labels = await tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number }>(
+        `SELECT prediction_id, label, source, updated_at FROM labels WHERE model = ? AND prediction_id IN (${inList})`,
         [model, ...ids],
       );
       const byPrediction = new Map<string, { label: string; source: LabelSource; updatedAt: number }[]>();
