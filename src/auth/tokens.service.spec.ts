@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenEntity } from './token.entity.js';
 import { hashTokenSecret } from './token-secret.js';
 import type { TokensRepository } from './tokens.repository.js';
-import { LAST_USED_RESOLUTION_MS, TokensService } from './tokens.service.js';
+import { LAST_USED_RESOLUTION_MS, TokensService, VERIFIED_CACHE_MS } from './tokens.service.js';
 
 function fakeRepository(token: TokenEntity) {
   const touches: number[] = [];
@@ -73,5 +73,22 @@ describe('TokensService.verify', () => {
     expect(touch).toHaveBeenCalledTimes(1);
     release();
     await vi.advanceTimersByTimeAsync(0);
+  });
+
+  it('looks a verified token up again only after the cache time, or at once after revoking it here', async () => {
+    const { repository } = fakeRepository(token);
+    Object.assign(repository, { revoke: vi.fn(async () => true) });
+    const find = vi.mocked(repository.findActiveBySecretHash);
+    const service = new TokensService(repository);
+    await service.verify('rl_secret');
+    await service.verify('rl_secret');
+    expect(find).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(VERIFIED_CACHE_MS + 1);
+    await service.verify('rl_secret');
+    expect(find).toHaveBeenCalledTimes(2);
+    await service.revoke('id-1');
+    find.mockResolvedValue(null);
+    expect(await service.verify('rl_secret')).toBeNull();
+    expect(find).toHaveBeenCalledTimes(3);
   });
 });

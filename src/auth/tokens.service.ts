@@ -7,6 +7,14 @@ import { TokensRepository } from './tokens.repository.js';
 
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * How long a process trusts a token it has verified, so that ingest does not look every request's
+ * token up. A revocation takes effect at once in the process that made it, and within this time in
+ * the others.
+ */
+export const VERIFIED_CACHE_MS = 5_000;
+const VERIFIED_CACHE_MAX = 10_000;
+
 export interface CreatedToken {
   token: TokenEntity;
   /** Shown once, at creation; only its hash is stored. */
@@ -17,6 +25,7 @@ export interface CreatedToken {
 export class TokensService {
   private readonly logger = new Logger(TokensService.name);
   private readonly touching = new Set<string>();
+  private readonly verified = new Map<string, { token: TokenEntity; until: number }>();
 
   constructor(private readonly tokens: TokensRepository) {}
 
@@ -33,14 +42,24 @@ export class TokensService {
 
   /** Revokes a token; revoking one that is already revoked changes nothing. 404 for an unknown id. */
   async revoke(id: string): Promise<void> {
+    for (const [hash, entry] of this.verified) if (entry.token.id === id) this.verified.delete(hash);
     if (!(await this.tokens.revoke(id, Date.now()))) throw notFound('token_not_found');
   }
 
   /** The active token with this secret, or null. Records the use at most once a minute. */
   async verify(secret: string): Promise<TokenEntity | null> {
     if (!secret || secret.length > 512) return null;
-    const token = await this.tokens.findActiveBySecretHash(hashTokenSecret(secret));
-    if (token) this.noteUse(token);
+    const hash = hashTokenSecret(secret);
+    const now = Date.now();
+    const cached = this.verified.get(hash);
+    let token = cached && cached.until > now ? cached.token : null;
+    if (!token) {
+      token = await this.tokens.findActiveBySecretHash(hash);
+      if (!token) return null;
+      if (this.verified.size >= VERIFIED_CACHE_MAX) this.verified.clear();
+      this.verified.set(hash, { token, until: now + VERIFIED_CACHE_MS });
+    }
+    this.noteUse(token);
     return token;
   }
 
@@ -74,6 +93,7 @@ export class TokensService {
     if (token.lastUsedAt !== null && now - token.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
     if (this.touching.has(token.id)) return;
     this.touching.add(token.id);
+    token.lastUsedAt = now;
     void this.tokens
       .touch(token.id, now, now - LAST_USED_RESOLUTION_MS)
       .catch((error: unknown) => this.logger.warn({ err: error, tokenId: token.id }, 'could not record token use'))
