@@ -1,22 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('the exports page in a browser', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: BrowserContext;
-  let profileDir: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -42,27 +41,13 @@ describe('the exports page in a browser', () => {
         .send({ model: 'shop', predictionId: `b-${i}`, label: ['purchase', 'click', 'ignore'][(i * 7) % 3] });
       expect(res.status).toBeLessThan(300);
     }
-    profileDir = mkdtempSync(join(tmpdir(), 'relabel-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium({ width: 1280, height: 900 });
+    browser = chrome.context;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await t?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   it('refuses without the acknowledgement, then exports with it and offers the download', async () => {

@@ -1,16 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const MODEL = 'shop';
 const CLASSES = ['purchase', 'click', 'ignore'];
@@ -22,7 +21,7 @@ const REVIEW =
 describe('labeling in the browser', () => {
   let t: TestApp;
   let baseUrl: string;
-  let profileDir: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
@@ -57,27 +56,13 @@ describe('labeling in the browser', () => {
       .send({ size: 5, auditFraction: 0.2 })
       .expect(201);
 
-    profileDir = mkdtempSync(join(tmpdir(), 'relabel-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1280, height: 860 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium({ width: 1280, height: 860 });
+    browser = chrome.context;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await t?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   async function signIn(page: Page, token: string, next: string): Promise<void> {

@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import type { Principal } from '../../src/auth/roles.decorator.js';
@@ -12,8 +11,8 @@ import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const HOUR = 3_600_000;
 const CLASSES = ['purchase', 'click', 'ignore'] as const;
@@ -108,7 +107,7 @@ async function seed(t: TestApp): Promise<void> {
 describe('the accuracy-by-slice page in a browser', () => {
   let t: TestApp;
   let baseUrl: string;
-  let profileDir: string;
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
@@ -122,27 +121,13 @@ describe('the accuracy-by-slice page in a browser', () => {
       const alerts = (res.body as { alerts: { slice: { value: string } }[] }).alerts;
       expect(alerts.map((a) => a.slice.value)).toContain('rain');
     }, 60_000);
-    profileDir = mkdtempSync(join(tmpdir(), 'relabel-chromium-'));
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      viewport: { width: 1280, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    chrome = await launchChromium({ width: 1280, height: 900 });
+    browser = chrome.context;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chrome?.close();
     await t?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   const rowNames = (page: Page) =>
