@@ -1,0 +1,282 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { MODEL, MODEL_DEFINITION, predictionAt } from './ingest/data.js';
+import { Service } from './ingest/service.js';
+
+const TARGET_EVENTS_PER_SECOND = 30_000;
+const TARGET_CLOSE_SECONDS = 60;
+const TARGET_PEAK_RSS_MB = 300;
+const BATCH = 1000;
+const CONNECTIONS = 4;
+const MINUTE = 60_000;
+
+const USAGE = 'usage: npm run bench:events -- [--predictions N] [--events M]';
+
+/** Click/purchase rules and an implicit "ignore" label after 30 minutes; windows may close 1 s after logging. */
+const DEFINITION = {
+  ...MODEL_DEFINITION,
+  classes: ['purchase', 'click', 'ignore'],
+  labelRules: [
+    { event: 'purchase', label: 'purchase', within: '7d', priority: 20 },
+    { event: 'click', label: 'click', within: '30m', priority: 10 },
+  ],
+  implicitLabel: { label: 'ignore', after: '30m' },
+  eventGrace: '1s',
+};
+
+function options(): { predictions: number; events: number } {
+  const { values } = parseArgs({
+    options: {
+      predictions: { type: 'string', default: '500000' },
+      events: { type: 'string', default: '1000000' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (name: 'predictions' | 'events') => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 2 || n > 10_000_000)
+      throw new Error(`--${name} must be an integer from 2 to 10,000,000\n${USAGE}`);
+    return n;
+  };
+  return { predictions: int('predictions'), events: int('events') };
+}
+
+const mb = (bytes: number) => bytes / 1e6;
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+
+function log(message: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Prediction i, logged 35 to 60 minutes ago: its 30-minute implicit window has already expired. */
+function predictionTs(i: number, nowMs: number): number {
+  return nowMs - 35 * MINUTE - (i % (25 * 60)) * 1000;
+}
+
+function predictionBodies(count: number, nowMs: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < count; from += BATCH) {
+    const rows = [];
+    for (let i = from; i < Math.min(count, from + BATCH); i++) {
+      const p = predictionAt(i, nowMs, 'p-');
+      rows.push({
+        id: p.id,
+        model: MODEL,
+        modelVersion: p.modelVersion,
+        timestamp: new Date(predictionTs(i, nowMs)).toISOString(),
+        features: p.features,
+        prediction: 'ignore',
+        scores: { purchase: 0.1, click: 0.3, ignore: 0.6 },
+      });
+    }
+    bodies.push(Buffer.from(JSON.stringify({ predictions: rows })));
+  }
+  return bodies;
+}
+
+/** Even-numbered events click on a logged prediction a minute after it; odd ones name a prediction never logged. */
+function eventBodies(count: number, predictions: number, nowMs: number): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let from = 0; from < count; from += BATCH) {
+    const rows = [];
+    for (let i = from; i < Math.min(count, from + BATCH); i++) {
+      const joining = i % 2 === 0;
+      const p = (i / 2) % predictions;
+      rows.push(
+        joining
+          ? {
+              id: `e-${i}`,
+              model: MODEL,
+              predictionId: `p-${Math.floor(p)}`,
+              type: 'click',
+              timestamp: new Date(predictionTs(Math.floor(p), nowMs) + MINUTE).toISOString(),
+            }
+          : {
+              id: `e-${i}`,
+              model: MODEL,
+              predictionId: `never-${i}`,
+              type: 'click',
+              timestamp: new Date(nowMs - 40 * MINUTE).toISOString(),
+            },
+      );
+    }
+    bodies.push(Buffer.from(JSON.stringify({ events: rows })));
+  }
+  return bodies;
+}
+
+function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((done, fail) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', fail);
+      },
+    );
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** POSTs every body over CONNECTIONS keep-alive connections; returns seconds taken and rows accepted. */
+async function send(
+  service: Service,
+  token: string,
+  path: string,
+  bodies: Buffer[],
+): Promise<{ seconds: number; accepted: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const url = new URL(path, service.baseUrl);
+  let next = 0;
+  let accepted = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < bodies.length) {
+      const index = next++;
+      const res = await post(agent, url, token, bodies[index]);
+      if (res.status >= 300) throw new Error(`${path} batch ${index}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+      accepted += (JSON.parse(res.text) as { accepted: number }).accepted;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONNECTIONS, bodies.length) }, worker));
+  } finally {
+    agent.destroy();
+  }
+  return { seconds: (performance.now() - started) / 1000, accepted };
+}
+
+/** Sum of the samples of a Prometheus counter whose labels match `labels`. */
+async function counter(service: Service, name: string, labels: string[]): Promise<number> {
+  const res = await fetch(`${service.baseUrl}/metrics`, { headers: { authorization: `Bearer ${service.adminToken}` } });
+  const text = await res.text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (labels.some((l) => line.includes(l))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/** Polls a counter until it reaches `target`; returns the time it got there (performance.now()). */
+async function waitFor(service: Service, name: string, labels: string[], target: number, what: string): Promise<number> {
+  let last = -1;
+  let lastChange = performance.now();
+  for (;;) {
+    const value = await counter(service, name, labels);
+    const now = performance.now();
+    if (value >= target) return now;
+    if (value !== last) {
+      last = value;
+      lastChange = now;
+    } else if (now - lastChange > 120_000) {
+      throw new Error(`${what}: stuck at ${fmt(value)} of ${fmt(target)} for 2 minutes`);
+    }
+    await sleep(100);
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  const joining = Math.ceil(opts.events / 2);
+  const work = mkdtempSync(join(tmpdir(), 'relabel-bench-events-'));
+  let service: Service | undefined;
+  process.once('exit', () => service?.kill());
+  try {
+    log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${load()}`);
+    const nowMs = Date.now();
+    service = await Service.start({ dataDir: join(work, 'service') });
+    const registered = await service.request('PUT', `/api/v1/models/${MODEL}`, service.adminToken, DEFINITION);
+    if (registered.status >= 300)
+      throw new Error(`model registration failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    const created = await service.request('POST', '/api/v1/tokens', service.adminToken, { name: 'bench-events', role: 'ingest' });
+    if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const token = (created.body as { token: string }).token;
+
+    // Predictions: their windows are due 1 s (eventGrace) after each is logged, so they close while and after they arrive.
+    const predictions = predictionBodies(opts.predictions, nowMs);
+    log(`predictions: sending ${fmt(opts.predictions)} in batches of ${BATCH} over ${CONNECTIONS} connections`);
+    const predStart = performance.now();
+    const pred = await send(service, token, '/api/v1/predictions', predictions);
+    predictions.length = 0;
+    if (pred.accepted !== opts.predictions) throw new Error(`predictions: ${pred.accepted} accepted of ${opts.predictions}`);
+    log(`predictions: ${fmt(opts.predictions / pred.seconds)} rows/s (${fmt(pred.seconds, 1)} s), ${load()}`);
+    const predEnd = performance.now();
+    const closed = await waitFor(
+      service,
+      'relabel_effective_label_changes_total',
+      ['source="implicit"'],
+      opts.predictions,
+      'window closing',
+    );
+    const closeFromFirstSent = (closed - predStart) / 1000;
+    const closeAfterIngest = (closed - predEnd) / 1000;
+    log(
+      `windows: ${fmt(opts.predictions)} implicit labels ${fmt(closeFromFirstSent, 1)} s after the first prediction was sent, ` +
+        `${fmt(closeAfterIngest, 1)} s after the last prediction was accepted; RSS peak ${fmt(mb(service.memory().peak))} MB`,
+    );
+
+    // Events: half click on a logged prediction (direct labels), half name predictions never logged (they stay pending).
+    const events = eventBodies(opts.events, opts.predictions, nowMs);
+    log(`events: sending ${fmt(opts.events)} (${fmt(joining)} joining) in batches of ${BATCH} over ${CONNECTIONS} connections`);
+    const evStart = performance.now();
+    const ev = await send(service, token, '/api/v1/events', events);
+    events.length = 0;
+    if (ev.accepted !== opts.events) throw new Error(`events: ${ev.accepted} accepted of ${opts.events}`);
+    log(`events: HTTP ${fmt(opts.events / ev.seconds)} events/s accepted (${fmt(ev.seconds, 1)} s), ${load()}`);
+    const joined = await waitFor(service, 'relabel_events_total', ['state="applied"', 'state="matched"'], joining, 'join');
+    const joinSeconds = (joined - evStart) / 1000;
+    const joinRate = joining / joinSeconds;
+    log(`events: ${fmt(joining)} joined and applied ${fmt(joinSeconds, 1)} s after the first was sent`);
+
+    const peak = mb(service.memory().peak);
+    console.log(`
+| ${fmt(opts.predictions)} predictions, ${fmt(opts.events)} events (${fmt(joining)} joining) | figure | target |
+| --- | ---: | --- |
+| predictions over HTTP | ${fmt(opts.predictions / pred.seconds)} rows/s (${fmt(pred.seconds, 1)} s) | |
+| ${fmt(opts.predictions)} expired windows closed into implicit labels, from the first prediction sent | ${fmt(closeFromFirstSent, 1)} s | <= ${TARGET_CLOSE_SECONDS} s: ${verdict(closeFromFirstSent <= TARGET_CLOSE_SECONDS)} |
+| … of which after the last prediction was accepted | ${fmt(closeAfterIngest, 1)} s | |
+| events accepted over HTTP | ${fmt(opts.events / ev.seconds)} events/s (${fmt(ev.seconds, 1)} s) | |
+| joining events applied, end to end (joined/s) | ${fmt(joinRate)} events/s (${fmt(joinSeconds, 1)} s) | >= ${fmt(TARGET_EVENTS_PER_SECOND)}/s: ${verdict(joinRate >= TARGET_EVENTS_PER_SECOND)} |
+| all events, sent until every joining one applied (events/s) | ${fmt(opts.events / joinSeconds)} events/s | >= ${fmt(TARGET_EVENTS_PER_SECOND)}/s: ${verdict(opts.events / joinSeconds >= TARGET_EVENTS_PER_SECOND)} |
+| service peak RSS (VmHWM) | ${fmt(peak)} MB | <= ${TARGET_PEAK_RSS_MB} MB: ${verdict(peak <= TARGET_PEAK_RSS_MB)} |
+`);
+    log(load());
+    await service.stop();
+    return 0;
+  } finally {
+    service?.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
