@@ -23,6 +23,8 @@ interface NewEvent {
 }
 
 const BATCH = 2000;
+/** How far back the sweep looks for pending events whose prediction came in a concurrent transaction. */
+const RECENT_PENDING_MS = 2 * 60_000;
 
 /** Turns joined events into direct labels, closes windows into implicit labels, sweeps pending events. */
 @Injectable()
@@ -40,7 +42,7 @@ export class JoinService {
   async tick(
     now = Date.now(),
   ): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
-    const joinedLate = await this.joinArrivedPredictions();
+    const joinedLate = await this.joinArrivedPredictions(now);
     let applied = 0;
     for (let n = await this.applyNewEvents(now); n > 0; n = await this.applyNewEvents(now)) applied += n;
     let implicit = 0;
@@ -51,12 +53,18 @@ export class JoinService {
     return { applied, joinedLate, implicit, finalised, orphaned };
   }
 
-  /** Pending events whose prediction has arrived since become new. */
-  async joinArrivedPredictions(): Promise<number> {
+  /**
+   * Recent pending events whose prediction has arrived become new. A prediction's ingest already
+   * does this for its own early events; this sweep catches an event and its prediction that were
+   * stored at the same moment by two transactions (PostgreSQL), without rescanning every event still
+   * waiting for a prediction that may never come.
+   */
+  async joinArrivedPredictions(now = Date.now()): Promise<number> {
     return withTx(this.db, (tx) =>
       tx.run(
-        `UPDATE events SET state = 'new' WHERE state = 'pending'
+        `UPDATE events SET state = 'new' WHERE state = 'pending' AND received_at >= ?
          AND EXISTS (SELECT 1 FROM predictions p WHERE p.model = events.model AND p.id = events.prediction_id)`,
+        [now - RECENT_PENDING_MS],
       ),
     );
   }

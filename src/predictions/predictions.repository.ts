@@ -89,7 +89,7 @@ function values(row: PredictionRow, receivedAt: number): unknown[] {
 
 @Injectable()
 export class PredictionsRepository {
-  private sqliteStatements?: { insert: Statement; hashOf: Statement };
+  private sqliteStatements?: { insert: Statement; hashOf: Statement; joinEarlyEvents: Statement };
 
   constructor(private readonly db: Db) {}
 
@@ -112,14 +112,17 @@ export class PredictionsRepository {
         `INSERT INTO predictions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (model, id) DO NOTHING`,
       ),
       hashOf: sqlite.prepare('SELECT content_hash FROM predictions WHERE model = ? AND id = ?').pluck(),
+      joinEarlyEvents: sqlite.prepare(JOIN_EARLY_EVENTS_SQLITE),
     };
-    const { insert, hashOf } = this.sqliteStatements;
+    const { insert, hashOf, joinEarlyEvents } = this.sqliteStatements;
     let outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates: batchDuplicates, conflicts: [] };
     try {
       sqlite.transaction(() => {
         for (const row of rows) {
-          if (insert.run(values(row, receivedAt)).changes === 1) countAccepted(outcome, row.model);
-          else if (hashOf.get(row.model, row.id) === row.contentHash) outcome.duplicates++;
+          if (insert.run(values(row, receivedAt)).changes === 1) {
+            countAccepted(outcome, row.model);
+            joinEarlyEvents.run(row.model, row.id);
+          } else if (hashOf.get(row.model, row.id) === row.contentHash) outcome.duplicates++;
           else outcome.conflicts.push({ model: row.model, id: row.id });
         }
         if (outcome.conflicts.length > 0) throw new ConflictRollback(outcome.conflicts);
@@ -146,6 +149,9 @@ export class PredictionsRepository {
         const others = rows.filter((row) => !insertedKeys.has(`${row.model}\u0000${row.id}`));
         const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates: batchDuplicates, conflicts: [] };
         for (const r of inserted) countAccepted(outcome, r.model);
+        if (inserted.length > 0) {
+          await manager.query(JOIN_EARLY_EVENTS_POSTGRES, [inserted.map((r) => r.model), inserted.map((r) => r.id)]);
+        }
         if (others.length > 0) {
           const stored: { model: string; id: string; content_hash: string }[] = await manager.query(
             'SELECT p.model, p.id, p.content_hash FROM predictions p JOIN unnest($1::text[], $2::text[]) AS k(model, id) ON p.model = k.model AND p.id = k.id',
@@ -170,6 +176,12 @@ export class PredictionsRepository {
     return this.db.manager.findOneBy(PredictionEntity, { model, id });
   }
 }
+
+// Events that arrived before their prediction wait as 'pending'; the prediction's arrival makes them
+// 'new' for the label join, by index, in the same transaction.
+const JOIN_EARLY_EVENTS_SQLITE = "UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'";
+const JOIN_EARLY_EVENTS_POSTGRES = `UPDATE events e SET state = 'new' FROM unnest($1::text[], $2::text[]) AS k(model, id)
+  WHERE e.model = k.model AND e.prediction_id = k.id AND e.state = 'pending'`;
 
 class ConflictRollback extends Error {
   constructor(readonly conflicts: { model: string; id: string }[]) {

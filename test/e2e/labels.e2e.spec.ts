@@ -95,6 +95,19 @@ describe('labels from behaviour events', () => {
     await effectiveOf(p.id as string, { label: 'click', source: 'direct' });
   });
 
+  it('joins an event that waited hours for its prediction, when the prediction comes', async () => {
+    const p = aPrediction({ timestamp: ago(3 * MIN) });
+    const early = anEvent(p.id as string, { timestamp: ago(MIN) });
+    expect((await postEvents([early])).body).toMatchObject({ pending: 1 });
+    const db = t.app.get(Db);
+    await db.query(`UPDATE events SET received_at = ${db.param(1)} WHERE id = ${db.param(2)}`, [
+      Date.now() - 3 * 60 * MIN,
+      early.id,
+    ]);
+    await postPrediction(p);
+    await effectiveOf(p.id as string, { label: 'click', source: 'direct' });
+  });
+
   it('stores a late event but changes no label', async () => {
     const p = aPrediction({ timestamp: ago(35 * MIN) });
     await postPrediction(p);
