@@ -1,4 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +15,30 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 const OUTPUT_KEPT = 64 * 1024;
 
-/** Compiles src/ into dist/ (tsc is incremental, so a second build in a run is quick). */
+/**
+ * Compiles src/ into dist/ (tsc is incremental, so a second build in a run is quick). Test files run
+ * in parallel processes, so builds take turns through a lock directory.
+ */
 export async function buildService(): Promise<void> {
+  const lock = join(tmpdir(), `relabel-build-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`);
+  for (const deadline = Date.now() + 180_000; ;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw error;
+      if (Date.now() - statSync(lock).mtimeMs > 150_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await compile();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function compile(): Promise<void> {
   const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, timeout: 110_000 });
