@@ -11,7 +11,8 @@ import Database from 'better-sqlite3';
 import type { ErrorDetail } from '../src/common/api-error.js';
 import { openDatabase, sqliteFile } from '../src/database/data-source.js';
 import { SeededRandom } from '../src/labeling/random.js';
-import { compileModels, type PredictionRow, validatePrediction } from '../src/predictions/prediction-rows.js';
+import { compileModels, validatePrediction } from '../src/predictions/prediction-rows.js';
+import { PREDICTION_COLUMNS, predictionValues } from '../src/predictions/predictions.repository.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TARGET_BATCH_MS = 300;
@@ -30,12 +31,6 @@ const DEFINITION = {
   sliceKeys: ['country', 'device'],
   featureSchema: { price: { type: 'number', min: 0 }, country: { type: 'category', values: ['de', 'fr', 'us', 'gb'] } },
 };
-/** The predictions table's columns in the order PredictionsRepository writes them. */
-const COLUMNS = [
-  'model', 'id', 'model_version', 'ts', 'features', 'prediction', 'scores', 'slices', 'item_id', 'exposure_policy',
-  'propensity', 'shown', 'trace_id', 'least_confidence', 'margin', 'entropy', 'feature_hash', 'content_hash',
-  'received_at', 'implicit_at', 'final_at',
-]; // prettier-ignore
 
 const { values: opts } = parseArgs({
   options: {
@@ -68,7 +63,9 @@ async function seed(dataDir: string, rows: number): Promise<number> {
   const db = new Database(sqliteFile(dataDir));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const insert = db.prepare(`INSERT INTO predictions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')}) VALUES (${PREDICTION_COLUMNS.map(() => '?').join(', ')})`,
+  );
   const insertAll = db.transaction((batch: unknown[][]) => batch.forEach((values) => insert.run(values)));
   const models = compileModels([{ name: MODEL, ...DEFINITION, featureSchema: null }]);
   const random = new SeededRandom(1);
@@ -80,7 +77,7 @@ async function seed(dataDir: string, rows: number): Promise<number> {
       const errors: ErrorDetail[] = [];
       const row = validatePrediction(predictionAt(i, random, now), i, { models, now, traceId: null }, errors);
       if (!row) throw new Error(`generated row ${i} is invalid: ${JSON.stringify(errors)}`);
-      batch.push(columnValues(row, now));
+      batch.push(predictionValues(row, now));
     }
     insertAll(batch);
   }
@@ -106,14 +103,6 @@ function predictionAt(i: number, random: SeededRandom, now: number) {
     prediction: best,
     scores,
   };
-}
-
-function columnValues(row: PredictionRow, receivedAt: number): unknown[] {
-  return [
-    row.model, row.id, row.modelVersion, row.ts, row.featuresJson, row.prediction, row.scoresJson, row.slicesJson,
-    row.itemId, row.exposurePolicy, row.propensity, row.shown === null ? null : row.shown ? 1 : 0, row.traceId,
-    row.leastConfidence, row.margin, row.entropy, row.featureHash, row.contentHash, receivedAt, row.implicitAt, row.finalAt,
-  ]; // prettier-ignore
 }
 
 /** The built service as a child process on a loopback port. */

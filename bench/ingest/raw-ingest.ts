@@ -2,32 +2,10 @@ import Database from 'better-sqlite3';
 import type { ErrorDetail } from '../../src/common/api-error.js';
 import { openDatabase, sqliteFile } from '../../src/database/data-source.js';
 import type { FeatureSpec } from '../../src/models/model-settings.js';
-import { compileModels, type PredictionRow, validatePrediction } from '../../src/predictions/prediction-rows.js';
+import { compileModels, validatePrediction } from '../../src/predictions/prediction-rows.js';
+import { PREDICTION_COLUMNS as COLUMNS, predictionValues } from '../../src/predictions/predictions.repository.js';
 import { MODEL, MODEL_DEFINITION, predictionsIn } from './data.js';
 import type { RunShape } from './http-ingest.js';
-
-/** The predictions table's columns in the order the service writes them (see predictions.repository.ts). */
-export const COLUMNS = [
-  'model',
-  'id',
-  'model_version',
-  'ts',
-  'features',
-  'prediction',
-  'scores',
-  'slices',
-  'item_id',
-  'exposure_policy',
-  'propensity',
-  'shown',
-  'trace_id',
-  'least_confidence',
-  'margin',
-  'entropy',
-  'feature_hash',
-  'content_hash',
-  'received_at',
-] as const;
 
 export interface RawIngestResult {
   rows: number;
@@ -71,7 +49,7 @@ export async function rawIngest(dataDir: string, shape: RunShape): Promise<RawIn
         const errors: ErrorDetail[] = [];
         const row = validatePrediction(p, i, { models, now, traceId: null }, errors);
         if (!row) throw new Error(`generated row ${from + i} is invalid: ${JSON.stringify(errors)}`);
-        return columnValues(row, now);
+        return predictionValues(row, now);
       });
       const started = process.hrtime.bigint();
       insertBatch(batch);
@@ -82,30 +60,6 @@ export async function rawIngest(dataDir: string, shape: RunShape): Promise<RawIn
   } finally {
     db.close();
   }
-}
-
-function columnValues(row: PredictionRow, receivedAt: number): unknown[] {
-  return [
-    row.model,
-    row.id,
-    row.modelVersion,
-    row.ts,
-    row.featuresJson,
-    row.prediction,
-    row.scoresJson,
-    row.slicesJson,
-    row.itemId,
-    row.exposurePolicy,
-    row.propensity,
-    row.shown === null ? null : row.shown ? 1 : 0,
-    row.traceId,
-    row.leastConfidence,
-    row.margin,
-    row.entropy,
-    row.featureHash,
-    row.contentHash,
-    receivedAt,
-  ];
 }
 
 /**

@@ -13,7 +13,8 @@ export interface InsertOutcome {
   conflicts: { model: string; id: string }[];
 }
 
-const COLUMNS = [
+/** The predictions table's columns in the order the ingest writes them (benchmarks seed with the same). */
+export const PREDICTION_COLUMNS = [
   'model',
   'id',
   'model_version',
@@ -61,7 +62,8 @@ const PG_TYPES = [
   'int8',
 ];
 
-function values(row: PredictionRow, receivedAt: number): unknown[] {
+/** A validated row's values in PREDICTION_COLUMNS order. */
+export function predictionValues(row: PredictionRow, receivedAt: number): unknown[] {
   return [
     row.model,
     row.id,
@@ -109,7 +111,7 @@ export class PredictionsRepository {
     const sqlite = this.db.sqlite;
     this.sqliteStatements ??= {
       insert: sqlite.prepare(
-        `INSERT INTO predictions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (model, id) DO NOTHING`,
+        `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')}) VALUES (${PREDICTION_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (model, id) DO NOTHING`,
       ),
       hashOf: sqlite.prepare('SELECT content_hash FROM predictions WHERE model = ? AND id = ?').pluck(),
       joinEarlyEvents: sqlite.prepare(JOIN_EARLY_EVENTS_SQLITE),
@@ -119,7 +121,7 @@ export class PredictionsRepository {
     try {
       sqlite.transaction(() => {
         for (const row of rows) {
-          if (insert.run(values(row, receivedAt)).changes === 1) {
+          if (insert.run(predictionValues(row, receivedAt)).changes === 1) {
             countAccepted(outcome, row.model);
             joinEarlyEvents.run(row.model, row.id);
           } else if (hashOf.get(row.model, row.id) === row.contentHash) outcome.duplicates++;
@@ -135,12 +137,12 @@ export class PredictionsRepository {
   }
 
   private async insertPostgres(rows: PredictionRow[], batchDuplicates: number, receivedAt: number): Promise<InsertOutcome> {
-    const tuples = rows.map((row) => values(row, receivedAt));
-    const columns = COLUMNS.map((_, i) => tuples.map((tuple) => tuple[i]));
+    const tuples = rows.map((row) => predictionValues(row, receivedAt));
+    const columns = PREDICTION_COLUMNS.map((_, i) => tuples.map((tuple) => tuple[i]));
     try {
       return await this.db.transaction(async (manager) => {
         const inserted: { model: string; id: string }[] = await manager.query(
-          `INSERT INTO predictions (${COLUMNS.join(', ')})
+          `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')})
            SELECT * FROM unnest(${PG_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
            ON CONFLICT (model, id) DO NOTHING RETURNING model, id`,
           columns,
