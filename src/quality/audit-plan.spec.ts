@@ -16,7 +16,12 @@ const { cases } = fixture<{ cases: PlanCase[] }>('audit-plan.json');
 
 describe('planAudit', () => {
   it.each(cases)('N=$population n=$nAudit s2=$unitVariance to +-$target needs $additional more', (c) => {
-    const plan = planAudit({ population: c.population, nAudit: c.nAudit, unitVariance: c.unitVariance, targetHalfWidth: c.target });
+    const plan = planAudit({
+      population: c.population,
+      nAudit: c.nAudit,
+      unitVariance: c.unitVariance,
+      targetHalfWidth: c.target,
+    });
     expect(plan.varianceUsed).toBeCloseTo(c.varianceUsed, 12);
     expect(plan.additional).toBe(c.additional);
     if (c.nAudit + c.additional < c.population) expect(plan.projectedHalfWidth).toBeLessThanOrEqual(c.target + 1e-12);

@@ -70,7 +70,16 @@ describe('the estimate covers the true accuracy of all predictions in seeded loo
 
   it('rarely calls label accuracy biased when the behaviour labels are right', () => {
     const runs: Run[] = [];
-    const clean = { ...HARD, spamRate: 0.3, recallSpam: 0.9, recallHam: 0.9, explore: 1, report: 1, falseReport: 0, implicitShown: 1 };
+    const clean = {
+      ...HARD,
+      spamRate: 0.3,
+      recallSpam: 0.9,
+      recallHam: 0.9,
+      explore: 1,
+      report: 1,
+      falseReport: 0,
+      implicitShown: 1,
+    };
     for (let seed = 1; seed <= 200; seed++) {
       const random = seeded(30_000 + seed);
       runs.push(run(simulate(clean, random), { '*': 100 }, random));

@@ -34,7 +34,15 @@ describe('estimateAccuracy', () => {
   });
 
   it('is plain PPI when power tuning is off', () => {
-    const cells = [cell(1, 1, 60), cell(1, 0, 5), cell(0, 0, 25), cell(0, 1, 3), cell(1, null, 6000), cell(0, null, 2000), cell(null, null, 500)];
+    const cells = [
+      cell(1, 1, 60),
+      cell(1, 0, 5),
+      cell(0, 0, 25),
+      cell(0, 1, 3),
+      cell(1, null, 6000),
+      cell(0, null, 2000),
+      cell(null, null, 500),
+    ];
     const { estimate } = estimateAccuracy(cells, { powerTuning: false });
     expect(estimate?.method).toBe('ppi');
     expect(estimate?.lambda).toBe(1);

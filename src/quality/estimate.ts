@@ -40,8 +40,7 @@ export interface AccuracyEstimate {
 export type NoEstimateReason = 'no_audit_labels' | 'unaudited_stratum';
 
 export type EstimateOutcome =
-  | { estimate: AccuracyEstimate; reason: null }
-  | { estimate: null; reason: NoEstimateReason; detail: string };
+  { estimate: AccuracyEstimate; reason: null } | { estimate: null; reason: NoEstimateReason; detail: string };
 
 export interface EstimateOptions {
   /** Below this many audit labels the audit-only Wilson interval is used: the normal one is not yet honest. */
@@ -66,7 +65,13 @@ function tallyStrata(cells: readonly ProxyCell[]): StratumTally[] {
     if (!Number.isInteger(c.n) || c.n < 0) throw new RangeError(`cell counts must be integers >= 0, got ${c.n}`);
     let s = byStratum.get(c.stratum);
     if (!s) {
-      s = { stratum: c.stratum, population: 0, behaviour: 0, behaviourAgree: 0, audit: { withProxy: { ...EMPTY_MOMENTS }, withoutProxy: { n: 0, sumY: 0 } } };
+      s = {
+        stratum: c.stratum,
+        population: 0,
+        behaviour: 0,
+        behaviourAgree: 0,
+        audit: { withProxy: { ...EMPTY_MOMENTS }, withoutProxy: { n: 0, sumY: 0 } },
+      };
       byStratum.set(c.stratum, s);
     }
     s.population += c.n;
@@ -97,7 +102,14 @@ function toPpiStratum(s: StratumTally): PpiStratum {
   const c = s.behaviour > 0 ? s.behaviourAgree / s.behaviour : 0;
   const missing = s.population - s.behaviour;
   const wo = s.audit.withoutProxy;
-  const audit = addMoments(s.audit.withProxy, { n: wo.n, sumY: wo.sumY, sumY2: wo.sumY, sumF: c * wo.n, sumF2: c * c * wo.n, sumYF: c * wo.sumY });
+  const audit = addMoments(s.audit.withProxy, {
+    n: wo.n,
+    sumY: wo.sumY,
+    sumY2: wo.sumY,
+    sumF: c * wo.n,
+    sumF2: c * c * wo.n,
+    sumYF: c * wo.sumY,
+  });
   return { population: { n: s.population, sumF: s.behaviourAgree + c * missing }, audit };
 }
 
@@ -107,7 +119,10 @@ export function ppiStrataOf(cells: readonly ProxyCell[]): PpiStratum[] {
 }
 
 /** The audit mean alone: Wilson for one stratum; for several, Wilson at Kish's effective sample size. */
-function auditOnly(strata: readonly PpiStratum[], z: number): { accuracy: number; ci: Interval; se: number; unitVariance: number } {
+function auditOnly(
+  strata: readonly PpiStratum[],
+  z: number,
+): { accuracy: number; ci: Interval; se: number; unitVariance: number } {
   const total = strata.reduce((t, s) => t + s.population.n, 0);
   const nAudit = strata.reduce((t, s) => t + s.audit.n, 0);
   let p = 0;
@@ -117,7 +132,7 @@ function auditOnly(strata: readonly PpiStratum[], z: number): { accuracy: number
     p += (w * s.audit.sumY) / s.audit.n;
     // Laplace-smoothed so that a stratum whose audit is all right or all wrong still has variance.
     const ph = (s.audit.sumY + 1) / (s.audit.n + 2);
-    v += w * w * (ph * (1 - ph)) / s.audit.n;
+    v += (w * w * (ph * (1 - ph))) / s.audit.n;
   }
   if (strata.length === 1) {
     const s = strata[0];
@@ -153,16 +168,24 @@ export function estimateAccuracy(cells: readonly ProxyCell[], options: EstimateO
   const unaudited = tallies.filter((s) => s.audit.withProxy.n + s.audit.withoutProxy.n === 0);
   if (unaudited.length > 0) {
     const names = unaudited.map((s) => s.stratum).join(', ');
-    return { estimate: null, reason: 'unaudited_stratum', detail: `no audit labels in audit stratum ${names}: it cannot be estimated without bias` };
+    return {
+      estimate: null,
+      reason: 'unaudited_stratum',
+      detail: `no audit labels in audit stratum ${names}: it cannot be estimated without bias`,
+    };
   }
   const strata = tallies.map(toPpiStratum);
   const base = auditOnly(strata, z);
-  const fallback = (note: string): EstimateOutcome => ({ estimate: { ...base, method: 'audit_only', n, nAudit, lambda: null, note }, reason: null });
+  const fallback = (note: string): EstimateOutcome => ({
+    estimate: { ...base, method: 'audit_only', n, nAudit, lambda: null, note },
+    reason: null,
+  });
   if (tallies.every((s) => s.behaviour === 0)) return fallback('no behaviour labels: audit labels alone');
   if (nAudit < minAudit) return fallback(`fewer than ${minAudit} audit labels: audit labels alone`);
   const tuned = options.powerTuning ?? true;
   const ppi = ppiMean(strata, { lambda: tuned ? 'tuned' : 1, pseudoPairs: options.pseudoPairs, z });
-  if (ppi.ci[1] - ppi.ci[0] >= base.ci[1] - base.ci[0]) return fallback('behaviour labels did not narrow the interval: audit labels alone');
+  if (ppi.ci[1] - ppi.ci[0] >= base.ci[1] - base.ci[0])
+    return fallback('behaviour labels did not narrow the interval: audit labels alone');
   return {
     estimate: {
       accuracy: ppi.estimate,
@@ -193,7 +216,11 @@ export interface BiasTest {
  * H0: true accuracy = label accuracy at the estimate's level, i.e. label accuracy outside the
  * estimate's interval. minGap (default 0) keeps tiny gaps on huge audits from being flagged.
  */
-export function biasTest(labelAccuracy: number, estimate: Pick<AccuracyEstimate, 'accuracy' | 'ci' | 'se'>, minGap = 0): BiasTest {
+export function biasTest(
+  labelAccuracy: number,
+  estimate: Pick<AccuracyEstimate, 'accuracy' | 'ci' | 'se'>,
+  minGap = 0,
+): BiasTest {
   const gap = labelAccuracy - estimate.accuracy;
   const outside = labelAccuracy < estimate.ci[0] || labelAccuracy > estimate.ci[1];
   return { biased: outside && Math.abs(gap) >= minGap, gap, z: estimate.se > 0 ? gap / estimate.se : null };

@@ -97,13 +97,23 @@ export class LabelWeigher {
     for (const [id, c] of this.byClass) {
       const [source, rule, label] = id.split('\u0000');
       const { action, flipTo } = this.verdict(c);
-      out.push({ source, rule: rule === '' ? null : rule, label, n: c.n, agreement: c.agree / c.n, ci: wilson(c.agree, c.n), action, flipTo });
+      out.push({
+        source,
+        rule: rule === '' ? null : rule,
+        label,
+        n: c.n,
+        agreement: c.agree / c.n,
+        ci: wilson(c.agree, c.n),
+        action,
+        flipTo,
+      });
     }
     return out.sort((a, b) => (a.source + a.rule + a.label < b.source + b.rule + b.label ? -1 : 1));
   }
 
   weigh(row: WeightedRow): RowWeight {
-    if (this.humans.has(row.source)) return { action: 'keep', label: row.label, pCorrect: 1, weight: 1, reason: 'human label: trusted' };
+    if (this.humans.has(row.source))
+      return { action: 'keep', label: row.label, pCorrect: 1, weight: 1, reason: 'human label: trusted' };
     const s = sourceId(row.source, row.rule);
     const name = row.rule ? `${row.source} (${row.rule})` : row.source;
     const pGlobal = (this.global.agree + 1) / (this.global.n + 2);
@@ -121,14 +131,28 @@ export class LabelWeigher {
       const measured = `agrees with human labels ${pct(cls.agree / cls.n)} of ${cls.n} times (upper 95% bound ${pct(hi)})`;
       if (action === 'flip' && flipTo !== null) {
         const pFlip = (cls.byHuman[flipTo] + 1) / (cls.n + 2);
-        return { action, label: flipTo, pCorrect: pFlip, weight: pFlip, reason: `${label} ${measured}: flipped to '${flipTo}', what humans say`,
+        return {
+          action,
+          label: flipTo,
+          pCorrect: pFlip,
+          weight: pFlip,
+          reason: `${label} ${measured}: flipped to '${flipTo}', what humans say`,
         };
       }
-      if (action === 'drop') return { action, label: row.label, pCorrect: p, weight: 0, reason: `${label} ${measured}: mostly wrong, dropped` };
+      if (action === 'drop')
+        return { action, label: row.label, pCorrect: p, weight: 0, reason: `${label} ${measured}: mostly wrong, dropped` };
       const where = slice ? `; ${pct(slice.agree / slice.n)} of ${slice.n} in ${this.sliceKey}=${sliceValue}` : '';
-      return { action: 'keep', label: row.label, pCorrect: p, weight: p, reason: `${label} ${measured}${where}: weight ${p.toFixed(2)}` };
+      return {
+        action: 'keep',
+        label: row.label,
+        pCorrect: p,
+        weight: p,
+        reason: `${label} ${measured}${where}: weight ${p.toFixed(2)}`,
+      };
     }
-    const basis = source ? `not measured for this class; ${name} agrees ${pct(source.agree / source.n)} of ${source.n} times` : `${name} not measured; all sources agree ${pct(pGlobal)}`;
+    const basis = source
+      ? `not measured for this class; ${name} agrees ${pct(source.agree / source.n)} of ${source.n} times`
+      : `${name} not measured; all sources agree ${pct(pGlobal)}`;
     return { action: 'keep', label: row.label, pCorrect: p, weight: p, reason: `${label} ${basis}: weight ${p.toFixed(2)}` };
   }
 

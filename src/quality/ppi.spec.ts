@@ -7,7 +7,11 @@ import { ppiMean, residualVariance, sampleCovariance, tunedLambda } from './ppi.
 interface PpiCase {
   name: string;
   cells: ProxyCell[];
-  variants: { lambda: number | 'tuned'; pseudoPairs: number; expected: { estimate: number; se: number; lambda: number; ci: [number, number] } }[];
+  variants: {
+    lambda: number | 'tuned';
+    pseudoPairs: number;
+    expected: { estimate: number; se: number; lambda: number; ci: [number, number] };
+  }[];
   chosen: { method: string; accuracy: number; ci: [number, number] };
 }
 
