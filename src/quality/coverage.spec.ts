@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { biasTest, estimateAccuracy, type EstimateMethod } from './estimate.js';
-import { auditAndTally, HARD, type Item, randomSpec, seeded, simulate } from './fixtures/world.js';
+import { auditAndTally, HARD, LOOPED, type Item, randomSpec, seeded, simulate } from './fixtures/world.js';
 
 interface Run {
   covered: boolean;
@@ -51,6 +51,18 @@ describe('the estimate covers the true accuracy of all predictions in seeded loo
     expect(Math.abs(mean(runs.map((r) => r.error)))).toBeLessThan(0.01);
     // The gap is large enough that almost every world flags the slice's label accuracy as biased.
     expect(share(runs, (r) => r.biased)).toBeGreaterThan(0.95);
+  });
+
+  it('in a loop whose behaviour labels flatter the model by 0.15, using them (ppi++) and covering in >= 93% of 300 seeds', () => {
+    const runs: Run[] = [];
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = seeded(40_000 + seed);
+      runs.push(run(simulate(LOOPED, random), { '*': 150 }, random));
+    }
+    expect(mean(runs.map((r) => r.naiveError))).toBeGreaterThan(0.15);
+    expect(share(runs, (r) => r.method === 'ppi++')).toBeGreaterThan(0.95);
+    expect(share(runs, (r) => r.covered)).toBeGreaterThanOrEqual(0.93);
+    expect(Math.abs(mean(runs.map((r) => r.error)))).toBeLessThan(0.005);
   });
 
   it('with by_slice audits that sample strata at different rates, in >= 93% of 300 seeds', () => {
