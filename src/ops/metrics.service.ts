@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { tracingActive } from './telemetry.js';
 
 /**
  * The Prometheus registry of one app instance (not prom-client's global one, so that several apps
@@ -26,6 +27,9 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'relabel_' });
+    this.gauge('relabel_tracing_enabled', '1 when spans are exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT set)', [], function () {
+      this.set(tracingActive() ? 1 : 0);
+    });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

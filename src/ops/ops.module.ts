@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthService } from './health.service.js';
 import { MetricsService } from './metrics.service.js';
 import { OpsController } from './ops.controller.js';
+import { shutdownTracing } from './telemetry.js';
 
 @Global()
 @Module({
@@ -9,4 +10,9 @@ import { OpsController } from './ops.controller.js';
   providers: [MetricsService, HealthService],
   exports: [MetricsService],
 })
-export class OpsModule {}
+export class OpsModule implements OnApplicationShutdown {
+  // Last, after the jobs have stopped: flushes the spans still buffered (a no-op without tracing).
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTracing();
+  }
+}
