@@ -21,7 +21,9 @@ export function detachTraceContext(stored: unknown): { data: unknown; trace?: Tr
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 function isCarrier(value: unknown): value is TraceCarrier {

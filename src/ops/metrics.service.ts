@@ -44,9 +44,14 @@ export class MetricsService {
         this.inc(sqliteBusyRetries());
       },
     });
-    this.gauge('relabel_tracing_enabled', '1 when spans are exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT set)', [], function () {
-      this.set(tracingActive() ? 1 : 0);
-    });
+    this.gauge(
+      'relabel_tracing_enabled',
+      '1 when spans are exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT set)',
+      [],
+      function () {
+        this.set(tracingActive() ? 1 : 0);
+      },
+    );
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

@@ -42,7 +42,8 @@ export class OpsMetrics {
       ['state'],
       guarded('the event join lag', async (gauge) => {
         const rows = await repository.eventBacklog();
-        for (const state of ['new', 'pending']) gauge.set({ state }, secondsSince(rows.find((r) => r.state === state)?.oldest ?? null));
+        for (const state of ['new', 'pending'])
+          gauge.set({ state }, secondsSince(rows.find((r) => r.state === state)?.oldest ?? null));
       }),
     );
     metrics.gauge(

@@ -4,7 +4,14 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachTraceContext, detachTraceContext, TRACE_KEY } from '../jobs/job-trace.js';
-import { captureTraceContext, markTracingStarted, runInJobSpan, shutdownTracing, tracingActive, withDbSpan } from './telemetry.js';
+import {
+  captureTraceContext,
+  markTracingStarted,
+  runInJobSpan,
+  shutdownTracing,
+  tracingActive,
+  withDbSpan,
+} from './telemetry.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

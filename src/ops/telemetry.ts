@@ -1,13 +1,4 @@
-import {
-  context,
-  type Link,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import { context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 /**
  * Span helpers for code that no instrumentation covers (better-sqlite3, job runs). Every helper
@@ -99,7 +90,12 @@ export function withDbSpan<T>(statement: string, kind: DbSpanKind, fn: () => T):
     operation === 'BEGIN' ? 'sqlite transaction' : `sqlite ${operation}`,
     {
       kind: SpanKind.CLIENT,
-      attributes: { 'db.system.name': 'sqlite', 'db.system': 'sqlite', 'db.operation.name': operation, 'db.query.text': statement },
+      attributes: {
+        'db.system.name': 'sqlite',
+        'db.system': 'sqlite',
+        'db.operation.name': operation,
+        'db.query.text': statement,
+      },
     },
     (span) => settle(span, fn),
   );
