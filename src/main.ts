@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { tracingRequested } from './ops/tracing-env.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,6 +13,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The SDK must hook http, express, pg and ioredis before they load, so the app is imported after it starts.
+  if (tracingRequested(process.env)) await (await import('./ops/tracing.js')).startTracing();
+  const { createApp } = await import('./app.factory.js');
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
 }

@@ -1,5 +1,6 @@
 import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { attachTraceContext, detachTraceContext } from './job-trace.js';
 import { errorMessage, fromBullMqJobId, resolveJobOptions, toBullMqJobId } from './job-options.js';
 import { JobObserver } from './job-observer.js';
 import {
@@ -56,7 +57,7 @@ export class BullMqJobQueue extends JobQueue {
     const bullQueue = this.queue(queue);
     const bullId = jobId === undefined ? undefined : toBullMqJobId(jobId);
     if (bullId !== undefined) await removeIfFinished(bullQueue, bullId);
-    const job = await bullQueue.add(name, data, {
+    const job = await bullQueue.add(name, attachTraceContext(data), {
       ...KEEP,
       attempts,
       backoff: { type: 'exponential', delay: backoffMs },
@@ -157,15 +158,16 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   private async runJob(queue: QueueName, handler: JobHandler, job: Job): Promise<unknown> {
+    const { data, trace } = detachTraceContext(job.data);
     const context = {
       id: fromBullMqJobId(job.id as string),
       name: job.name,
-      data: job.data as unknown,
+      data,
       attempt: job.attemptsMade + 1,
       updateProgress: (progress: JobInfo['progress']) => job.updateProgress(progress),
     };
     try {
-      return await this.observer.run(queue, handler, context, job.opts.attempts ?? 1);
+      return await this.observer.run(queue, handler, context, job.opts.attempts ?? 1, trace);
     } catch (error) {
       if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error instanceof Error ? error : new Error(String(error));

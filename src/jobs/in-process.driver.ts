@@ -1,3 +1,4 @@
+import { captureTraceContext, type TraceCarrier } from '../ops/telemetry.js';
 import { errorMessage, isFinalFailure, resolveJobOptions, retryDelayMs } from './job-options.js';
 import { JobObserver } from './job-observer.js';
 import {
@@ -24,6 +25,8 @@ interface Entry extends JobInfo {
   attempts: number;
   backoffMs: number;
   dueAt: number;
+  /** The trace context of whoever added the job, for the job span's link. */
+  trace?: TraceCarrier;
 }
 
 interface QueueState {
@@ -144,6 +147,7 @@ export class InProcessJobQueue extends JobQueue {
       attempts,
       backoffMs,
       dueAt: Date.now(),
+      trace: captureTraceContext(),
       state: 'waiting',
       progress: 0,
       attemptsMade: 0,
@@ -199,7 +203,7 @@ export class InProcessJobQueue extends JobQueue {
       },
     };
     try {
-      await this.observer.run(queue, handler, context, job.attempts);
+      await this.observer.run(queue, handler, context, job.attempts, job.trace);
       job.attemptsMade = attempt;
       this.finish(state, job, 'completed');
     } catch (error) {

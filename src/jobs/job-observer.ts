@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsService } from '../ops/metrics.service.js';
+import { runInJobSpan, type TraceCarrier } from '../ops/telemetry.js';
 import { errorMessage, isFinalFailure } from './job-options.js';
 import { type JobContext, type JobHandler, JobQueue, type QueueCounts, QueueName } from './job-queue.js';
 
@@ -28,8 +29,17 @@ export class JobObserver {
     );
   }
 
-  /** Runs one attempt; rethrows the handler's error after recording it. */
-  async run<T>(queue: QueueName, handler: JobHandler<T>, job: JobContext<T>, attempts: number): Promise<unknown> {
+  /**
+   * Runs one attempt, as its own trace linked to the request that enqueued the job (trace: the
+   * context captured at add()); rethrows the handler's error after recording it.
+   */
+  run<T>(queue: QueueName, handler: JobHandler<T>, job: JobContext<T>, attempts: number, trace?: TraceCarrier): Promise<unknown> {
+    return runInJobSpan({ queue, name: job.name, id: job.id, attempt: job.attempt }, trace, () =>
+      this.measure(queue, handler, job, attempts),
+    );
+  }
+
+  private async measure<T>(queue: QueueName, handler: JobHandler<T>, job: JobContext<T>, attempts: number): Promise<unknown> {
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
     try {

@@ -1,6 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { MetricsService } from './metrics.service.js';
 
+/** The routes that hand a labeler a task: the API's lease and the web queue page. */
+const LEASE_ROUTES = new Map([
+  ['GET /api/v1/models/:model/labeling/next', 'api'],
+  ['GET /labeling/:model', 'web'],
+]);
+
 /** Counts every request by the route pattern it matched (not the raw path, to bound cardinality). */
 export function httpMetricsMiddleware(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -10,6 +16,8 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      const lease = LEASE_ROUTES.get(`${req.method} ${route}`);
+      if (lease && res.statusCode === 200) metrics.labelingLeases.inc({ via: lease });
     });
     next();
   };

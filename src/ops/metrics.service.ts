@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sqliteBusyRetries } from './sqlite-busy.js';
+import { tracingActive } from './telemetry.js';
 
 /**
  * The Prometheus registry of one app instance (not prom-client's global one, so that several apps
@@ -24,8 +26,32 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly labelingLeases = new Counter({
+    name: 'relabel_labeling_leases_total',
+    help: 'Lease requests answered with a task (API 200) or a labeling queue page (web)',
+    labelNames: ['via'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'relabel_' });
+    new Counter({
+      name: 'relabel_sqlite_busy_retries_total',
+      help: 'SQLite statements retried after SQLITE_BUSY, in this process',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sqliteBusyRetries());
+      },
+    });
+    this.gauge(
+      'relabel_tracing_enabled',
+      '1 when spans are exported over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT set)',
+      [],
+      function () {
+        this.set(tracingActive() ? 1 : 0);
+      },
+    );
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
