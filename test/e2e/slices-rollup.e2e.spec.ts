@@ -4,7 +4,7 @@ import { Db } from '../../src/database/db.js';
 import { EventsService } from '../../src/events/events.service.js';
 import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
-import { main as rebuildCli } from '../../src/slices/rebuild-cli.js';
+import { main as rebuildCli } from '../../src/cli/rebuild.js';
 import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesProcessor } from '../../src/slices/slices.processor.js';
 import { SlicesRepository } from '../../src/slices/slices.repository.js';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { STRATEGIES, type Strategy } from './strategies.js';
+import { STRATEGIES, type Strategy } from '../../labeling/strategies.js';
 
 /** The class buttons' form: the pressed button sends `label`, the skip button `skip`. */
 export class AnswerFormDto {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 
-/** What the slices page reads besides the slices report. */
+/** What slices reads besides the rollup cells' tallies: the model versions that have labels. */
 @Injectable()
-export class SlicesPageRepository {
+export class SliceSeriesRepository {
   constructor(private readonly db: Db) {}
 
   /** The model versions that have labels, from the all-time rollup cells (a prefix of their primary key). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, badRequest, conflict, notFound } from '../common/api-error.js';
+import { ApiError, badRequest, conflict, notFound } from '../../common/api-error.js';
 import { noticeForError, noticeView, parsePageQuery, queueHref } from './labeling-page-notices.js';
 
 const BATCH = '0b9f3c4e-1d2a-4c5b-9e8f-7a6b5c4d3e2f';

@@ -1,4 +1,4 @@
-import type { SourceFilter } from './slices.service.js';
+import type { SourceFilter } from '../../slices/slices.service.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

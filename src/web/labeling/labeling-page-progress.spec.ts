@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/roles.decorator.js';
-import type { LabelingBatchEntity } from './labeling-batch.entity.js';
-import { toBatchDto } from './labeling.dto.js';
+import type { Principal } from '../../auth/roles.decorator.js';
+import type { LabelingBatchEntity } from '../../labeling/labeling-batch.entity.js';
+import { toBatchDto } from '../../labeling/labeling.dto.js';
+import { batchProgress, type ProgressRow } from '../../labeling/progress.js';
 import { batchesWithAgreement, indexPageView, SHOWN_BATCHES, shownBatches } from './labeling-page-index.view.js';
 import { agreementText, type BatchDto, progressView } from './labeling-page-progress.js';
-import { batchProgress, type ProgressRow } from './progress.js';
 
 const row = (cls: string, audit: boolean, counts: Partial<ProgressRow>): ProgressRow => ({
   batchId: 'b',

@@ -1,6 +1,6 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from './roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
 
 /** The signed-in home page. Later features add their own sections (model lists). */
 @ApiExcludeController()

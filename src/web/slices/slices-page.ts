@@ -1,4 +1,5 @@
-import type { AccuracySummary } from './report.js';
+import type { AccuracySummary } from '../../slices/report.js';
+import { SOURCE_FILTERS, type SliceReport } from '../../slices/slices.service.js';
 import {
   DEFAULT_WINDOW,
   PAGE_WINDOW_NAMES,
@@ -11,7 +12,6 @@ import {
   sortRows,
 } from './slices-page-order.js';
 import { rebucket, type SparkPoint, sparkline } from './sparkline.js';
-import { SOURCE_FILTERS, type SliceReport } from './slices.service.js';
 
 /** A firing alert as the page shows it. */
 export interface PageAlert {

@@ -1,5 +1,5 @@
-import type { toBatchDetailDto, toBatchDto } from './labeling.dto.js';
-import type { Strategy } from './strategies.js';
+import type { toBatchDetailDto, toBatchDto } from '../../labeling/labeling.dto.js';
+import type { Strategy } from '../../labeling/strategies.js';
 
 export type BatchDto = ReturnType<typeof toBatchDto>;
 export type BatchDetail = ReturnType<typeof toBatchDetailDto>;

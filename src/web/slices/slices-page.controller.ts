@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { QueueSliceFormDto, SlicesPageQueryDto, toPageQuery } from './slices-page.dto.js';
 import { SlicesPageService } from './slices-page.service.js';
 

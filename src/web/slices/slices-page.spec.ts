@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { SliceReport } from '../../slices/slices.service.js';
+import { wilson } from '../../slices/wilson.js';
 import { type PageQuery, pageHref, sortLink, sortRows } from './slices-page-order.js';
 import { bar, barDomain, buildSlicesPage, severity, signedPoints, since, type SlicesPageInput } from './slices-page.js';
-import type { SliceReport } from './slices.service.js';
-import { wilson } from './wilson.js';
 
 const base: PageQuery = { window: '7d', version: null, source: 'all', sort: null, dir: null };
 const row = (key: string, value: string, n: number, correct: number, flagged = false) => ({

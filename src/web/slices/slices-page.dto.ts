@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import { SOURCE_FILTERS, type SourceFilter } from '../../slices/slices.service.js';
 import {
   PAGE_WINDOW_NAMES,
   type PageQuery,
@@ -9,7 +10,6 @@ import {
   type SortDir,
   type SortKey,
 } from './slices-page-order.js';
-import { SOURCE_FILTERS, type SourceFilter } from './slices.service.js';
 
 /** A GET form sends every field, empty ones too: an empty field means its default. */
 const emptyIsAbsent = () => Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpStatus, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthService } from './auth.service.js';
+import { AuthService } from '../../auth/auth.service.js';
+import { type Principal, Public } from '../../auth/roles.decorator.js';
+import { safeNextPath } from '../../auth/safe-redirect.js';
 import { LoginFormDto, type LoginViewModel } from './login.dto.js';
-import { type Principal, Public } from './roles.decorator.js';
-import { safeNextPath } from './safe-redirect.js';
 
 type AuthedRequest = Request & { principal?: Principal };
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
 import { ExportFormDto, ExportsPageQueryDto } from './exports-page.dto.js';
 import { ExportsPageService } from './exports-page.service.js';
 

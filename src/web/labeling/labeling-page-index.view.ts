@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/roles.decorator.js';
+import type { Principal } from '../../auth/roles.decorator.js';
 import { queueHref } from './labeling-page-notices.js';
 import { type BatchDetail, type BatchDto, type ProgressView, progressView } from './labeling-page-progress.js';
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
-import { ModelsService } from '../models/models.service.js';
-import { AnswerFormDto, BatchFormDto, UndoFormDto } from './labeling-page.dto.js';
-import { type Notice, noticeForError, parsePageQuery, queueHref } from './labeling-page-notices.js';
+import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { LabelingService } from '../../labeling/labeling.service.js';
+import { ModelsService } from '../../models/models.service.js';
 import { batchesWithAgreement, indexPageView } from './labeling-page-index.view.js';
+import { type Notice, noticeForError, parsePageQuery, queueHref } from './labeling-page-notices.js';
+import { AnswerFormDto, BatchFormDto, UndoFormDto } from './labeling-page.dto.js';
 import { queuePageView } from './labeling-page.view.js';
-import { LabelingService } from './labeling.service.js';
 
 /**
  * The web labeling queue. Every action is a plain form POST answered with a redirect to the queue

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../auth/roles.decorator.js';
+import type { Principal } from '../../auth/roles.decorator.js';
+import type { BatchDto } from './labeling-page-progress.js';
 import {
   classButtons,
   featureRows,
@@ -9,7 +10,6 @@ import {
   reasonView,
   scoreBars,
 } from './labeling-page.view.js';
-import type { BatchDto } from './labeling-page-progress.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
 const MODEL = { name: 'shop', classes: ['purchase', 'click', 'ignore'], featureSchema: null };

@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { LABEL_SOURCES } from '../models/model-settings.js';
-import type { AcknowledgementRequest } from './acknowledgement.js';
-import { EXPORT_FORMATS, type ExportFormat, MITIGATIONS, type Mitigation } from './export-row.js';
+import type { AcknowledgementRequest } from '../../exports/acknowledgement.js';
+import { EXPORT_FORMATS, type ExportFormat, MITIGATIONS, type Mitigation } from '../../exports/export-row.js';
+import type { ExportRequest } from '../../exports/exports.service.js';
+import { LABEL_SOURCES } from '../../models/model-settings.js';
 import type { ExportFormValues } from './exports-page.view.js';
-import type { ExportRequest } from './exports.service.js';
 
 export class ExportsPageQueryDto {
   /** Set after an export was queued from the page. */

@@ -1,9 +1,9 @@
-import type { Principal } from '../auth/roles.decorator.js';
-import type { FeatureSpec } from '../models/model-settings.js';
-import type { toLeasedTaskDto } from './labeling.dto.js';
+import type { Principal } from '../../auth/roles.decorator.js';
+import type { toLeasedTaskDto } from '../../labeling/labeling.dto.js';
+import { STRATEGIES } from '../../labeling/strategies.js';
+import type { FeatureSpec } from '../../models/model-settings.js';
 import { type NoticeView, noticeView, type PageQuery, queueHref } from './labeling-page-notices.js';
 import { type BatchDetail, type BatchDto, type ProgressView, progressView, STRATEGY_NAMES } from './labeling-page-progress.js';
-import { STRATEGIES } from './strategies.js';
 
 export type LeasedTask = ReturnType<typeof toLeasedTaskDto>;
 type FeatureValue = string | number | boolean | null;

@@ -8,8 +8,8 @@ import { openDatabase } from '../database/data-source.js';
 import { Db } from '../database/db.js';
 import { ModelsRepository } from '../models/models.repository.js';
 import { ModelsService } from '../models/models.service.js';
-import { type CheckResult, SliceRollups } from './rollups.service.js';
-import { SlicesRepository } from './slices.repository.js';
+import { type CheckResult, SliceRollups } from '../slices/rollups.service.js';
+import { SlicesRepository } from '../slices/slices.repository.js';
 
 export const USAGE = `Usage: node dist/src/slices/rebuild-cli.js [--model <name>] [--check]
 

@@ -1,4 +1,4 @@
-import { wilson } from './wilson.js';
+import { wilson } from '../../slices/wilson.js';
 
 /** Labeled counts of one time bucket; t is the bucket's start (epoch ms). */
 export interface SparkPoint {

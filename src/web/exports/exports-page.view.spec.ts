@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedbackReport } from '../feedback/feedback.types.js';
-import type { ExportEntity } from './export.entity.js';
+import type { ExportEntity } from '../../exports/export.entity.js';
+import type { FeedbackReport } from '../../feedback/feedback.types.js';
 import { exportsPageView, humanise } from './exports-page.view.js';
 
 const report: FeedbackReport = {

@@ -1,7 +1,7 @@
-import type { FeedbackCheck, FeedbackReport } from '../feedback/feedback.types.js';
-import { LABEL_SOURCES } from '../models/model-settings.js';
-import type { ExportEntity } from './export.entity.js';
-import { EXPORT_FORMATS, MITIGATIONS } from './export-row.js';
+import { EXPORT_FORMATS, MITIGATIONS } from '../../exports/export-row.js';
+import type { ExportEntity } from '../../exports/export.entity.js';
+import type { FeedbackCheck, FeedbackReport } from '../../feedback/feedback.types.js';
+import { LABEL_SOURCES } from '../../models/model-settings.js';
 
 /** The new-export form as the page shows it (and shows it again after a refusal). */
 export interface ExportFormValues {

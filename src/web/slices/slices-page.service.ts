@@ -1,19 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { recommend, RECOMMENDED_BATCH_SIZE, sliceFilter } from '../alerts/alert-message.js';
-import { toAlertDto } from '../alerts/alerts.dto.js';
-import { AlertsService } from '../alerts/alerts.service.js';
-import type { Principal } from '../auth/roles.decorator.js';
-import { ApiError } from '../common/api-error.js';
-import { errorMessage } from '../jobs/job-options.js';
-import { LabelingService } from '../labeling/labeling.service.js';
-import { ModelsService } from '../models/models.service.js';
-import { OVERALL } from './cells.js';
-import type { QueueSliceFormDto } from './slices-page.dto.js';
+import { recommend, RECOMMENDED_BATCH_SIZE, sliceFilter } from '../../alerts/alert-message.js';
+import { toAlertDto } from '../../alerts/alerts.dto.js';
+import { AlertsService } from '../../alerts/alerts.service.js';
+import type { Principal } from '../../auth/roles.decorator.js';
+import { ApiError } from '../../common/api-error.js';
+import { errorMessage } from '../../jobs/job-options.js';
+import { LabelingService } from '../../labeling/labeling.service.js';
+import { ModelsService } from '../../models/models.service.js';
+import { OVERALL } from '../../slices/cells.js';
+import { type SliceQuery, SlicesService } from '../../slices/slices.service.js';
 import { PAGE_WINDOWS, type PageQuery, seriesPlan } from './slices-page-order.js';
-import { SlicesPageRepository } from './slices-page.repository.js';
+import type { QueueSliceFormDto } from './slices-page.dto.js';
 import { buildSlicesPage, type PageBatch, sliceKeyId } from './slices-page.js';
 import type { SparkPoint } from './sparkline.js';
-import { type SliceQuery, SlicesService } from './slices.service.js';
 
 const FIRING_SHOWN = 20;
 const BACK_KEYS = ['window', 'version', 'source', 'sort', 'dir'];
@@ -28,7 +27,6 @@ export class SlicesPageService {
     private readonly models: ModelsService,
     private readonly alerts: AlertsService,
     private readonly labeling: LabelingService,
-    private readonly repository: SlicesPageRepository,
   ) {}
 
   async view(modelName: string, query: PageQuery, viewer: Principal, extra: { batch?: string; batchError?: string } = {}) {
@@ -63,7 +61,7 @@ export class SlicesPageService {
       report,
       series,
       overallSeries: report.overall.n > 0 ? await pointsOf(OVERALL, OVERALL) : [],
-      versions: await this.repository.versions(model.name),
+      versions: await this.slices.versions(model.name),
       firing,
       query,
       now,

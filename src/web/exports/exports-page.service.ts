@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../common/api-error.js';
-import type { Principal } from '../auth/roles.decorator.js';
-import type { FeedbackCheck, FeedbackReport } from '../feedback/feedback.types.js';
-import { ModelsService } from '../models/models.service.js';
+import type { Principal } from '../../auth/roles.decorator.js';
+import { ApiError } from '../../common/api-error.js';
+import { ExportsService } from '../../exports/exports.service.js';
+import { FeedbackService } from '../../feedback/feedback.service.js';
+import type { FeedbackCheck, FeedbackReport } from '../../feedback/feedback.types.js';
+import { ModelsService } from '../../models/models.service.js';
 import { type ExportFormDto, formToRequest, formValues } from './exports-page.dto.js';
 import { type ExportsPageInput, exportsPageView } from './exports-page.view.js';
-import { ExportsService } from './exports.service.js';
-import { ReportSource } from './report-source.js';
 
 export type ExportFormResult = { redirect: string } | { status: number; view: ReturnType<typeof exportsPageView> };
 
@@ -16,7 +16,7 @@ const LISTED = 20;
 export class ExportsPageService {
   constructor(
     private readonly models: ModelsService,
-    private readonly reports: ReportSource,
+    private readonly reports: FeedbackService,
     private readonly exports: ExportsService,
   ) {}
 
