@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { mulberry32 } from '../src/common/random.js';
 import type { AppConfig } from '../src/config/config.js';
 import { openDatabase, sqliteFile } from '../src/database/data-source.js';
 import { Db } from '../src/database/db.js';
@@ -34,23 +35,13 @@ const log = (m: string) => process.stdout.write(`[bench ${new Date().toISOString
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Labeled predictions straight into SQLite: 4 features, 3 classes, 2 slice keys, exposure with propensity. */
 function seed(file: string, rows: number): void {
   const sqlite = new Database(file);
   const insert = sqlite.prepare(`INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices,
     least_confidence, margin, entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at,
     exposure_policy, propensity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0.4, 0.2, 0.9, 'f', 'c', ?, ?, ?, ?, ?, ?)`);
-  const random = prng(42);
+  const random = mulberry32(42);
   const start = Date.UTC(2026, 9, 1);
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { mulberry32 } from '../src/common/random.js';
 import { openDatabase, sqliteFile } from '../src/database/data-source.js';
 import { Db } from '../src/database/db.js';
 import { JoinService } from '../src/events/join.service.js';
@@ -65,16 +66,6 @@ function options() {
   return { rows: int('rows'), days: int('days'), calls: int('calls'), joinRows: int('join-rows'), keep: values.keep };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PREDICTION_SQL = `INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices, least_confidence,
   margin, entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at)
   VALUES (?, ?, ?, ?, ?, ?, '{}', ?, 0.4, 0.2, 0.9, 'f', 'c', ?, ?, ?, ?)`;
@@ -89,7 +80,7 @@ function seed(file: string, rows: number, start: number, end: number): void {
   const change = sqlite.prepare(
     'INSERT INTO label_changes (model, prediction_id, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const random = prng(42);
+  const random = mulberry32(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const insert = sqlite.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
