@@ -4,17 +4,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { withContextOf } from '../src/cli/runner.js';
 import { mulberry32 } from '../src/common/random.js';
-import type { AppConfig } from '../src/config/config.js';
-import { openDatabase, sqliteFile } from '../src/database/data-source.js';
-import { Db } from '../src/database/db.js';
-import { ExportRowsRepository } from '../src/exports/export-rows.repository.js';
+import { loadConfig } from '../src/config/config.js';
+import { sqliteFile } from '../src/database/data-source.js';
 import { ExportRunner } from '../src/exports/export-runner.js';
 import type { ExportFormat, Mitigation } from '../src/exports/export-row.js';
+import { ExportsModule } from '../src/exports/exports.module.js';
 import { ExportsRepository } from '../src/exports/exports.repository.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
-import { ModelsRepository } from '../src/models/models.repository.js';
+import { ModelsModule } from '../src/models/models.module.js';
 import { ModelsService } from '../src/models/models.service.js';
 
 const MODEL = 'exports';
@@ -74,11 +75,13 @@ function seed(file: string, rows: number): void {
 }
 
 /** One export in this process (run as a child, so that its peak RSS is its own). */
-async function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigation): Promise<void> {
-  const db = new Db(await openDatabase({ DATA_DIR: dataDir }));
-  const models = new ModelsService(new ModelsRepository(db));
-  const exports = new ExportsRepository(db);
-  const runner = new ExportRunner({ DATA_DIR: dataDir } as AppConfig, models, exports, new ExportRowsRepository(db));
+function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigation): Promise<void> {
+  return withContextOf(loadConfig({ DATA_DIR: dataDir }), [ExportsModule], (app) => timeOne(app, format, mitigation));
+}
+
+async function timeOne(app: INestApplicationContext, format: ExportFormat, mitigation: Mitigation): Promise<void> {
+  const exports = app.get(ExportsRepository);
+  const runner = app.get(ExportRunner);
   const id = crypto.randomUUID();
   await exports.insert({
     id,
@@ -121,7 +124,6 @@ async function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigat
       maxRssMb: maxRss / 2 ** 20,
     }) + '\n',
   );
-  await db.exclusive(() => db.dataSource.destroy());
 }
 
 interface RunResult {
@@ -169,18 +171,18 @@ async function main(): Promise<number> {
     log(
       `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, load average ${load}`,
     );
-    const db = new Db(await openDatabase({ DATA_DIR: work }));
-    await new ModelsService(new ModelsRepository(db)).upsert(MODEL, {
-      classes: CLASSES,
-      sliceKeys: ['country', 'device'],
-      featureSchema: {
-        price: { type: 'number', min: 0 },
-        country: { type: 'category', values: COUNTRIES },
-        device: { type: 'category', values: DEVICES },
-        title: { type: 'text' },
-      },
-    } as UpsertModelDto);
-    await db.exclusive(() => db.dataSource.destroy());
+    await withContextOf(loadConfig({ DATA_DIR: work }), [ModelsModule], (app) =>
+      app.get(ModelsService).upsert(MODEL, {
+        classes: CLASSES,
+        sliceKeys: ['country', 'device'],
+        featureSchema: {
+          price: { type: 'number', min: 0 },
+          country: { type: 'category', values: COUNTRIES },
+          device: { type: 'category', values: DEVICES },
+          title: { type: 'text' },
+        },
+      } as UpsertModelDto),
+    );
     const started = performance.now();
     seed(sqliteFile(work), rows);
     log(
