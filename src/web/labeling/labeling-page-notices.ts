@@ -77,38 +77,28 @@ export function noticeForError(error: unknown): Notice | null {
   return null;
 }
 
+const info = (text: string): NoticeView => ({ tone: 'info', text });
+const warn = (text: string): NoticeView => ({ tone: 'warn', text });
+
+/** The sentence of each notice, from the query it came with. */
+const SENTENCES: Record<Notice, (query: PageQuery, classes: readonly string[]) => NoticeView> = {
+  saved: (query, classes) =>
+    query.label !== undefined && classes.includes(query.label)
+      ? info(`Saved as “${query.label}”. Press u to undo.`)
+      : info('Saved. Press u to undo.'),
+  skipped: () => info('Skipped: someone else will get that item. Press u to undo.'),
+  undone: () => info('Undone: your last answer was withdrawn. Here is that item again.'),
+  nothing_to_undo: () => info('Nothing to undo: you have not answered anything here yet.'),
+  lease_lost: () =>
+    warn('Your answer was not saved: your hold on that item expired and someone else took it. Here is your next item.'),
+  already_finished: () => info('That item was already answered, so nothing changed. Here is your next item.'),
+  task_gone: () => warn('That item is no longer in the queue, so nothing was saved.'),
+  conflict: () => warn('That item changed while you were looking at it, so nothing was saved. Here is your next item.'),
+  batch_created: (query) => info(query.n === undefined ? 'Batch created.' : `Batch created with ${query.n} items.`),
+  batch_empty: () => warn('The new batch is empty: no prediction is waiting for a label (or all are queued already).'),
+};
+
 /** The sentence for a notice; `label` must already be one of the model's classes. */
 export function noticeView(query: PageQuery, classes: readonly string[]): NoticeView | null {
-  switch (query.notice) {
-    case undefined:
-      return null;
-    case 'saved':
-      return query.label !== undefined && classes.includes(query.label)
-        ? { tone: 'info', text: `Saved as “${query.label}”. Press u to undo.` }
-        : { tone: 'info', text: 'Saved. Press u to undo.' };
-    case 'skipped':
-      return { tone: 'info', text: 'Skipped: someone else will get that item. Press u to undo.' };
-    case 'undone':
-      return { tone: 'info', text: 'Undone: your last answer was withdrawn. Here is that item again.' };
-    case 'nothing_to_undo':
-      return { tone: 'info', text: 'Nothing to undo: you have not answered anything here yet.' };
-    case 'lease_lost':
-      return {
-        tone: 'warn',
-        text: 'Your answer was not saved: your hold on that item expired and someone else took it. Here is your next item.',
-      };
-    case 'already_finished':
-      return { tone: 'info', text: 'That item was already answered, so nothing changed. Here is your next item.' };
-    case 'task_gone':
-      return { tone: 'warn', text: 'That item is no longer in the queue, so nothing was saved.' };
-    case 'conflict':
-      return {
-        tone: 'warn',
-        text: 'That item changed while you were looking at it, so nothing was saved. Here is your next item.',
-      };
-    case 'batch_created':
-      return { tone: 'info', text: query.n === undefined ? 'Batch created.' : `Batch created with ${query.n} items.` };
-    case 'batch_empty':
-      return { tone: 'warn', text: 'The new batch is empty: no prediction is waiting for a label (or all are queued already).' };
-  }
+  return query.notice === undefined ? null : SENTENCES[query.notice](query, classes);
 }

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { aProgressRow as row } from '../../../test/factories/labeling.js';
 import type { Principal } from '../../auth/roles.decorator.js';
 import type { LabelingBatchEntity } from '../../labeling/labeling-batch.entity.js';
 import { toBatchDto } from '../../labeling/labeling.dto.js';
 import { batchProgress, type ProgressRow } from '../../labeling/progress.js';
 import { batchesWithAgreement, indexPageView, SHOWN_BATCHES, shownBatches } from './labeling-page-index.view.js';
 import { agreementText, type BatchDto, progressView } from './labeling-page-progress.js';
-
-const row = (cls: string, audit: boolean, counts: Partial<ProgressRow>): ProgressRow => ({
-  batchId: 'b',
-  cls,
-  audit,
-  items: 0,
-  completedItems: 0,
-  done: 0,
-  skipped: 0,
-  leased: 0,
-  pending: 0,
-  ...counts,
-});
 
 const quota = (asked: number, filled: number, reason: 'too_few_candidates' | 'received_unused_quota' | null = null) => ({
   share: 0.5,

@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
 import { type Principal, Public } from '../../auth/roles.decorator.js';
-import { safeNextPath } from '../../auth/safe-redirect.js';
 import { LoginFormDto, type LoginViewModel } from './login.dto.js';
+import { safeNextPath } from './safe-redirect.js';
 
 type AuthedRequest = Request & { principal?: Principal };
 
