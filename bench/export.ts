@@ -4,16 +4,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import type { AppConfig } from '../src/config/config.js';
-import { openDatabase, sqliteFile } from '../src/database/data-source.js';
-import { Db } from '../src/database/db.js';
-import { ExportRowsRepository } from '../src/exports/export-rows.repository.js';
+import { withContextOf } from '../src/cli/runner.js';
+import { mulberry32 } from '../src/common/random.js';
+import { loadConfig } from '../src/config/config.js';
+import { sqliteFile } from '../src/database/data-source.js';
 import { ExportRunner } from '../src/exports/export-runner.js';
 import type { ExportFormat, Mitigation } from '../src/exports/export-row.js';
+import { ExportsModule } from '../src/exports/exports.module.js';
 import { ExportsRepository } from '../src/exports/exports.repository.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
-import { ModelsRepository } from '../src/models/models.repository.js';
+import { ModelsModule } from '../src/models/models.module.js';
 import { ModelsService } from '../src/models/models.service.js';
 
 const MODEL = 'exports';
@@ -34,23 +36,13 @@ const log = (m: string) => process.stdout.write(`[bench ${new Date().toISOString
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Labeled predictions straight into SQLite: 4 features, 3 classes, 2 slice keys, exposure with propensity. */
 function seed(file: string, rows: number): void {
   const sqlite = new Database(file);
   const insert = sqlite.prepare(`INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices,
     least_confidence, margin, entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at,
     exposure_policy, propensity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0.4, 0.2, 0.9, 'f', 'c', ?, ?, ?, ?, ?, ?)`);
-  const random = prng(42);
+  const random = mulberry32(42);
   const start = Date.UTC(2026, 9, 1);
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
@@ -83,11 +75,13 @@ function seed(file: string, rows: number): void {
 }
 
 /** One export in this process (run as a child, so that its peak RSS is its own). */
-async function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigation): Promise<void> {
-  const db = new Db(await openDatabase({ DATA_DIR: dataDir }));
-  const models = new ModelsService(new ModelsRepository(db));
-  const exports = new ExportsRepository(db);
-  const runner = new ExportRunner({ DATA_DIR: dataDir } as AppConfig, models, exports, new ExportRowsRepository(db));
+function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigation): Promise<void> {
+  return withContextOf(loadConfig({ DATA_DIR: dataDir }), [ExportsModule], (app) => timeOne(app, format, mitigation));
+}
+
+async function timeOne(app: INestApplicationContext, format: ExportFormat, mitigation: Mitigation): Promise<void> {
+  const exports = app.get(ExportsRepository);
+  const runner = app.get(ExportRunner);
   const id = crypto.randomUUID();
   await exports.insert({
     id,
@@ -130,7 +124,6 @@ async function runOne(dataDir: string, format: ExportFormat, mitigation: Mitigat
       maxRssMb: maxRss / 2 ** 20,
     }) + '\n',
   );
-  await db.exclusive(() => db.dataSource.destroy());
 }
 
 interface RunResult {
@@ -178,18 +171,18 @@ async function main(): Promise<number> {
     log(
       `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, load average ${load}`,
     );
-    const db = new Db(await openDatabase({ DATA_DIR: work }));
-    await new ModelsService(new ModelsRepository(db)).upsert(MODEL, {
-      classes: CLASSES,
-      sliceKeys: ['country', 'device'],
-      featureSchema: {
-        price: { type: 'number', min: 0 },
-        country: { type: 'category', values: COUNTRIES },
-        device: { type: 'category', values: DEVICES },
-        title: { type: 'text' },
-      },
-    } as UpsertModelDto);
-    await db.exclusive(() => db.dataSource.destroy());
+    await withContextOf(loadConfig({ DATA_DIR: work }), [ModelsModule], (app) =>
+      app.get(ModelsService).upsert(MODEL, {
+        classes: CLASSES,
+        sliceKeys: ['country', 'device'],
+        featureSchema: {
+          price: { type: 'number', min: 0 },
+          country: { type: 'category', values: COUNTRIES },
+          device: { type: 'category', values: DEVICES },
+          title: { type: 'text' },
+        },
+      } as UpsertModelDto),
+    );
     const started = performance.now();
     seed(sqliteFile(work), rows);
     log(

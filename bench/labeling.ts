@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { ErrorDetail } from '../src/common/api-error.js';
 import { openDatabase, sqliteFile } from '../src/database/data-source.js';
-import { SeededRandom } from '../src/labeling/random.js';
+import { SeededRandom } from '../src/common/random.js';
 import { compileModels, validatePrediction } from '../src/predictions/prediction-rows.js';
 import { PREDICTION_COLUMNS, predictionValues } from '../src/predictions/predictions.repository.js';
 

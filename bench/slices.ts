@@ -7,20 +7,21 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { openDatabase, sqliteFile } from '../src/database/data-source.js';
+import { withContextOf } from '../src/cli/runner.js';
+import { mulberry32 } from '../src/common/random.js';
+import { loadConfig } from '../src/config/config.js';
+import { sqliteFile } from '../src/database/data-source.js';
 import { Db } from '../src/database/db.js';
+import { EventsModule } from '../src/events/events.module.js';
 import { JoinService } from '../src/events/join.service.js';
-import { LabelMetrics } from '../src/labels/label-metrics.js';
-import { LabelsRepository } from '../src/labels/labels.repository.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
-import { ModelsRepository } from '../src/models/models.repository.js';
 import { ModelsService } from '../src/models/models.service.js';
-import { MetricsService } from '../src/ops/metrics.service.js';
 import { type FlagThresholds, thresholdsOf } from '../src/slices/flagging.js';
 import { buildReport, type CellSum } from '../src/slices/report.js';
 import { SliceRollups } from '../src/slices/rollups.service.js';
-import { SlicesRepository } from '../src/slices/slices.repository.js';
+import { SlicesModule } from '../src/slices/slices.module.js';
 import { alignWindow } from '../src/slices/window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -65,16 +66,6 @@ function options() {
   return { rows: int('rows'), days: int('days'), calls: int('calls'), joinRows: int('join-rows'), keep: values.keep };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PREDICTION_SQL = `INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices, least_confidence,
   margin, entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at)
   VALUES (?, ?, ?, ?, ?, ?, '{}', ?, 0.4, 0.2, 0.9, 'f', 'c', ?, ?, ?, ?)`;
@@ -89,7 +80,7 @@ function seed(file: string, rows: number, start: number, end: number): void {
   const change = sqlite.prepare(
     'INSERT INTO label_changes (model, prediction_id, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const random = prng(42);
+  const random = mulberry32(42);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const insert = sqlite.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
@@ -110,7 +101,8 @@ function seed(file: string, rows: number, start: number, end: number): void {
 }
 
 /** The label join on fresh click events, and the rollup of the outbox rows it writes: both in rows/s. */
-async function joinAndRollup(db: Db, models: ModelsService, rollups: SliceRollups, rows: number) {
+async function joinAndRollup(app: INestApplicationContext, rows: number) {
+  const models = app.get(ModelsService);
   const model = `${MODEL}-join`;
   await models.upsert(model, {
     classes: CLASSES,
@@ -118,7 +110,7 @@ async function joinAndRollup(db: Db, models: ModelsService, rollups: SliceRollup
     labelRules: [{ event: 'click', label: 'click', within: '30m', priority: 10 }],
   } as UpsertModelDto);
   const now = Date.now();
-  const sqlite = db.sqlite;
+  const sqlite = app.get(Db).sqlite;
   const prediction = sqlite.prepare(PREDICTION_SQL);
   const event = sqlite.prepare(
     `INSERT INTO events (model, id, prediction_id, type, ts, state, content_hash, received_at) VALUES (?, ?, ?, 'click', ?, 'new', 'c', ?)`,
@@ -130,12 +122,12 @@ async function joinAndRollup(db: Db, models: ModelsService, rollups: SliceRollup
       event.run(model, `e${i}`, `j${i}`, now - 9 * 60_000, now);
     }
   })();
-  const join = new JoinService(db, new LabelsRepository(), models, new LabelMetrics(new MetricsService()));
+  const join = app.get(JoinService);
   let started = performance.now();
   const { applied } = await join.tick(now);
   const joinSeconds = (performance.now() - started) / 1000;
   started = performance.now();
-  const rolled = await rollups.applyPending();
+  const rolled = await app.get(SliceRollups).applyPending();
   const rollupSeconds = (performance.now() - started) / 1000;
   return { joinRate: applied / joinSeconds, rolled, rollupRate: rolled / rollupSeconds };
 }
@@ -261,31 +253,36 @@ async function main(): Promise<number> {
   process.once('exit', () => service?.kill('SIGKILL'));
   try {
     log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${load()}`);
-    const db = new Db(await openDatabase({ DATA_DIR: work }));
-    const models = new ModelsService(new ModelsRepository(db));
-    await models.upsert(MODEL, { classes: CLASSES, sliceKeys: ['region', 'device'] } as UpsertModelDto);
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
-    const start = end - opts.days * DAY;
-    let started = performance.now();
-    seed(sqliteFile(work), opts.rows, start, end);
-    log(`seeded ${fmt(opts.rows)} labeled predictions and outbox rows in ${fmt((performance.now() - started) / 1000, 1)} s`);
-    const rollups = new SliceRollups(db, new SlicesRepository(db), models);
-    started = performance.now();
-    const applied = await rollups.applyPending();
-    const rollupSeconds = (performance.now() - started) / 1000;
-    log(`rollup worker: ${fmt(applied)} outbox rows in ${fmt(rollupSeconds, 1)} s = ${fmt(applied / rollupSeconds)} rows/s`);
-    started = performance.now();
-    const check = await rollups.check(MODEL);
-    log(
-      `check: ${fmt(check.cells)} cells, ${check.mismatches} differ from a recomputation (${fmt((performance.now() - started) / 1000, 1)} s)`,
+    // The service's own modules on the bench database, as the CLIs build them; closed before the service starts.
+    const { thresholds, mismatches } = await withContextOf(
+      loadConfig({ DATA_DIR: work }),
+      [SlicesModule, EventsModule],
+      async (app) => {
+        const models = app.get(ModelsService);
+        const rollups = app.get(SliceRollups);
+        await models.upsert(MODEL, { classes: CLASSES, sliceKeys: ['region', 'device'] } as UpsertModelDto);
+        const end = Math.floor(Date.now() / HOUR) * HOUR;
+        const start = end - opts.days * DAY;
+        let started = performance.now();
+        seed(sqliteFile(work), opts.rows, start, end);
+        log(`seeded ${fmt(opts.rows)} labeled predictions and outbox rows in ${fmt((performance.now() - started) / 1000, 1)} s`);
+        started = performance.now();
+        const applied = await rollups.applyPending();
+        const rollupSeconds = (performance.now() - started) / 1000;
+        log(`rollup worker: ${fmt(applied)} outbox rows in ${fmt(rollupSeconds, 1)} s = ${fmt(applied / rollupSeconds)} rows/s`);
+        started = performance.now();
+        const check = await rollups.check(MODEL);
+        log(
+          `check: ${fmt(check.cells)} cells, ${check.mismatches} differ from a recomputation (${fmt((performance.now() - started) / 1000, 1)} s)`,
+        );
+        log(`label join vs rollup on ${fmt(opts.joinRows)} fresh click events`);
+        const pace = await joinAndRollup(app, opts.joinRows);
+        log(
+          `label join: ${fmt(pace.joinRate)} labels/s; rollup of its ${fmt(pace.rolled)} outbox rows: ${fmt(pace.rollupRate)} rows/s`,
+        );
+        return { thresholds: thresholdsOf((await models.require(MODEL)).settings.alerts), mismatches: check.mismatches };
+      },
     );
-    log(`label join vs rollup on ${fmt(opts.joinRows)} fresh click events`);
-    const pace = await joinAndRollup(db, models, rollups, opts.joinRows);
-    log(
-      `label join: ${fmt(pace.joinRate)} labels/s; rollup of its ${fmt(pace.rolled)} outbox rows: ${fmt(pace.rollupRate)} rows/s`,
-    );
-    const thresholds = thresholdsOf((await models.require(MODEL)).settings.alerts);
-    await db.exclusive(() => db.dataSource.destroy());
 
     const port = await freePort();
     const token = `bench_admin_${randomBytes(16).toString('hex')}`;
@@ -328,7 +325,7 @@ async function main(): Promise<number> {
     console.log(`\nslices API over HTTP, ${opts.calls} sequential calls each (target p99 <= ${TARGET_MS} ms)`);
     console.log(table(['query', 'p50', 'p99', 'GROUP BY over raw rows'], rows));
     log(`done; ${load()}`);
-    return mismatch || check.mismatches > 0 ? 1 : 0;
+    return mismatch || mismatches > 0 ? 1 : 0;
   } finally {
     service?.kill('SIGTERM');
     if (opts.keep) log(`kept the database in ${work}`);

@@ -14,7 +14,7 @@ import { Db } from './database/db.js';
 import { httpMetricsMiddleware } from './ops/http-metrics.middleware.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { setUpDocs } from './ops/docs.js';
-import { setUpViews } from './views.js';
+import { setUpViews } from './web/views.js';
 
 export const ROOT_DIR = resolve(import.meta.dirname, import.meta.dirname.includes('/dist/') ? '../..' : '..');
 

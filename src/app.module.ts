@@ -19,8 +19,8 @@ import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
-import { SlicesPageModule } from './slices/slices-page.module.js';
 import { SlicesModule } from './slices/slices.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -41,9 +41,9 @@ export class AppModule {
         LabelingModule,
         SlicesModule,
         AlertsModule,
-        SlicesPageModule,
         FeedbackModule,
         ExportsModule,
+        WebModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

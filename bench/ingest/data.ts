@@ -1,5 +1,7 @@
 /** The benchmark's model and its deterministic, prediction-shaped rows. */
 
+import { mulberry32 } from '../../src/common/random.js';
+
 export const MODEL = 'bench';
 
 export const CLASSES = ['approve', 'review', 'reject', 'escalate'];
@@ -53,18 +55,6 @@ export interface BenchPrediction {
   exposure: { policy: 'model' | 'explore'; propensity: number; shown: boolean };
 }
 
-/** A small, fast PRNG (mulberry32): row i is the same in every run and in both phases. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const pick = <T>(r: () => number, values: readonly T[]): T => values[Math.floor(r() * values.length)];
 
 /**
@@ -72,7 +62,7 @@ const pick = <T>(r: () => number, values: readonly T[]): T => values[Math.floor(
  * rows cover about 28 hours.
  */
 export function predictionAt(i: number, startMs: number, idPrefix: string): BenchPrediction {
-  const r = random(i * 2654435761 + 12345);
+  const r = mulberry32(i * 2654435761 + 12345);
   const weights = CLASSES.map(() => 0.05 + r() ** 2);
   const total = weights.reduce((a, b) => a + b, 0);
   const scores: Record<string, number> = {};

@@ -4,23 +4,12 @@ import { AdminBootstrap } from './admin-bootstrap.js';
 import { AuthSettingsRepository } from './auth-settings.repository.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
-import { HomeController } from './home.controller.js';
-import { LoginController } from './login.controller.js';
-import { TokensController } from './tokens.controller.js';
-import { TokensRepository } from './tokens.repository.js';
-import { TokensService } from './tokens.service.js';
+import { TokensModule } from './tokens.module.js';
 
-/** Tokens, roles, sessions, CSRF and the login page. Its guard protects every route of the app. */
+/** Tokens, roles, sessions and CSRF. Its guard protects every route of the app. */
 @Module({
-  controllers: [TokensController, LoginController, HomeController],
-  providers: [
-    TokensRepository,
-    AuthSettingsRepository,
-    TokensService,
-    AuthService,
-    AdminBootstrap,
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
-  exports: [AuthService, TokensService],
+  imports: [TokensModule],
+  providers: [AuthSettingsRepository, AuthService, AdminBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, TokensModule],
 })
 export class AuthModule {}

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '../config/config.js';
-import { dataSourceOptions, openDatabase } from '../database/data-source.js';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
+import { dataSourceOptions } from '../database/data-source.js';
+import { Db } from '../database/db.js';
+import { type CliIo, cliConfig, type Env, runWhenInvoked, withAppContext } from './runner.js';
 
 export const USAGE = `Usage: npm run migration:<command>
   run        apply pending migrations (the service also does this at start-up)
@@ -12,32 +12,33 @@ export const USAGE = `Usage: npm run migration:<command>
              and PostgreSQL, and add it to migrations/index.ts)
 Uses DATA_DIR or DATABASE_URL, as the service does.`;
 
-export async function main(
-  argv: string[],
-  env: Record<string, string | undefined>,
-  out: { write(text: string): unknown } = process.stdout,
-): Promise<number> {
+export async function main(argv: string[], env: Env, out: { write(text: string): unknown } = process.stdout): Promise<number> {
+  const io: CliIo = { out: (text) => void out.write(text), err: (text) => void process.stderr.write(text) };
   const command = argv[0];
   if (command !== 'run' && command !== 'revert' && command !== 'generate') {
-    process.stderr.write(`${USAGE}\n`);
+    io.err(`${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig(env);
   if (command === 'run') {
-    const dataSource = await openDatabase(config);
-    out.write(`migrations applied: ${(await dataSource.query('SELECT name FROM migrations ORDER BY id')).length}\n`);
-    await dataSource.destroy();
-    return 0;
+    // Opening the application context applies pending migrations, as the service's start does.
+    return withAppContext(env, io, [], async (app) => {
+      const applied = await new MigrationExecutor(app.get(Db).dataSource).getExecutedMigrations();
+      io.out(`migrations applied: ${applied.length}\n`);
+      return 0;
+    });
   }
+  const config = cliConfig(env, io);
+  if (!config) return 2;
+  // revert and generate work on the schema as it is, so they open a data source that does not migrate.
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
   try {
     if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'each' });
-      out.write('reverted the last migration\n');
+      io.out('reverted the last migration\n');
     } else {
       const sql = await dataSource.driver.createSchemaBuilder().log();
-      out.write(
+      io.out(
         sql.upQueries.length === 0
           ? 'the database matches the entities\n'
           : `${sql.upQueries.map((q) => `${q.query};`).join('\n')}\n`,
@@ -49,14 +50,4 @@ export async function main(
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2), process.env).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(
-        `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+runWhenInvoked(import.meta.url, 'migrate', (argv) => main(argv, process.env));

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TOKEN_ROLES, type TokenEntity, type TokenRole } from '../auth/token.entity.js';
-import { TokensRepository } from '../auth/tokens.repository.js';
+import { TokensModule } from '../auth/tokens.module.js';
 import { TokensService } from '../auth/tokens.service.js';
-import { ConfigError, loadConfig } from '../config/config.js';
-import { openDatabase } from '../database/data-source.js';
-import { Db } from '../database/db.js';
 import { ApiError } from '../common/api-error.js';
+import { type CliIo, type Env, processIo, runWhenInvoked, UsageError, usageFailure, withAppContext } from './runner.js';
+
+export type { CliIo } from './runner.js';
 
 export const USAGE = `Usage: npm run token -- <command>
 
@@ -19,15 +17,6 @@ Commands:
 
 The database comes from the environment (DATA_DIR or DATABASE_URL), as for the service.
 `;
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const processIo: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
-
-class UsageError extends Error {}
 
 type Command =
   { kind: 'create'; role: TokenRole; name: string } | { kind: 'list' } | { kind: 'revoke'; id: string } | { kind: 'help' };
@@ -71,37 +60,19 @@ export function parseCommand(argv: string[]): Command {
 }
 
 /** Runs the token CLI; resolves to the exit code (0 ok, 1 failure, 2 bad arguments). */
-export async function main(
-  argv: string[],
-  env: Record<string, string | undefined> = process.env,
-  io: CliIo = processIo,
-): Promise<number> {
+export async function main(argv: string[], env: Env = process.env, io: CliIo = processIo): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`error: ${error.message}\n\n${USAGE}`);
-    return 2;
+    return usageFailure(io, error, USAGE);
   }
   if (command.kind === 'help') {
     io.out(USAGE);
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`${error.message}\n`);
-    return 2;
-  }
-  const db = new Db(await openDatabase(config));
-  try {
-    return await run(command, new TokensService(new TokensRepository(db)), io);
-  } finally {
-    await db.exclusive(() => db.dataSource.destroy());
-  }
+  return withAppContext(env, io, [TokensModule], (app) => run(command, app.get(TokensService), io));
 }
 
 async function run(command: Exclude<Command, { kind: 'help' }>, tokens: TokensService, io: CliIo): Promise<number> {
@@ -157,23 +128,4 @@ export function formatTable(tokens: TokenEntity[]): string {
   );
 }
 
-function invokedDirectly(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenInvoked(import.meta.url, 'token', main);

@@ -1,5 +1,5 @@
 import { parseDuration } from '../common/durations.js';
-import { Rng } from './random.js';
+import { SeededRandom } from '../common/random.js';
 import { CLASSES, MODEL_NAME, type Outcome, SHOP_RECOMMENDER_MODEL, type Truth } from './shop-world.js';
 
 /** The click rule's attribution window of the demo model (30m). */
@@ -50,7 +50,7 @@ export interface BehaviourOptions {
  * always played the same way, whatever order predictions are planned in.
  */
 export function planBehaviour(predictionId: string, truth: Truth, seed: number, options: BehaviourOptions = {}): BehaviourPlan {
-  const rng = new Rng(hashSeed(seed, predictionId));
+  const rng = new SeededRandom(hashSeed(seed, predictionId));
   // Every draw is made whatever the outcome, so one choice never shifts another.
   const comesBack = rng.chance(options.lateShare ?? DEFAULT_LATE_SHARE);
   const comesBackAfter = CLICK_WINDOW_MS + Math.round(rng.between(5, 150) * 60_000);
@@ -117,7 +117,7 @@ export function arrangeHistory(items: HistoryItem[], now: number, marginMs = 60_
 }
 
 /** A plausibly noisy human: the hidden outcome with probability `accuracy`, otherwise another class. */
-export function humanLabel(outcome: Outcome, rng: Rng, accuracy: number): Outcome {
+export function humanLabel(outcome: Outcome, rng: SeededRandom, accuracy: number): Outcome {
   if (rng.chance(accuracy)) return outcome;
   return rng.pick(CLASSES.filter((c) => c !== outcome));
 }

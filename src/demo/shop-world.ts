@@ -1,4 +1,5 @@
-import { Rng, softmax, ZipfSampler } from './random.js';
+import { SeededRandom } from '../common/random.js';
+import { softmax, ZipfSampler } from './random.js';
 
 export const MODEL_NAME = 'shop-recommender';
 export const CLASSES = ['purchase', 'click', 'ignore'] as const;
@@ -111,13 +112,13 @@ export class ShopWorld {
   readonly catalogue: Item[];
   private readonly affinity: Record<string, Record<string, number>>;
   private readonly popularity = new ZipfSampler(CATALOGUE_SIZE, 1);
-  private readonly rng: Rng;
+  private readonly rng: SeededRandom;
 
   constructor(
     seed: number,
     private readonly options: ShopWorldOptions,
   ) {
-    const root = new Rng(seed);
+    const root = new SeededRandom(seed);
     const catalogueRng = root.fork();
     this.rng = root.fork();
     this.catalogue = Array.from({ length: CATALOGUE_SIZE }, (_, rank) => makeItem(catalogueRng, rank));
@@ -202,7 +203,7 @@ export class ShopWorld {
   }
 }
 
-function makeItem(rng: Rng, rank: number): Item {
+function makeItem(rng: SeededRandom, rank: number): Item {
   const category = rng.pick(CATEGORIES);
   const { nouns, medianPrice } = CATEGORY_ITEMS[category];
   const noun = rng.pick(nouns);
@@ -245,7 +246,7 @@ export function argmax(scores: Record<Outcome, number>): Outcome {
   return CLASSES.reduce((best, c) => (scores[c] > scores[best] ? c : best));
 }
 
-function drawIndex(rng: Rng, probabilities: number[]): number {
+function drawIndex(rng: SeededRandom, probabilities: number[]): number {
   let u = rng.next();
   for (let i = 0; i < probabilities.length; i++) {
     u -= probabilities[i];

@@ -16,7 +16,8 @@ import {
   planBehaviour,
 } from './behaviour.js';
 import { DueQueue } from './due-queue.js';
-import { Rng, ZipfSampler } from './random.js';
+import { SeededRandom } from '../common/random.js';
+import { ZipfSampler } from './random.js';
 import { CLASSES, MODEL_NAME, type SimulatedPrediction, SHOP_RECOMMENDER_MODEL, ShopWorld } from './shop-world.js';
 import { sampleOf } from './simulator.js';
 import { BoundedMap } from './truth-store.js';
@@ -29,22 +30,22 @@ function sample(seed: number, n: number, v2Since = NOW - DAY): SimulatedPredicti
   return Array.from({ length: n }, (_, i) => world.generate(`p-${i}`, NOW - 2 * DAY + Math.round((i * 2 * DAY) / n)));
 }
 
-describe('Rng', () => {
+describe('SeededRandom', () => {
   it('repeats the same sequence for the same seed', () => {
-    const a = new Rng(7);
-    const b = new Rng(7);
+    const a = new SeededRandom(7);
+    const b = new SeededRandom(7);
     const first = Array.from({ length: 100 }, () => a.next());
     expect(Array.from({ length: 100 }, () => b.next())).toEqual(first);
   });
 
   it('gives a different sequence for another seed', () => {
-    const a = new Rng(7);
-    const b = new Rng(8);
+    const a = new SeededRandom(7);
+    const b = new SeededRandom(8);
     expect(Array.from({ length: 10 }, () => b.next())).not.toEqual(Array.from({ length: 10 }, () => a.next()));
   });
 
   it('draws floats in [0, 1) spread over the whole interval', () => {
-    const rng = new Rng(1);
+    const rng = new SeededRandom(1);
     const draws = Array.from({ length: 10_000 }, () => rng.next());
     expect(draws.every((x) => x >= 0 && x < 1)).toBe(true);
     const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
@@ -55,7 +56,7 @@ describe('Rng', () => {
 
 describe('ZipfSampler', () => {
   it('favours low ranks: rank 0 is drawn far more often than rank 50', () => {
-    const rng = new Rng(3);
+    const rng = new SeededRandom(3);
     const zipf = new ZipfSampler(500, 1);
     const counts = new Array<number>(500).fill(0);
     for (let i = 0; i < 50_000; i++) counts[zipf.sample(rng)]++;
@@ -331,7 +332,7 @@ describe('arrangeHistory', () => {
 
 describe('humanLabel', () => {
   it('mostly agrees with the hidden outcome and otherwise picks another class', () => {
-    const rng = new Rng(4);
+    const rng = new SeededRandom(4);
     const answers = Array.from({ length: 10_000 }, (_, i) => {
       const truth = CLASSES[i % 3];
       return { truth, label: humanLabel(truth, rng, 0.85) };
@@ -346,10 +347,10 @@ describe('humanLabel', () => {
 describe('sampleOf', () => {
   it('draws distinct items, the same ones for the same seed, and all of them when asked for more', () => {
     const items = Array.from({ length: 100 }, (_, i) => i);
-    const a = sampleOf(items, 30, new Rng(1));
+    const a = sampleOf(items, 30, new SeededRandom(1));
     expect(new Set(a).size).toBe(30);
-    expect(sampleOf(items, 30, new Rng(1))).toEqual(a);
-    expect(sampleOf(items, 500, new Rng(1)).sort((x, y) => x - y)).toEqual(items);
+    expect(sampleOf(items, 30, new SeededRandom(1))).toEqual(a);
+    expect(sampleOf(items, 500, new SeededRandom(1)).sort((x, y) => x - y)).toEqual(items);
   });
 });
 
@@ -374,7 +375,7 @@ describe('DueQueue', () => {
   });
 
   it('stays in order over many random pushes', () => {
-    const rng = new Rng(9);
+    const rng = new SeededRandom(9);
     const queue = new DueQueue<number>(5000);
     const times = Array.from({ length: 5000 }, () => rng.int(1000));
     for (const t of times) queue.push(t, t);

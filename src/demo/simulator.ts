@@ -10,7 +10,7 @@ import {
   planBehaviour,
 } from './behaviour.js';
 import { DueQueue } from './due-queue.js';
-import { Rng } from './random.js';
+import { SeededRandom } from '../common/random.js';
 import { MODEL_NAME, type PredictionPayload, SHOP_RECOMMENDER_MODEL, ShopWorld, type Truth } from './shop-world.js';
 import { BoundedMap } from './truth-store.js';
 
@@ -128,7 +128,7 @@ export class Simulator {
   readonly examples: { early: string[]; late: string[] } = { early: [], late: [] };
   private readonly seed: number;
   private readonly world: ShopWorld;
-  private readonly timing: Rng;
+  private readonly timing: SeededRandom;
   private readonly admin: ApiClient;
   private readonly truths: BoundedMap<string, Truth>;
   private readonly queue: DueQueue<Due>;
@@ -147,7 +147,7 @@ export class Simulator {
     this.log = options.log ?? (() => undefined);
     this.runId = options.runId ?? this.now().toString(36);
     this.seed = options.seed ?? 42;
-    this.timing = new Rng(this.seed ^ 0x5bd1e995);
+    this.timing = new SeededRandom(this.seed ^ 0x5bd1e995);
     this.world = new ShopWorld(this.seed, { v2Since: options.v2Since ?? this.now() - DAY_MS });
     this.admin = new ApiClient({ baseUrl: options.baseUrl, token: options.adminToken });
     this.truths = new BoundedMap(options.truthCapacity ?? 100_000);
@@ -212,7 +212,7 @@ export class Simulator {
   }: LabelByHandOptions): Promise<ManualLabelTotals & { labels: { predictionId: string; label: string }[] }> {
     this.labeler ??= await this.createToken('demo-labeler', 'labeler');
     const labeler = this.labeler.client;
-    const rng = new Rng(hashSeed(this.seed, `labeler:${this.runId}:${this.manualTotals.sent}`));
+    const rng = new SeededRandom(hashSeed(this.seed, `labeler:${this.runId}:${this.manualTotals.sent}`));
     const work = sampleOf(this.predictionIds(), count, rng).map((predictionId) => {
       const truth = this.truths.get(predictionId)!;
       return { predictionId, label: humanLabel(truth.outcome, rng, accuracy), truth: truth.outcome };
@@ -456,7 +456,7 @@ function isLabelSource(source: string | undefined): source is LabelSource {
 }
 
 /** Up to `n` distinct items chosen at random (a partial Fisher-Yates shuffle), in the order drawn. */
-export function sampleOf<T>(items: readonly T[], n: number, rng: Rng): T[] {
+export function sampleOf<T>(items: readonly T[], n: number, rng: SeededRandom): T[] {
   const pool = [...items];
   const k = Math.min(n, pool.length);
   for (let i = 0; i < k; i++) {

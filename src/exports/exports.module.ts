@@ -4,8 +4,6 @@ import { FeedbackService } from '../feedback/feedback.service.js';
 import { ModelsModule } from '../models/models.module.js';
 import { ExportRowsRepository } from './export-rows.repository.js';
 import { ExportRunner } from './export-runner.js';
-import { ExportsPageController } from './exports-page.controller.js';
-import { ExportsPageService } from './exports-page.service.js';
 import { ExportsController } from './exports.controller.js';
 import { ExportsProcessor } from './exports.processor.js';
 import { ExportsRepository } from './exports.repository.js';
@@ -14,7 +12,7 @@ import { ReportSource } from './report-source.js';
 
 @Module({
   imports: [ModelsModule, FeedbackModule],
-  controllers: [ExportsController, ExportsPageController],
+  controllers: [ExportsController],
   providers: [
     { provide: ReportSource, useExisting: FeedbackService },
     ExportsRepository,
@@ -22,7 +20,6 @@ import { ReportSource } from './report-source.js';
     ExportRunner,
     ExportsService,
     ExportsProcessor,
-    ExportsPageService,
   ],
   exports: [ExportsService],
 })

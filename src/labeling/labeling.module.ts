@@ -4,14 +4,13 @@ import { ModelsModule } from '../models/models.module.js';
 import { PredictionsModule } from '../predictions/predictions.module.js';
 import { CandidatesRepository } from './candidates.repository.js';
 import { LabelingController } from './labeling.controller.js';
-import { LabelingPageController } from './labeling-page.controller.js';
 import { LabelingRepository } from './labeling.repository.js';
 import { LabelingService } from './labeling.service.js';
 import { SelectionService } from './selection.service.js';
 
 @Module({
   imports: [ModelsModule, LabelsModule, PredictionsModule],
-  controllers: [LabelingController, LabelingPageController],
+  controllers: [LabelingController],
   providers: [CandidatesRepository, LabelingRepository, SelectionService, LabelingService],
   exports: [LabelingService],
 })

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchProgress, type ProgressRow } from './progress.js';
-
-const row = (cls: string, audit: boolean, counts: Partial<ProgressRow>): ProgressRow => ({
-  batchId: 'b',
-  cls,
-  audit,
-  items: 0,
-  completedItems: 0,
-  done: 0,
-  skipped: 0,
-  leased: 0,
-  pending: 0,
-  ...counts,
-});
+import { aProgressRow as row } from '../../test/factories/labeling.js';
+import { batchProgress } from './progress.js';
 
 describe('batchProgress', () => {
   it('adds up classes and the audit sample, keeping them apart', () => {

@@ -4,7 +4,7 @@ import type { ModelEntity } from '../models/model.entity.js';
 import { CandidatesRepository, type PoolRow, type PoolSpec } from './candidates.repository.js';
 import type { BatchFilters, BatchOutcome } from './labeling-batch.entity.js';
 import { apportion, type Candidate, type ClassCandidates, fillQuotas, type QuotaSpec, quotaShares } from './quotas.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../common/random.js';
 import { servingOrder } from './serving-order.js';
 import { rankKey, type Strategy, type TaskReason } from './strategies.js';
 

@@ -1,5 +1,5 @@
 import { uncertainty, type Uncertainty } from '../predictions/uncertainty.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom } from '../common/random.js';
 
 export const STRATEGIES = ['least_confidence', 'margin', 'entropy', 'random'] as const;
 export type Strategy = (typeof STRATEGIES)[number];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module.js';
 import { SliceRollups } from './rollups.service.js';
+import { SliceSeriesRepository } from './slice-series.repository.js';
 import { SlicesController } from './slices.controller.js';
 import { SlicesProcessor } from './slices.processor.js';
 import { SlicesRepository } from './slices.repository.js';
@@ -9,7 +10,7 @@ import { SlicesService } from './slices.service.js';
 @Module({
   imports: [ModelsModule],
   controllers: [SlicesController],
-  providers: [SlicesRepository, SlicesService, SliceRollups, SlicesProcessor],
+  providers: [SlicesRepository, SliceSeriesRepository, SlicesService, SliceRollups, SlicesProcessor],
   exports: [SlicesService, SliceRollups, SlicesProcessor],
 })
 export class SlicesModule {}

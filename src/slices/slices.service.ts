@@ -6,6 +6,7 @@ import { ModelsService } from '../models/models.service.js';
 import { crossKey, OVERALL } from './cells.js';
 import { thresholdsOf } from './flagging.js';
 import { buildReport, type SliceReportBody, summarise, type AccuracySummary } from './report.js';
+import { SliceSeriesRepository } from './slice-series.repository.js';
 import { type CellFilter, SlicesRepository } from './slices.repository.js';
 import { alignWindow, bucketOf, daySegmentsFor, planFor, type Segment, type Window } from './window.js';
 
@@ -54,7 +55,13 @@ export class SlicesService {
   constructor(
     private readonly cells: SlicesRepository,
     private readonly models: ModelsService,
+    private readonly seriesRepository: SliceSeriesRepository,
   ) {}
+
+  /** The model versions that have labels, oldest name first. */
+  versions(modelName: string): Promise<string[]> {
+    return this.seriesRepository.versions(modelName);
+  }
 
   /** Overall, audit and per-slice accuracy with intervals, per-class metrics, deltas and flags. */
   async report(modelName: string, query: SliceQuery = {}): Promise<SliceReport> {

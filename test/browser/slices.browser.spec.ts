@@ -5,6 +5,7 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import type { Principal } from '../../src/auth/roles.decorator.js';
+import { SeededRandom } from '../../src/common/random.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
 import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
@@ -26,30 +27,13 @@ const MODEL = {
   implicitLabel: { label: 'ignore', after: '30m' },
 };
 
-/** mulberry32, so that the screenshot shows the same data each run. */
-function prng(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const weighted = <T>(items: readonly T[], weights: number[]) => {
-    let r = next() * weights.reduce((a, b) => a + b, 0);
-    for (const [i, item] of items.entries()) if ((r -= weights[i]) < 0) return item;
-    return items[items.length - 1];
-  };
-  return { next, weighted };
-}
-
 /**
  * Three days of a shop model, 12 predictions an hour: rain is right about half the time and getting
  * worse, the rest about four times in five. Labels come from events (direct), silence (implicit),
  * a labeler (manual) and an audit sample.
  */
 async function seed(t: TestApp): Promise<void> {
-  const rng = prng(7);
+  const rng = new SeededRandom(7); // the same data, so the same screenshot, each run
   const ingest = `Bearer ${await t.tokenFor('ingest')}`;
   const predictions: Record<string, unknown>[] = [];
   const truth = new Map<string, string>();

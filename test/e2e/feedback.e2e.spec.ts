@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../src/demo/random.js';
+import { SeededRandom } from '../../src/common/random.js';
 import type { FeedbackCheck, FeedbackReport } from '../../src/feedback/feedback.types.js';
 import { registerModel } from '../factories/models.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -36,7 +36,7 @@ interface World {
 
 /** Posts the world's mail and reports through the public API; returns how many mails get a label. */
 async function simulate(w: World): Promise<number> {
-  const rng = new Rng(w.seed);
+  const rng = new SeededRandom(w.seed);
   const predictions: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
   const mail = (id: string, ts: number, itemId: string) => {

@@ -4,7 +4,7 @@ import { Db } from '../../src/database/db.js';
 import { withTx } from '../../src/database/tx.js';
 import { CandidatesRepository, type PoolSpec } from '../../src/labeling/candidates.repository.js';
 import { predictionAddresses } from '../../src/labeling/dialect.js';
-import { SeededRandom } from '../../src/labeling/random.js';
+import { SeededRandom } from '../../src/common/random.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { onPostgres, startTestApp, type TestApp } from '../support/app.js';

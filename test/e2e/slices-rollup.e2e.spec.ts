@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../src/auth/roles.decorator.js';
+import { main as rebuildCli } from '../../src/cli/rebuild.js';
+import { SeededRandom } from '../../src/common/random.js';
 import { Db } from '../../src/database/db.js';
 import { EventsService } from '../../src/events/events.service.js';
 import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
-import { main as rebuildCli } from '../../src/slices/rebuild-cli.js';
 import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesProcessor } from '../../src/slices/slices.processor.js';
 import { SlicesRepository } from '../../src/slices/slices.repository.js';
@@ -18,19 +19,6 @@ const MIN = 60_000;
 const CLASSES = SHOP_MODEL.classes;
 const COUNTRIES = ['de', 'fr', 'us'];
 const DEVICES = ['mobile', 'desktop'];
-
-/** mulberry32: a small seeded PRNG, so that a failing sequence can be replayed. */
-function prng(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
-  return { next, pick, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
-}
 
 let t: TestApp;
 let ingest: string;
@@ -60,14 +48,14 @@ async function registerRandomModel(name: string): Promise<void> {
 
 /** Random predictions, then a random sequence of label writes, with rollups running in between. */
 async function randomHistory(model: string, seed: number, predictionCount: number, steps: number): Promise<void> {
-  const r = prng(seed);
+  const r = new SeededRandom(seed); // seeded, so that a failing sequence can be replayed
   const now = Date.now();
   const predictions = Array.from({ length: predictionCount }, (_, i) =>
     aPrediction({
       id: `${model}-${i}`,
       model,
       modelVersion: r.pick(['v1', 'v2']),
-      timestamp: new Date(now - r.int(1, 3 * 24 * 60) * MIN).toISOString(),
+      timestamp: new Date(now - (1 + r.int(3 * 24 * 60)) * MIN).toISOString(),
       features: { price: 1, country: r.pick(COUNTRIES), device: r.pick(DEVICES), title: 't' },
       prediction: r.pick(CLASSES),
     }),
@@ -92,13 +80,13 @@ async function randomHistory(model: string, seed: number, predictionCount: numbe
     } else if (roll < 0.6) {
       await labels.label({ model, predictionId: id, label: r.pick(CLASSES), source: 'audit' }, auditor);
     } else if (roll < 0.9) {
-      const ts = Math.min(Date.parse(p.timestamp as string) + r.int(-4, 90) * MIN, Date.now() - 1000);
+      const ts = Math.min(Date.parse(p.timestamp as string) + (r.int(95) - 4) * MIN, Date.now() - 1000);
       const type = r.pick(['click', 'purchase', 'dwell']);
       const event = anEvent(id, {
         model,
         type,
         timestamp: new Date(ts).toISOString(),
-        ...(type === 'dwell' ? { value: r.int(0, 60) } : {}),
+        ...(type === 'dwell' ? { value: r.int(61) } : {}),
       });
       expect((await t.http().post('/api/v1/events').set('Authorization', ingest).send(event)).status).toBe(202);
       // No waiting for the join: it races the label writes that follow, as in production.

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../common/api-error.js';
+import { ModelsService } from '../models/models.service.js';
+import { type CheckResult, SliceRollups } from '../slices/rollups.service.js';
+import { SlicesModule } from '../slices/slices.module.js';
+import { type CliIo, type Env, processIo, runWhenInvoked, usageFailure, withAppContext } from './runner.js';
+
+export const USAGE = `Usage: node dist/src/cli/rebuild.js [--model <name>] [--check]
+
+Recomputes the slice rollups of one model (or of every model) from the predictions and their
+effective labels, replacing the live cells. With --check, only compares the live cells with a
+recomputation and exits 1 when they differ. The database comes from the environment (DATA_DIR or
+DATABASE_URL), as for the service. On SQLite a rebuild holds the database's writer while it runs.
+`;
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 cells differ or failure, 2 bad arguments). */
+export async function main(argv: string[], env: Env = process.env, io: CliIo = processIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    return usageFailure(io, error, USAGE);
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const { model, check } = values;
+  return withAppContext(env, io, [SlicesModule], async (app) => {
+    const models = app.get(ModelsService);
+    const rollups = app.get(SliceRollups);
+    try {
+      if (check) {
+        const names = model === undefined ? (await models.list()).map((m) => m.name) : [model];
+        let differ = false;
+        for (const name of names) {
+          const result = await rollups.check(name);
+          io.out(describeCheck(result));
+          differ ||= result.mismatches > 0;
+        }
+        return differ ? 1 : 0;
+      }
+      for (const r of await rollups.rebuild(model)) {
+        io.out(
+          `${r.model}: ${r.predictions} labeled predictions, ${r.cells} cells` +
+            (r.absorbed > 0 ? `, ${r.absorbed} pending label changes counted` : '') +
+            '\n',
+        );
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof ApiError && error.getStatus() === 404) {
+        io.err(`error: no model named ${model}\n`);
+        return 1;
+      }
+      throw error;
+    }
+  });
+}
+
+export function describeCheck(r: CheckResult): string {
+  const head =
+    `${r.model}: ${r.cells} cells, ${r.mismatches} differ from the rows` +
+    (r.pending > 0 ? ` (${r.pending} label changes still pending)` : '');
+  const lines = r.examples.map(
+    ({ cell: c, live, expected }) =>
+      `  ${c.modelVersion} ${c.key}=${c.value} ${c.grain === 'all' ? 'all time' : `${c.grain} ${new Date(c.bucket).toISOString()}`} ${c.source} ${c.actual}/${c.predicted}: ${live}, expected ${expected}`,
+  );
+  return [head, ...lines].join('\n') + '\n';
+}
+
+runWhenInvoked(import.meta.url, 'rebuild', main);
