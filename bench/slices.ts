@@ -10,11 +10,16 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { openDatabase, sqliteFile } from '../src/database/data-source.js';
 import { Db } from '../src/database/db.js';
+import { EventsRepository } from '../src/events/events.repository.js';
 import { JoinService } from '../src/events/join.service.js';
+import { LabelOutbox } from '../src/labels/label-outbox.repository.js';
 import { LabelMetrics } from '../src/labels/label-metrics.js';
 import { LabelsRepository } from '../src/labels/labels.repository.js';
+import { LabelsService } from '../src/labels/labels.service.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
 import { ModelsRepository } from '../src/models/models.repository.js';
+import { PredictionsRepository } from '../src/predictions/predictions.repository.js';
+import { PredictionsService } from '../src/predictions/predictions.service.js';
 import { ModelsService } from '../src/models/models.service.js';
 import { MetricsService } from '../src/ops/metrics.service.js';
 import { type FlagThresholds, thresholdsOf } from '../src/slices/flagging.js';
@@ -130,7 +135,9 @@ async function joinAndRollup(db: Db, models: ModelsService, rollups: SliceRollup
       event.run(model, `e${i}`, `j${i}`, now - 9 * 60_000, now);
     }
   })();
-  const join = new JoinService(db, new LabelsRepository(), models, new LabelMetrics(new MetricsService()));
+  const predictions = new PredictionsService(new PredictionsRepository(db), models, new MetricsService());
+  const labels = new LabelsService(db, new LabelsRepository(), models, new LabelMetrics(new MetricsService()), predictions);
+  const join = new JoinService(db, new EventsRepository(db), labels, predictions, models, new LabelMetrics(new MetricsService()));
   let started = performance.now();
   const { applied } = await join.tick(now);
   const joinSeconds = (performance.now() - started) / 1000;
@@ -269,7 +276,7 @@ async function main(): Promise<number> {
     let started = performance.now();
     seed(sqliteFile(work), opts.rows, start, end);
     log(`seeded ${fmt(opts.rows)} labeled predictions and outbox rows in ${fmt((performance.now() - started) / 1000, 1)} s`);
-    const rollups = new SliceRollups(db, new SlicesRepository(db), models);
+    const rollups = new SliceRollups(db, new SlicesRepository(db), models, new LabelOutbox(db));
     started = performance.now();
     const applied = await rollups.applyPending();
     const rollupSeconds = (performance.now() - started) / 1000;

@@ -81,7 +81,7 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: stri
   try {
     await runner.startTransaction();
     if (setup) await runner.query(setup);
-    const result = await fn(postgresTx((sql, params, affected) => runner.query(sql, params, affected)));
+    const result = await fn(postgresTx((sql, params, affected) => (affected ? runner.query(sql, params, true) : runner.query(sql, params))));
     await runner.commitTransaction();
     return result;
   } catch (error) {

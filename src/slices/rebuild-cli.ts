@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openDatabase } from '../database/data-source.js';
 import { Db } from '../database/db.js';
+import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsRepository } from '../models/models.repository.js';
 import { ModelsService } from '../models/models.service.js';
 import { type CheckResult, SliceRollups } from './rollups.service.js';
@@ -58,7 +59,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const db = new Db(await openDatabase(config));
   try {
     const models = new ModelsService(new ModelsRepository(db));
-    const rollups = new SliceRollups(db, new SlicesRepository(db), models);
+    const rollups = new SliceRollups(db, new SlicesRepository(db), models, new LabelOutbox(db));
     if (values.check) {
       const names = values.model === undefined ? (await models.list()).map((m) => m.name) : [values.model];
       let differ = false;

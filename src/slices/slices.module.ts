@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LabelsModule } from '../labels/labels.module.js';
 import { ModelsModule } from '../models/models.module.js';
 import { SliceRollups } from './rollups.service.js';
 import { SlicesController } from './slices.controller.js';
@@ -7,7 +8,7 @@ import { SlicesRepository } from './slices.repository.js';
 import { SlicesService } from './slices.service.js';
 
 @Module({
-  imports: [ModelsModule],
+  imports: [ModelsModule, LabelsModule],
   controllers: [SlicesController],
   providers: [SlicesRepository, SlicesService, SliceRollups, SlicesProcessor],
   exports: [SlicesService, SliceRollups, SlicesProcessor],
