@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
 import { Db } from '../database/db.js';
-import { advisoryLockSql, LockKey } from '../database/locks.js';
-import { toPostgres } from '../database/sql.js';
+import { LockKey } from '../database/locks.js';
 import { TokenEntity } from './token.entity.js';
 
 @Injectable()
@@ -28,10 +27,7 @@ export class TokensRepository {
   insertAdminIfNone(token: TokenEntity): Promise<boolean> {
     return this.db.transaction(async (manager) => {
       // Serialises first-start admin creation across API processes sharing one PostgreSQL database.
-      if (this.db.kind === 'postgres') {
-        const lock = advisoryLockSql(LockKey.BootstrapAdmin);
-        await manager.query(toPostgres(lock.sql), lock.params);
-      }
+      await this.db.advisoryLock(manager, LockKey.BootstrapAdmin);
       if (await this.hasActiveAdmin(manager)) return false;
       await manager.insert(TokenEntity, token);
       return true;

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
+import { advisoryLockSql, type LockKey } from './locks.js';
+import { toPostgres } from './sql.js';
 import { inSnapshot, postgresTx, sqliteTx, type Tx, withTx } from './tx.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -59,6 +61,13 @@ export class Db {
   transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(fn);
     return this.exclusive(() => this.dataSource.transaction(fn));
+  }
+
+  /** tx.advisoryLock for a TypeORM transaction's manager. */
+  async advisoryLock(manager: EntityManager, key: LockKey, scope?: string): Promise<void> {
+    if (this.kind !== 'postgres') return;
+    const { sql, params } = advisoryLockSql(key, scope);
+    await manager.query(toPostgres(sql), params);
   }
 
   /** Runs fn while no other write of this process is in flight (SQLite); runs it directly on PostgreSQL. */
