@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
-import { type Tx, withTx } from '../database/tx.js';
+import type { Tx } from '../database/tx.js';
 import type { AlertDetails, Recommendation } from './alert-message.js';
 import { type AlertEntity, type AlertState, OPEN_SLOT } from './alert.entity.js';
 import type { NotificationStatus } from './alert-notification.entity.js';
@@ -171,11 +171,11 @@ export class AlertsRepository {
   }
 
   private read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.read<T>(sql, params);
+    return this.db.query<T>(sql, params);
   }
 
   private write(sql: string, params: unknown[]): Promise<number> {
-    return withTx(this.db, (tx) => tx.run(sql, params));
+    return this.db.tx((tx) => tx.run(sql, params));
   }
 }
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { parseDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
-import { withTx } from '../database/tx.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { LABEL_SOURCES } from '../models/model-settings.js';
@@ -106,7 +105,7 @@ export class AlertsService {
       });
     };
     const summary: EvaluationSummary = { fired: 0, resolved: 0, firing: 0, notified: 0 };
-    await withTx(this.db, async (tx) => {
+    await this.db.tx(async (tx) => {
       const plan = reconcile(await this.repository.openAlerts(tx, model.name), findings);
       for (const finding of plan.fire) {
         const { message, details, recommendation } = describe(finding);

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, IsNull } from 'typeorm';
 import { Db } from '../database/db.js';
+import { LockKey } from '../database/locks.js';
 import { TokenEntity } from './token.entity.js';
-
-// Serialises first-start admin creation across API processes sharing one PostgreSQL database.
-const BOOTSTRAP_ADMIN_LOCK = 724_311_101;
 
 @Injectable()
 export class TokensRepository {
@@ -28,7 +26,8 @@ export class TokensRepository {
   /** Inserts the token unless an active admin token exists; true when this call inserted it. */
   insertAdminIfNone(token: TokenEntity): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      if (this.db.kind === 'postgres') await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_ADMIN_LOCK]);
+      // Serialises first-start admin creation across API processes sharing one PostgreSQL database.
+      await this.db.advisoryLock(manager, LockKey.BootstrapAdmin);
       if (await this.hasActiveAdmin(manager)) return false;
       await manager.insert(TokenEntity, token);
       return true;

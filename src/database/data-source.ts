@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
+import { LockKey } from './locks.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 
 // int8 (COUNT, bigint epoch-ms columns) as JS numbers: every value we store fits in 2^53.
@@ -43,8 +44,6 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
   };
 }
 
-const MIGRATION_LOCK = 724_311_001;
-
 /** Opens the database and applies pending migrations; on PostgreSQL one process migrates at a time. */
 export async function openDatabase(settings: DatabaseSettings): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(settings));
@@ -54,10 +53,10 @@ export async function openDatabase(settings: DatabaseSettings): Promise<DataSour
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       try {
-        await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await runner.query('SELECT pg_advisory_lock($1)', [LockKey.Migration]);
         await dataSource.runMigrations({ transaction: 'each' });
       } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+        await runner.query('SELECT pg_advisory_unlock($1)', [LockKey.Migration]);
         await runner.release();
       }
     } else {

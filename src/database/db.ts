@@ -1,17 +1,22 @@
 import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
+import { advisoryLockSql, type LockKey } from './locks.js';
 import { toPostgres } from './sql.js';
+import { inSnapshot, postgresTx, sqliteTx, type Tx, withTx } from './tx.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
 /**
- * The data source plus what TypeORM does not give us: one writer at a time on SQLite (its
- * single connection would otherwise interleave two async transactions) and the raw
- * better-sqlite3 handle for the hot ingest path.
+ * The data source plus what TypeORM does not give us: plain SQL with `?` placeholders on both
+ * databases, one writer at a time on SQLite (its single connection would otherwise interleave two
+ * async transactions), and one cache of prepared SQLite statements.
  */
 export class Db {
   readonly kind: DatabaseKind;
   private writeChain: Promise<unknown> = Promise.resolve();
+  /** Prepared once: a statement per call would pin native memory until the garbage collector ran. */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(readonly dataSource: DataSource) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
@@ -27,15 +32,42 @@ export class Db {
     return (this.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
   }
 
-  /** Placeholder for the n-th (1-based) parameter in raw SQL. */
+  /** The SQLite statement for sql, prepared once per database. */
+  prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.sqlite.prepare(sql)));
+    return statement;
+  }
+
+  /**
+   * Placeholder for the n-th (1-based) parameter. For tests' ad-hoc SQL only: application SQL writes
+   * `?`, which query() and every Tx translate.
+   */
   param(n: number): string {
     return this.kind === 'postgres' ? `$${n}` : '?';
   }
 
-  /** Runs fn in a transaction; on SQLite, transactions are serialised in this process. */
+  /** Runs fn in one transaction of plain SQL; rolls back when it throws. */
+  tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return withTx(this, fn);
+  }
+
+  /** Runs fn's reads against one snapshot; with `write`, a snapshot transaction that may also write (see inSnapshot). */
+  snapshot<T>(fn: (tx: Tx) => Promise<T>, options: { write?: boolean } = {}): Promise<T> {
+    return inSnapshot(this, fn, options.write ?? false);
+  }
+
+  /** Runs fn in a TypeORM transaction; on SQLite, transactions are serialised in this process. */
   transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(fn);
     return this.exclusive(() => this.dataSource.transaction(fn));
+  }
+
+  /** tx.advisoryLock for a TypeORM transaction's manager. */
+  async advisoryLock(manager: EntityManager, key: LockKey, scope?: string): Promise<void> {
+    if (this.kind !== 'postgres') return;
+    const { sql, params } = advisoryLockSql(key, scope);
+    await manager.query(toPostgres(sql), params);
   }
 
   /** Runs fn while no other write of this process is in flight (SQLite); runs it directly on PostgreSQL. */
@@ -46,12 +78,28 @@ export class Db {
     return run;
   }
 
-  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(sql, params);
+  /** Statements outside a transaction, with `?` placeholders (SQL written with $1.. passes unchanged). */
+  get direct(): Tx {
+    return this.kind === 'sqlite'
+      ? sqliteTx(this)
+      : postgresTx(async (sql, params, affected) => {
+          if (!affected) return this.dataSource.query(sql, params);
+          const runner = this.dataSource.createQueryRunner();
+          try {
+            return await runner.query(sql, params, true);
+          } finally {
+            await runner.release();
+          }
+        });
   }
 
-  /** A read outside a transaction, written with `?` placeholders for both databases. */
-  read<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(this.kind === 'postgres' ? toPostgres(sql) : sql, params);
+  /** A read outside a transaction, with `?` placeholders. */
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.direct.all<T>(sql, params);
+  }
+
+  /** True when the database answers. */
+  async ping(): Promise<boolean> {
+    return (await this.query<{ ok: number }>('SELECT 1 AS ok')).length === 1;
   }
 }

@@ -1,43 +1,67 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './db.js';
+import type { Db, DatabaseKind } from './db.js';
+import { isSerializationFailure, lockRows, skipLocked } from './dialect.js';
+import { advisoryLockSql, type LockKey } from './locks.js';
 import { toPostgres } from './sql.js';
 
 /**
- * A transaction with plain SQL, written once for both databases: `?` placeholders (rewritten to
- * $1.. on PostgreSQL), and the same INSERT .. ON CONFLICT / RETURNING syntax that both understand.
+ * Plain SQL, written once for both databases: `?` placeholders (rewritten to $1.. on PostgreSQL
+ * here and nowhere else), and the INSERT .. ON CONFLICT / RETURNING syntax that both understand.
  */
 export interface Tx {
-  readonly kind: 'sqlite' | 'postgres';
+  readonly kind: DatabaseKind;
   all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  /** Runs a write; returns the number of rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
+  /** The clause that row-locks what a SELECT returns until commit (PostgreSQL; '' on SQLite, whose writer lock holds them). */
+  lockRows(of?: string): string;
+  /** The clause that row-locks what a SELECT returns and skips rows other transactions hold. */
+  skipLocked(of?: string): string;
+  /** Serialises transactions that take the same key until they end (PostgreSQL; SQLite transactions are serial already). */
+  advisoryLock(key: LockKey, scope?: string): Promise<void>;
 }
 
-const statementCache = new WeakMap<object, Map<string, Statement>>();
+type Query = (sql: string, params: unknown[], affected: boolean) => Promise<unknown>;
 
-function sqliteStatement(db: Db, sql: string): Statement {
-  const handle = db.sqlite;
-  let cache = statementCache.get(handle);
-  if (!cache) statementCache.set(handle, (cache = new Map()));
-  let statement = cache.get(sql);
-  if (!statement) cache.set(sql, (statement = handle.prepare(sql)));
-  return statement;
+function txOf(kind: DatabaseKind, parts: Pick<Tx, 'all' | 'get' | 'run'>): Tx {
+  const tx: Tx = {
+    kind,
+    ...parts,
+    lockRows: (of) => lockRows(tx, of),
+    skipLocked: (of) => skipLocked(tx, of),
+    advisoryLock: async (key, scope) => {
+      if (kind !== 'postgres') return;
+      const { sql, params } = advisoryLockSql(key, scope);
+      await parts.all(sql, params);
+    },
+  };
+  return tx;
 }
 
-function sqliteTx(db: Db): Tx {
-  return {
-    kind: 'sqlite',
+/** SQLite statements run synchronously through the one prepared-statement cache, in or out of a transaction. */
+export function sqliteTx(db: Db): Tx {
+  return txOf('sqlite', {
     all: async <T>(sql: string, params: unknown[] = []) => {
-      const s = sqliteStatement(db, sql);
+      const s = db.prepared(sql);
       return (s.reader ? s.all(params) : (s.run(params), [])) as T[];
     },
-    get: async <T>(sql: string, params: unknown[] = []) => sqliteStatement(db, sql).get(params) as T | undefined,
-    run: async (sql: string, params: unknown[] = []) => sqliteStatement(db, sql).run(params).changes,
-  };
+    get: async <T>(sql: string, params: unknown[] = []) => db.prepared(sql).get(params) as T | undefined,
+    run: async (sql: string, params: unknown[] = []) => db.prepared(sql).run(params).changes,
+  });
 }
 
-/** Runs fn in one transaction; rolls back when it throws. */
-export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/** PostgreSQL statements on one connection (a transaction's query runner, or the pool). */
+export function postgresTx(query: Query): Tx {
+  return txOf('postgres', {
+    all: async <T>(sql: string, params: unknown[] = []) => (await query(toPostgres(sql), params, false)) as T[],
+    get: async <T>(sql: string, params: unknown[] = []) => ((await query(toPostgres(sql), params, false)) as T[])[0],
+    run: async (sql: string, params: unknown[] = []) =>
+      ((await query(toPostgres(sql), params, true)) as { affected?: number }).affected ?? 0,
+  });
+}
+
+/** Runs fn in one transaction; rolls back when it throws. `setup` runs first on PostgreSQL (isolation level). */
+export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: string): Promise<T> {
   if (db.kind === 'sqlite') {
     return db.exclusive(async () => {
       const handle = db.sqlite;
@@ -56,16 +80,8 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> 
   await runner.connect();
   try {
     await runner.startTransaction();
-    const tx: Tx = {
-      kind: 'postgres',
-      all: async <T>(sql: string, params: unknown[] = []) => (await runner.query(toPostgres(sql), params)) as T[],
-      get: async <T>(sql: string, params: unknown[] = []) => ((await runner.query(toPostgres(sql), params)) as T[])[0],
-      run: async (sql: string, params: unknown[] = []) => {
-        const result = (await runner.query(toPostgres(sql), params, true)) as { affected?: number };
-        return result.affected ?? 0;
-      },
-    };
-    const result = await fn(tx);
+    if (setup) await runner.query(setup);
+    const result = await fn(postgresTx((sql, params, affected) => (affected ? runner.query(sql, params, true) : runner.query(sql, params))));
     await runner.commitTransaction();
     return result;
   } catch (error) {
@@ -73,5 +89,25 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> 
     throw error;
   } finally {
     await runner.release();
+  }
+}
+
+const SNAPSHOT_ATTEMPTS = 5;
+
+/**
+ * fn's reads see one state of the database. PostgreSQL: a repeatable-read transaction (read-only
+ * unless `write`), retried when it fails to serialise. SQLite: reads and writes share one connection
+ * and a write transaction never spans an await of real I/O, so reads run outside a transaction; a
+ * `write` snapshot is an ordinary (exclusive) transaction.
+ */
+export async function inSnapshot<T>(db: Db, fn: (tx: Tx) => Promise<T>, write: boolean): Promise<T> {
+  if (db.kind === 'sqlite') return write ? withTx(db, fn) : fn(sqliteTx(db));
+  const setup = `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ${write ? '' : ' READ ONLY'}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTx(db, fn, setup);
+    } catch (error) {
+      if (attempt >= SNAPSHOT_ATTEMPTS || !isSerializationFailure(error)) throw error;
+    }
   }
 }

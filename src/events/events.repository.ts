@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { dedupeWithinBatch } from '../common/rows.js';
 import { Db } from '../database/db.js';
 import { chunks, placeholders } from '../database/sql.js';
-import { type Tx, withTx } from '../database/tx.js';
+import type { Tx } from '../database/tx.js';
 import type { EventRow } from './event-rows.js';
 import type { EventState } from './event.entity.js';
 
@@ -31,7 +31,7 @@ export class EventsRepository {
     const { unique, duplicates, conflicts } = dedupeWithinBatch(rows);
     if (conflicts.length > 0) return { accepted: 0, duplicates: 0, joined: 0, pending: 0, conflicts };
     try {
-      return await withTx(this.db, async (tx) => {
+      return await this.db.tx(async (tx) => {
         const outcome: EventInsertOutcome = { accepted: 0, duplicates, joined: 0, pending: 0, conflicts: [] };
         for (const [model, ofModel] of groupBy(unique, (r) => r.model)) {
           const known = await this.existingPredictions(tx, model, [...new Set(ofModel.map((r) => r.predictionId))]);
@@ -99,21 +99,65 @@ export class EventsRepository {
     return found;
   }
 
-  async forPrediction(model: string, predictionId: string) {
-    const p = this.db.param.bind(this.db);
-    return this.db.query<{
-      id: string;
-      type: string;
-      ts: number;
-      value: number | null;
-      attributes: string | null;
-      state: EventState;
-      received_at: number;
-    }>(
-      `SELECT id, type, ts, value, attributes, state, received_at FROM events WHERE model = ${p(1)} AND prediction_id = ${p(2)} ORDER BY ts, id`,
-      [model, predictionId],
+  /**
+   * Events that arrived before their prediction wait as 'pending'; the prediction's arrival makes
+   * them 'new' for the label join, by index, in the transaction that stores it.
+   */
+  async joinEarly(tx: Tx, predictions: { model: string; id: string }[]): Promise<void> {
+    for (const p of predictions) {
+      await tx.run("UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'", [p.model, p.id]);
+    }
+  }
+
+  /** Pending events received since `since` whose prediction is stored become new; returns how many. */
+  joinArrived(tx: Tx, since: number): Promise<number> {
+    return tx.run(
+      `UPDATE events SET state = 'new' WHERE state = 'pending' AND received_at >= ?
+       AND EXISTS (SELECT 1 FROM predictions p WHERE p.model = events.model AND p.id = events.prediction_id)`,
+      [since],
     );
   }
+
+  /** Up to `limit` new events with their prediction's times, oldest first, locked and skipping those another worker holds. */
+  newWithPredictions(tx: Tx, limit: number): Promise<NewEvent[]> {
+    return tx.all<NewEvent>(
+      `SELECT e.model, e.id, e.prediction_id, e.type, e.ts, e.value, p.ts AS p_ts, p.received_at AS p_received_at
+       FROM events e JOIN predictions p ON p.model = e.model AND p.id = e.prediction_id
+       WHERE e.state = 'new' ORDER BY e.received_at, e.id LIMIT ?${tx.skipLocked('e')}`,
+      [limit],
+    );
+  }
+
+  async setState(tx: Tx, model: string, ids: string[], state: EventState, now: number): Promise<void> {
+    for (const chunk of chunks(ids)) {
+      await tx.run(`UPDATE events SET state = ?, processed_at = ? WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
+        state,
+        now,
+        model,
+        ...chunk,
+      ]);
+    }
+  }
+
+  /** Pending events of the model received before `before` are orphaned; returns how many. */
+  orphanPending(tx: Tx, model: string, before: number, now: number): Promise<number> {
+    return tx.run("UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?", [
+      now,
+      model,
+      before,
+    ]);
+  }
+}
+
+export interface NewEvent {
+  model: string;
+  id: string;
+  prediction_id: string;
+  type: string;
+  ts: number;
+  value: number | null;
+  p_ts: number;
+  p_received_at: number;
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

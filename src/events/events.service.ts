@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { badRequest, conflict, type ErrorDetail } from '../common/api-error.js';
 import { JobQueue, QueueName } from '../jobs/job-queue.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
 import { ModelsService } from '../models/models.service.js';
+import { PredictionsService } from '../predictions/predictions.service.js';
 import { type EventRow, rowsOf, validateEvent } from './event-rows.js';
 import { EventsRepository } from './events.repository.js';
 
@@ -10,13 +11,21 @@ export const LABEL_TICK_JOB = 'tick';
 export const LABEL_TICK_ID = 'labels-tick';
 
 @Injectable()
-export class EventsService {
+export class EventsService implements OnModuleInit {
   constructor(
     private readonly repository: EventsRepository,
     private readonly models: ModelsService,
     private readonly jobs: JobQueue,
     private readonly metrics: LabelMetrics,
+    private readonly predictions: PredictionsService,
   ) {}
+
+  onModuleInit(): void {
+    this.predictions.onArrival({
+      stored: (tx, predictions) => this.repository.joinEarly(tx, predictions),
+      committed: () => this.requestJoin(),
+    });
+  }
 
   /** Validates and stores one event or a batch, all or nothing, then asks the join job to run. */
   async ingest(body: unknown) {

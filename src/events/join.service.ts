@@ -1,26 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { parseDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
-import { chunks, placeholders } from '../database/sql.js';
-import { type Tx, withTx } from '../database/tx.js';
-import { type EffectiveChange, LabelsRepository, type LabelWrite } from '../labels/labels.repository.js';
+import type { Tx } from '../database/tx.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
+import type { EffectiveChange, LabelWrite } from '../labels/labels.repository.js';
+import { LabelsService } from '../labels/labels.service.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
+import { PredictionsService } from '../predictions/predictions.service.js';
 import type { EventState } from './event.entity.js';
-import { groupBy } from './events.repository.js';
+import { EventsRepository, groupBy, type NewEvent } from './events.repository.js';
 import { compileRules, type CompiledRules, evaluateEvent, upgrades, windowCloses } from './rules.js';
-
-interface NewEvent {
-  model: string;
-  id: string;
-  prediction_id: string;
-  type: string;
-  ts: number;
-  value: number | null;
-  p_ts: number;
-  p_received_at: number;
-}
 
 const BATCH = 2000;
 /** How far back the sweep looks for pending events whose prediction came in a concurrent transaction. */
@@ -33,7 +23,9 @@ export class JoinService {
 
   constructor(
     private readonly db: Db,
-    private readonly labels: LabelsRepository,
+    private readonly events: EventsRepository,
+    private readonly labels: LabelsService,
+    private readonly predictions: PredictionsService,
     private readonly models: ModelsService,
     private readonly metrics: LabelMetrics,
   ) {}
@@ -60,36 +52,25 @@ export class JoinService {
    * waiting for a prediction that may never come.
    */
   async joinArrivedPredictions(now = Date.now()): Promise<number> {
-    return withTx(this.db, (tx) =>
-      tx.run(
-        `UPDATE events SET state = 'new' WHERE state = 'pending' AND received_at >= ?
-         AND EXISTS (SELECT 1 FROM predictions p WHERE p.model = events.model AND p.id = events.prediction_id)`,
-        [now - RECENT_PENDING_MS],
-      ),
-    );
+    return this.db.tx((tx) => this.events.joinArrived(tx, now - RECENT_PENDING_MS));
   }
 
   /** Applies up to BATCH new events in one transaction; returns how many it processed. */
   async applyNewEvents(now: number): Promise<number> {
-    const lock = this.db.kind === 'postgres' ? 'FOR UPDATE OF e SKIP LOCKED' : '';
-    return withTx(this.db, async (tx) => {
-      const events = await tx.all<NewEvent>(
-        `SELECT e.model, e.id, e.prediction_id, e.type, e.ts, e.value, p.ts AS p_ts, p.received_at AS p_received_at
-         FROM events e JOIN predictions p ON p.model = e.model AND p.id = e.prediction_id
-         WHERE e.state = 'new' ORDER BY e.received_at, e.id LIMIT ? ${lock}`,
-        [BATCH],
-      );
+    return this.db.tx(async (tx) => {
+      const events = await this.events.newWithPredictions(tx, BATCH);
       const changes: EffectiveChange[] = [];
       for (const [modelName, ofModel] of groupBy(events, (e) => e.model)) {
         const model = await this.models.find(modelName);
         const states = await this.applyForModel(tx, model, ofModel, now, changes);
         for (const [state, ids] of groupBy([...states], ([, s]) => s)) {
-          for (const chunk of chunks(ids.map(([id]) => id))) {
-            await tx.run(
-              `UPDATE events SET state = ?, processed_at = ? WHERE model = ? AND id IN (${placeholders(chunk.length)})`,
-              [state, now, modelName, ...chunk],
-            );
-          }
+          await this.events.setState(
+            tx,
+            modelName,
+            ids.map(([id]) => id),
+            state as EventState,
+            now,
+          );
           this.metrics.events.inc({ state }, ids.length);
         }
       }
@@ -149,20 +130,11 @@ export class JoinService {
 
   /** Predictions whose implicit delay passed with no direct label get the implicit label. */
   async closeImplicitWindows(now: number): Promise<number> {
-    const lock = this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-    return withTx(this.db, async (tx) => {
-      const due = await tx.all<{ model: string; id: string; ts: number }>(
-        `SELECT model, id, ts FROM predictions WHERE implicit_at <= ? ORDER BY implicit_at LIMIT ? ${lock}`,
-        [now, BATCH],
-      );
+    return this.db.tx(async (tx) => {
+      const due = await this.predictions.takeDue(tx, 'implicit', now, BATCH);
       const changes: EffectiveChange[] = [];
       for (const [modelName, rows] of groupBy(due, (r) => r.model)) {
         const ids = rows.map((r) => r.id);
-        for (const chunk of chunks(ids))
-          await tx.run(`UPDATE predictions SET implicit_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
-            modelName,
-            ...chunk,
-          ]);
         const model = await this.models.find(modelName);
         const implicit = model?.settings.implicitLabel;
         if (!model || !implicit) continue;
@@ -198,20 +170,14 @@ export class JoinService {
 
   /** Predictions whose last window closed: their direct label is final. */
   async finaliseWindows(now: number): Promise<number> {
-    const lock = this.db.kind === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
-    return withTx(this.db, async (tx) => {
-      const due = await tx.all<{ model: string; id: string }>(
-        `SELECT model, id FROM predictions WHERE final_at <= ? ORDER BY final_at LIMIT ? ${lock}`,
-        [now, BATCH],
-      );
+    return this.db.tx(async (tx) => {
+      const due = await this.predictions.takeDue(tx, 'final', now, BATCH);
       for (const [model, rows] of groupBy(due, (r) => r.model)) {
-        const ids = rows.map((r) => r.id);
-        await this.labels.markDirectFinal(tx, model, ids);
-        for (const chunk of chunks(ids))
-          await tx.run(`UPDATE predictions SET final_at = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
-            model,
-            ...chunk,
-          ]);
+        await this.labels.markDirectFinal(
+          tx,
+          model,
+          rows.map((r) => r.id),
+        );
       }
       return due.length;
     });
@@ -222,12 +188,7 @@ export class JoinService {
     let total = 0;
     for (const model of await this.models.list()) {
       const retention = parseDuration(model.settings.eventRetention) ?? 7 * 86_400_000;
-      const n = await withTx(this.db, (tx) =>
-        tx.run(
-          `UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?`,
-          [now, model.name, now - retention],
-        ),
-      );
+      const n = await this.db.tx((tx) => this.events.orphanPending(tx, model.name, now - retention, now));
       if (n > 0) {
         this.metrics.events.inc({ state: 'orphaned' }, n);
         this.logger.log({ model: model.name, orphaned: n }, 'events orphaned: their predictions never arrived');

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import { placeholders } from '../database/sql.js';
@@ -49,9 +48,6 @@ const LIGHT = 'id, ts, effective_label AS label, effective_source AS source, exp
  */
 @Injectable()
 export class ExportRowsRepository {
-  /** Prepared once: a statement per page would pin native memory until the garbage collector ran. */
-  private readonly statements = new Map<string, Statement>();
-
   constructor(private readonly db: Db) {}
 
   async count(filter: RowFilter): Promise<number> {
@@ -91,13 +87,8 @@ export class ExportRowsRepository {
     }
   }
 
-  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.db.kind === 'sqlite') {
-      let statement = this.statements.get(sql);
-      if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
-      return statement.all(params) as T[];
-    }
-    return this.db.read<T>(sql, params);
+  private query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.db.query<T>(sql, params);
   }
 }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
-import { withTx } from '../database/tx.js';
 import type { ClassCoverage, GiniStats } from './distribution-checks.js';
 import type { CompositionRow } from './tally.js';
 
@@ -20,17 +19,13 @@ export class FeedbackRepository {
   constructor(private readonly db: Db) {}
 
   /** Runs the reads against one snapshot (a read-only repeatable-read transaction on PostgreSQL). */
-  async inSnapshot<T>(fn: (reads: FeedbackReads) => Promise<T>): Promise<T> {
-    if (this.db.kind === 'sqlite') return fn(new FeedbackReads((sql, params) => this.db.query(sql, params)));
-    return withTx(this.db, async (tx) => {
-      await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      return fn(new FeedbackReads((sql, params) => tx.all(sql, params)));
-    });
+  inSnapshot<T>(fn: (reads: FeedbackReads) => Promise<T>): Promise<T> {
+    return this.db.snapshot((tx) => fn(new FeedbackReads((sql, params) => tx.all(sql, params))));
   }
 
   /** counts.byClass from the manifest of the model's latest finished export; null when there is none. */
   async previousExportByClass(model: string): Promise<Record<string, number> | null> {
-    const rows = await this.db.read<{ manifest: unknown }>(
+    const rows = await this.db.query<{ manifest: unknown }>(
       "SELECT manifest FROM exports WHERE model = ? AND status = 'done' ORDER BY finished_at DESC LIMIT 1",
       [model],
     );

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
-import { predictionAddresses, sliceEquals } from './dialect.js';
+import { jsonText, predictionAddresses } from '../database/dialect.js';
 import type { BatchFilters } from './labeling-batch.entity.js';
-import type { SeededRandom } from './random.js';
+import type { SeededRandom } from '../common/random.js';
 import { SCORE_COLUMNS, type Strategy } from './strategies.js';
 
 /** Which predictions may go into a new batch. */
@@ -76,7 +76,7 @@ export class CandidatesRepository {
   ): Promise<{ rows: PoolRow[]; exhausted: boolean; via: 'addresses' | 'scan' }> {
     const where = this.where(pool, cls);
     if (want <= 0) return { rows: [], exhausted: false, via: 'scan' };
-    const space = await predictionAddresses(tx, this.db.kind);
+    const space = await predictionAddresses(tx);
     if (space.size > 2 * budget) {
       const drawn = new Set<number>();
       const hits: PoolRow[] = [];
@@ -117,8 +117,8 @@ export class CandidatesRepository {
     if (from !== undefined) add('p.ts >= ?', from);
     if (to !== undefined) add('p.ts < ?', to);
     for (const [key, value] of Object.entries(slices ?? {})) {
-      const condition = sliceEquals(this.db.kind, key, value);
-      add(condition.sql, ...condition.params);
+      const slice = jsonText(this.db, 'p.slices', key);
+      add(`${slice.sql} = ?`, ...slice.params, value);
     }
     const finalDirect = pool.includeDirect ? '' : " OR (l.source = 'direct' AND l.final = 1)";
     add(

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
 import { Db } from '../database/db.js';
 import { chunks } from '../database/sql.js';
+import { LockKey } from '../database/locks.js';
 import type { Tx } from '../database/tx.js';
-import { lockKey, skipLocked } from './dialect.js';
 import { LabelingBatchEntity } from './labeling-batch.entity.js';
 import type { TaskStatus } from './labeling-task.entity.js';
 import type { ProgressRow } from './progress.js';
@@ -37,12 +37,12 @@ export class LabelingRepository {
 
   /** One batch creation per model at a time, so two batches cannot take the same predictions. */
   lockModel(tx: Tx, model: string): Promise<void> {
-    return lockKey(tx, this.db.kind, `labeling-select:${model}`);
+    return tx.advisoryLock(LockKey.LabelingSelect, model);
   }
 
   /** One lease at a time per labeler and model, so parallel requests of one labeler cannot take one item twice. */
   lockLabeler(tx: Tx, model: string, labeler: string): Promise<void> {
-    return lockKey(tx, this.db.kind, `labeling-lease:${model}:${labeler}`);
+    return tx.advisoryLock(LockKey.LabelingLease, `${model}:${labeler}`);
   }
 
   async insertBatch(tx: Tx, batch: LabelingBatchEntity, picks: Pick[]): Promise<void> {
@@ -109,7 +109,7 @@ export class LabelingRepository {
       `NOT EXISTS (SELECT 1 FROM labeling_tasks o WHERE o.model = t.model AND o.prediction_id = t.prediction_id
          AND o.labeler = ?${allowSelf ? ' AND o.id <> t.id' : ''})`;
     // Within one batch queued_at is constant: leaving it out lets the batch index give the order.
-    const order = `ORDER BY ${batchId ? '' : 't.queued_at, '}t.position, t.slot LIMIT 1${skipLocked(this.db.kind)}`;
+    const order = `ORDER BY ${batchId ? '' : 't.queued_at, '}t.position, t.slot LIMIT 1${tx.skipLocked()}`;
     const expired = await tx.get<TaskRow>(
       `SELECT ${TASK} FROM labeling_tasks t WHERE t.model = ? AND t.status = 'leased' AND t.lease_expires_at <= ? ${batch}
        AND ${notHad(true)} ${order}`,
@@ -243,6 +243,6 @@ export class LabelingRepository {
   }
 
   private read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.db.read<T>(sql, params);
+    return this.db.query<T>(sql, params);
   }
 }

@@ -4,12 +4,11 @@ import type { Principal } from '../auth/roles.decorator.js';
 import { badRequest, conflict, type ErrorDetail, notFound } from '../common/api-error.js';
 import { parseDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
-import { withTx } from '../database/tx.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
 import { toPredictionDto } from '../predictions/predictions.dto.js';
-import { PredictionsRepository } from '../predictions/predictions.repository.js';
+import { PredictionsService } from '../predictions/predictions.service.js';
 import { batchAgreement } from './kappa.js';
 import type { LabelingBatchEntity } from './labeling-batch.entity.js';
 import { type CreateBatchDto, toBatchDetailDto, toBatchDto, toLeasedTaskDto, toSubmitResultDto } from './labeling.dto.js';
@@ -31,7 +30,7 @@ export class LabelingService {
     private readonly selection: SelectionService,
     private readonly models: ModelsService,
     private readonly labels: LabelsService,
-    private readonly predictions: PredictionsRepository,
+    private readonly predictions: PredictionsService,
   ) {}
 
   /** Selects a batch and queues its tasks; answers the batch with what each quota got. */
@@ -47,7 +46,7 @@ export class LabelingService {
       createdByName: admin.name,
       createdAt: Date.now(),
     };
-    await withTx(this.db, async (tx) => {
+    await this.db.tx(async (tx) => {
       await this.repository.lockModel(tx, model.name);
       const selection = await this.selection.select(tx, model, request);
       batch.outcome = selection.outcome;
@@ -98,7 +97,7 @@ export class LabelingService {
     if (batchId !== undefined) await this.requireBatch(batchId, model.name);
     const now = Date.now();
     const expiresAt = now + leaseMs(model);
-    const task = await withTx(this.db, async (tx) => {
+    const task = await this.db.tx(async (tx) => {
       await this.repository.lockLabeler(tx, model.name, labeler.tokenId);
       const held = await this.repository.heldLease(tx, model.name, labeler.tokenId, batchId, now);
       if (held) {
@@ -126,7 +125,7 @@ export class LabelingService {
     const now = Date.now();
     const source = task.reason === 'audit' ? 'audit' : 'manual';
     // The task and its label are stored together, or neither is.
-    const outcome = await withTx(this.db, async (tx) => {
+    const outcome = await this.db.tx(async (tx) => {
       if (!(await this.repository.complete(tx, task.id, labeler.tokenId, status, answer.label ?? null, now))) return null;
       if (answer.label === undefined) {
         await this.repository.addReplacement(tx, task);
@@ -163,7 +162,7 @@ export class LabelingService {
     const [model, batch] = await Promise.all([this.models.require(task.model), this.requireBatch(task.batchId, task.model)]);
     const now = Date.now();
     const expiresAt = now + leaseMs(model);
-    const reopened = await withTx(this.db, async (tx) => {
+    const reopened = await this.db.tx(async (tx) => {
       if (!(await this.repository.reopen(tx, task, now, expiresAt))) return false;
       if (task.status === 'skipped') await this.repository.dropSurplus(tx, task, batch.labelsPerItem);
       if (task.status === 'done') {
@@ -176,7 +175,7 @@ export class LabelingService {
   }
 
   private async leasedTask(task: TaskRow) {
-    const prediction = await this.predictions.findOne(task.model, task.predictionId);
+    const prediction = await this.predictions.find(task.model, task.predictionId);
     if (!prediction) throw notFound('prediction_not_found');
     return toLeasedTaskDto(task, toPredictionDto(prediction));
   }

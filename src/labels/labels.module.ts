@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module.js';
+import { PredictionsModule } from '../predictions/predictions.module.js';
+import { LabelOutbox } from './label-outbox.repository.js';
 import { LabelMetrics } from './label-metrics.js';
 import { LabelsController } from './labels.controller.js';
 import { LabelsRepository } from './labels.repository.js';
 import { LabelsService } from './labels.service.js';
 
 @Module({
-  imports: [ModelsModule],
+  imports: [ModelsModule, PredictionsModule],
   controllers: [LabelsController],
-  providers: [LabelsRepository, LabelsService, LabelMetrics],
-  exports: [LabelsRepository, LabelsService, LabelMetrics],
+  providers: [LabelsRepository, LabelOutbox, LabelsService, LabelMetrics],
+  exports: [LabelsService, LabelOutbox, LabelMetrics],
 })
 export class LabelsModule {}

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { chunks, placeholders } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
 import type { LabelSource } from '../models/model-settings.js';
-import { effectiveLabel, type EffectiveLabel, sameEffective } from './effective-label.js';
+import type { EffectiveLabel } from './effective-label.js';
 
 export interface LabelWrite {
   model: string;
@@ -24,7 +24,7 @@ export interface EffectiveChange {
   after: EffectiveLabel | null;
 }
 
-/** Label rows, the effective label kept on predictions, and the outbox of its changes. */
+/** Label rows and the outbox of effective-label changes. */
 @Injectable()
 export class LabelsRepository {
   /** Inserts the label, or replaces the one with the same prediction, source and author. */
@@ -89,54 +89,20 @@ export class LabelsRepository {
     }
   }
 
-  /**
-   * Recomputes the effective label of these predictions from their labels; where it changed,
-   * stores it on the prediction and appends one row to the outbox, in the caller's transaction.
-   */
-  async refreshEffective(
-    tx: Tx,
-    model: string,
-    predictionIds: string[],
-    order: readonly LabelSource[],
-    now: number,
-  ): Promise<EffectiveChange[]> {
-    const changes: EffectiveChange[] = [];
-    // Sorted, and the predictions locked before their labels are read: two writers of one prediction's
-    // labels (a join and a labeler) then take turns instead of both computing from the same "before".
-    for (const ids of chunks([...new Set(predictionIds)].sort())) {
-      const inList = placeholders(ids.length);
-      const current = await tx.all<{ id: string; effective_label: string | null; effective_source: LabelSource | null }>(
-        `SELECT id, effective_label, effective_source FROM predictions WHERE model = ? AND id IN (${inList}) ORDER BY id${tx.kind === 'postgres' ? ' FOR UPDATE' : ''}`,
-        [model, ...ids],
-      );
-      const labels = await tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number }>(
-        `SELECT prediction_id, label, source, updated_at FROM labels WHERE model = ? AND prediction_id IN (${inList})`,
-        [model, ...ids],
-      );
-      const byPrediction = new Map<string, { label: string; source: LabelSource; updatedAt: number }[]>();
-      for (const l of labels) {
-        const list = byPrediction.get(l.prediction_id) ?? [];
-        list.push({ label: l.label, source: l.source, updatedAt: Number(l.updated_at) });
-        byPrediction.set(l.prediction_id, list);
-      }
-      for (const p of current) {
-        const before =
-          p.effective_label === null || p.effective_source === null
-            ? null
-            : { label: p.effective_label, source: p.effective_source };
-        const after = effectiveLabel(byPrediction.get(p.id) ?? [], order);
-        if (sameEffective(before, after)) continue;
-        await tx.run(
-          'UPDATE predictions SET effective_label = ?, effective_source = ?, labeled_at = ? WHERE model = ? AND id = ?',
-          [after?.label ?? null, after?.source ?? null, after ? now : null, model, p.id],
-        );
-        await tx.run(
-          'INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [model, p.id, before?.label ?? null, before?.source ?? null, after?.label ?? null, after?.source ?? null, now],
-        );
-        changes.push({ model, predictionId: p.id, before, after });
-      }
-    }
-    return changes;
+  /** The labels of these predictions (at most one chunk of ids), for their effective label. */
+  labelsOf(tx: Tx, model: string, predictionIds: string[]) {
+    return tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number }>(
+      `SELECT prediction_id, label, source, updated_at FROM labels WHERE model = ? AND prediction_id IN (${placeholders(predictionIds.length)})`,
+      [model, ...predictionIds],
+    );
+  }
+
+  /** Appends a change of a prediction's effective label to the outbox. */
+  async appendChange(tx: Tx, change: EffectiveChange, now: number): Promise<void> {
+    const { model, predictionId, before, after } = change;
+    await tx.run(
+      'INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [model, predictionId, before?.label ?? null, before?.source ?? null, after?.label ?? null, after?.source ?? null, now],
+    );
   }
 }

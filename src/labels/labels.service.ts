@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
 import { badRequest, notFound } from '../common/api-error.js';
 import { Db } from '../database/db.js';
-import { type Tx, withTx } from '../database/tx.js';
+import { chunks } from '../database/sql.js';
+import type { Tx } from '../database/tx.js';
+import type { LabelSource } from '../models/model-settings.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
-import type { EffectiveLabel } from './effective-label.js';
+import { PredictionsService } from '../predictions/predictions.service.js';
+import { effectiveLabel, type EffectiveLabel, sameEffective } from './effective-label.js';
 import { LabelMetrics } from './label-metrics.js';
-import { type EffectiveChange, LabelsRepository } from './labels.repository.js';
+import { type EffectiveChange, LabelsRepository, type LabelWrite } from './labels.repository.js';
 
 export interface HumanLabel {
   model: string;
@@ -36,13 +39,14 @@ export class LabelsService {
     private readonly labels: LabelsRepository,
     private readonly models: ModelsService,
     private readonly metrics: LabelMetrics,
+    private readonly predictions: PredictionsService,
   ) {}
 
   /** Stores (or replaces) the labeler's label of a prediction; returns the prediction's effective label. */
   async label(input: HumanLabel, labeler: Principal) {
     const model = await this.models.require(input.model);
     this.checkClass(model, input.label);
-    const outcome = await withTx(this.db, (tx) => this.labelIn(tx, model, input, labeler, Date.now()));
+    const outcome = await this.db.tx((tx) => this.labelIn(tx, model, input, labeler, Date.now()));
     this.recorded(outcome);
     return { model: model.name, predictionId: input.predictionId, effectiveLabel: outcome.effectiveLabel };
   }
@@ -58,10 +62,7 @@ export class LabelsService {
 
   /** The label write itself, in the caller's transaction. */
   async labelIn(tx: Tx, model: ModelEntity, input: HumanLabel, labeler: Principal, now: number): Promise<HumanLabelOutcome> {
-    const prediction = await tx.get<{ ts: number }>(
-      `SELECT ts FROM predictions WHERE model = ? AND id = ?${this.db.kind === 'postgres' ? ' FOR UPDATE' : ''}`,
-      [model.name, input.predictionId],
-    );
+    const prediction = await this.predictions.lockForLabel(tx, model.name, input.predictionId);
     if (!prediction) throw notFound('prediction_not_found');
     await this.labels.upsert(
       tx,
@@ -78,7 +79,7 @@ export class LabelsService {
       },
       now,
     );
-    const changes = await this.labels.refreshEffective(
+    const changes = await this.refreshEffective(
       tx,
       model.name,
       [input.predictionId],
@@ -89,14 +90,14 @@ export class LabelsService {
       source: input.source,
       predictionTs: Number(prediction.ts),
       changes,
-      effectiveLabel: await this.effectiveIn(tx, model.name, input.predictionId),
+      effectiveLabel: await this.predictions.effectiveOf(tx, model.name, input.predictionId),
     };
   }
 
   /** Withdraws the labeler's own label (undo in the labeling queue); true when there was one. */
   async withdraw(modelName: string, predictionId: string, source: 'manual' | 'audit', labeler: Principal): Promise<boolean> {
     const model = await this.models.require(modelName);
-    const changes = await withTx(this.db, (tx) => this.withdrawIn(tx, model, predictionId, source, labeler, Date.now()));
+    const changes = await this.db.tx((tx) => this.withdrawIn(tx, model, predictionId, source, labeler, Date.now()));
     this.metrics.observeChanges(changes ?? []);
     return changes !== null;
   }
@@ -112,7 +113,7 @@ export class LabelsService {
   ) {
     const removed = await this.labels.deleteLabel(tx, model.name, predictionId, source, labeler.tokenId);
     if (removed === 0) return null;
-    return this.labels.refreshEffective(tx, model.name, [predictionId], model.settings.labelSourceOrder, now);
+    return this.refreshEffective(tx, model.name, [predictionId], model.settings.labelSourceOrder, now);
   }
 
   /** Metrics of a committed human label. */
@@ -122,11 +123,55 @@ export class LabelsService {
     this.metrics.observeChanges(outcome.changes);
   }
 
-  private async effectiveIn(tx: Tx, model: string, predictionId: string): Promise<EffectiveLabel | null> {
-    const row = await tx.get<{ effective_label: string | null; effective_source: EffectiveLabel['source'] | null }>(
-      'SELECT effective_label, effective_source FROM predictions WHERE model = ? AND id = ?',
-      [model, predictionId],
-    );
-    return row?.effective_label && row.effective_source ? { label: row.effective_label, source: row.effective_source } : null;
+  /**
+   * Recomputes the effective label of these predictions from their labels; where it changed,
+   * stores it on the prediction and appends one row to the outbox, in the caller's transaction.
+   */
+  async refreshEffective(
+    tx: Tx,
+    model: string,
+    predictionIds: string[],
+    order: readonly LabelSource[],
+    now: number,
+  ): Promise<EffectiveChange[]> {
+    const changes: EffectiveChange[] = [];
+    // Sorted, and the predictions locked before their labels are read: two writers of one prediction's
+    // labels (a join and a labeler) then take turns instead of both computing from the same "before".
+    for (const ids of chunks([...new Set(predictionIds)].sort())) {
+      const current = await this.predictions.lockEffective(tx, model, ids);
+      const byPrediction = new Map<string, { label: string; source: LabelSource; updatedAt: number }[]>();
+      for (const l of await this.labels.labelsOf(tx, model, ids)) {
+        const list = byPrediction.get(l.prediction_id) ?? [];
+        list.push({ label: l.label, source: l.source, updatedAt: Number(l.updated_at) });
+        byPrediction.set(l.prediction_id, list);
+      }
+      for (const p of current) {
+        const before =
+          p.effective_label === null || p.effective_source === null
+            ? null
+            : { label: p.effective_label, source: p.effective_source };
+        const after = effectiveLabel(byPrediction.get(p.id) ?? [], order);
+        if (sameEffective(before, after)) continue;
+        const change = { model, predictionId: p.id, before, after };
+        await this.predictions.setEffective(tx, model, p.id, after, now);
+        await this.labels.appendChange(tx, change, now);
+        changes.push(change);
+      }
+    }
+    return changes;
+  }
+
+  // The label join's writes (events module), in its transaction.
+
+  bySource(tx: Tx, model: string, source: LabelSource, predictionIds: string[]) {
+    return this.labels.bySource(tx, model, source, predictionIds);
+  }
+
+  upsert(tx: Tx, write: LabelWrite, now: number) {
+    return this.labels.upsert(tx, write, now);
+  }
+
+  markDirectFinal(tx: Tx, model: string, predictionIds: string[]) {
+    return this.labels.markDirectFinal(tx, model, predictionIds);
   }
 }

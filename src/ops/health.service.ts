@@ -18,7 +18,7 @@ export class HealthService {
   ) {}
 
   async check() {
-    const [database, queue] = await Promise.all([probe(() => this.db.query('SELECT 1 AS ok')), probe(() => this.jobs.ping())]);
+    const [database, queue] = await Promise.all([probe(() => this.db.ping()), probe(() => this.jobs.ping())]);
     return {
       status: database.status === 'ok' && queue.status === 'ok' ? ('ok' as const) : ('down' as const),
       role: this.config.ROLE,

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '../events/events.module.js';
 import { ModelsModule } from '../models/models.module.js';
 import { PredictionsController } from './predictions.controller.js';
 import { PredictionsRepository } from './predictions.repository.js';
 import { PredictionsService } from './predictions.service.js';
 
 @Module({
-  imports: [ModelsModule, EventsModule],
+  imports: [ModelsModule],
   controllers: [PredictionsController],
   providers: [PredictionsRepository, PredictionsService],
-  exports: [PredictionsService, PredictionsRepository],
+  exports: [PredictionsService],
 })
 export class PredictionsModule {}

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
-import { Db } from '../database/db.js';
 import { dedupeWithinBatch } from '../common/rows.js';
+import { Db } from '../database/db.js';
+import { chunks, placeholders } from '../database/sql.js';
+import type { Tx } from '../database/tx.js';
+import type { EffectiveLabel } from '../labels/effective-label.js';
+import { LabelEntity } from '../labels/label.entity.js';
+import type { LabelSource } from '../models/model-settings.js';
 import type { PredictionRow } from './prediction-rows.js';
 import { PredictionEntity } from './prediction.entity.js';
 
@@ -89,81 +93,42 @@ export function predictionValues(row: PredictionRow, receivedAt: number): unknow
   ];
 }
 
+export interface PredictionKey {
+  model: string;
+  id: string;
+}
+
+/** Called in the ingest transaction with the predictions it stored (not duplicates). */
+export type StoredHook = (tx: Tx, stored: PredictionKey[]) => Promise<void>;
+
+const INSERT_SQLITE = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')}) VALUES (${placeholders(PREDICTION_COLUMNS.length)}) ON CONFLICT (model, id) DO NOTHING`;
+const INSERT_POSTGRES = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')})
+  SELECT * FROM unnest(${PG_TYPES.map((t) => `?::${t}[]`).join(', ')})
+  ON CONFLICT (model, id) DO NOTHING RETURNING model, id`;
+
 @Injectable()
 export class PredictionsRepository {
-  private sqliteStatements?: { insert: Statement; hashOf: Statement; joinEarlyEvents: Statement };
-
   constructor(private readonly db: Db) {}
 
   /**
    * Stores a batch atomically and idempotently: a row whose id is stored with the same content
    * counts as a duplicate; with other content it is a conflict, and then nothing is stored.
    */
-  insertBatch(rows: PredictionRow[], receivedAt: number): Promise<InsertOutcome> {
+  async insertBatch(rows: PredictionRow[], receivedAt: number, onStored: StoredHook): Promise<InsertOutcome> {
     const { unique, duplicates, conflicts } = dedupeWithinBatch(rows);
-    if (conflicts.length > 0) return Promise.resolve(rejected(conflicts));
-    return this.db.kind === 'sqlite'
-      ? this.db.exclusive(() => this.insertSqlite(unique, duplicates, receivedAt))
-      : this.insertPostgres(unique, duplicates, receivedAt);
-  }
-
-  private insertSqlite(rows: PredictionRow[], batchDuplicates: number, receivedAt: number): InsertOutcome {
-    const sqlite = this.db.sqlite;
-    this.sqliteStatements ??= {
-      insert: sqlite.prepare(
-        `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')}) VALUES (${PREDICTION_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (model, id) DO NOTHING`,
-      ),
-      hashOf: sqlite.prepare('SELECT content_hash FROM predictions WHERE model = ? AND id = ?').pluck(),
-      joinEarlyEvents: sqlite.prepare(JOIN_EARLY_EVENTS_SQLITE),
-    };
-    const { insert, hashOf, joinEarlyEvents } = this.sqliteStatements;
-    let outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates: batchDuplicates, conflicts: [] };
+    if (conflicts.length > 0) return rejected(conflicts);
     try {
-      sqlite.transaction(() => {
-        for (const row of rows) {
-          if (insert.run(predictionValues(row, receivedAt)).changes === 1) {
-            countAccepted(outcome, row.model);
-            joinEarlyEvents.run(row.model, row.id);
-          } else if (hashOf.get(row.model, row.id) === row.contentHash) outcome.duplicates++;
+      return await this.db.tx(async (tx) => {
+        const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates, conflicts: [] };
+        const stored = await this.insertNew(tx, unique, receivedAt);
+        for (const r of stored) countAccepted(outcome, r.model);
+        if (stored.length > 0) await onStored(tx, stored);
+        const storedKeys = new Set(stored.map((r) => `${r.model}\u0000${r.id}`));
+        const others = unique.filter((row) => !storedKeys.has(`${row.model}\u0000${row.id}`));
+        const hashes = await this.contentHashes(tx, others);
+        for (const row of others) {
+          if (hashes.get(`${row.model}\u0000${row.id}`) === row.contentHash) outcome.duplicates++;
           else outcome.conflicts.push({ model: row.model, id: row.id });
-        }
-        if (outcome.conflicts.length > 0) throw new ConflictRollback(outcome.conflicts);
-      })();
-    } catch (error) {
-      if (!(error instanceof ConflictRollback)) throw error;
-      outcome = rejected(error.conflicts);
-    }
-    return outcome;
-  }
-
-  private async insertPostgres(rows: PredictionRow[], batchDuplicates: number, receivedAt: number): Promise<InsertOutcome> {
-    const tuples = rows.map((row) => predictionValues(row, receivedAt));
-    const columns = PREDICTION_COLUMNS.map((_, i) => tuples.map((tuple) => tuple[i]));
-    try {
-      return await this.db.transaction(async (manager) => {
-        const inserted: { model: string; id: string }[] = await manager.query(
-          `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')})
-           SELECT * FROM unnest(${PG_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
-           ON CONFLICT (model, id) DO NOTHING RETURNING model, id`,
-          columns,
-        );
-        const insertedKeys = new Set(inserted.map((r) => `${r.model}\u0000${r.id}`));
-        const others = rows.filter((row) => !insertedKeys.has(`${row.model}\u0000${row.id}`));
-        const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates: batchDuplicates, conflicts: [] };
-        for (const r of inserted) countAccepted(outcome, r.model);
-        if (inserted.length > 0) {
-          await manager.query(JOIN_EARLY_EVENTS_POSTGRES, [inserted.map((r) => r.model), inserted.map((r) => r.id)]);
-        }
-        if (others.length > 0) {
-          const stored: { model: string; id: string; content_hash: string }[] = await manager.query(
-            'SELECT p.model, p.id, p.content_hash FROM predictions p JOIN unnest($1::text[], $2::text[]) AS k(model, id) ON p.model = k.model AND p.id = k.id',
-            [others.map((r) => r.model), others.map((r) => r.id)],
-          );
-          const hashes = new Map(stored.map((s) => [`${s.model}\u0000${s.id}`, s.content_hash]));
-          for (const row of others) {
-            if (hashes.get(`${row.model}\u0000${row.id}`) === row.contentHash) outcome.duplicates++;
-            else outcome.conflicts.push({ model: row.model, id: row.id });
-          }
         }
         if (outcome.conflicts.length > 0) throw new ConflictRollback(outcome.conflicts);
         return outcome;
@@ -174,16 +139,128 @@ export class PredictionsRepository {
     }
   }
 
+  /** Inserts the rows not stored yet; returns their keys. SQLite: row by row (prepared, synchronous); PostgreSQL: one unnest. */
+  private async insertNew(tx: Tx, rows: PredictionRow[], receivedAt: number): Promise<PredictionKey[]> {
+    if (rows.length === 0) return [];
+    if (tx.kind === 'sqlite') {
+      const insert = this.db.prepared(INSERT_SQLITE);
+      return rows
+        .filter((row) => insert.run(predictionValues(row, receivedAt)).changes === 1)
+        .map((row) => ({ model: row.model, id: row.id }));
+    }
+    const tuples = rows.map((row) => predictionValues(row, receivedAt));
+    return tx.all<PredictionKey>(
+      INSERT_POSTGRES,
+      PREDICTION_COLUMNS.map((_, i) => tuples.map((tuple) => tuple[i])),
+    );
+  }
+
+  private async contentHashes(tx: Tx, keys: PredictionKey[]): Promise<Map<string, string>> {
+    const hashes = new Map<string, string>();
+    for (const [model, ofModel] of groupKeys(keys)) {
+      for (const ids of chunks(ofModel)) {
+        const rows = await tx.all<{ id: string; content_hash: string }>(
+          `SELECT id, content_hash FROM predictions WHERE model = ? AND id IN (${placeholders(ids.length)})`,
+          [model, ...ids],
+        );
+        for (const r of rows) hashes.set(`${model}\u0000${r.id}`, r.content_hash);
+      }
+    }
+    return hashes;
+  }
+
   findOne(model: string, id: string): Promise<PredictionEntity | null> {
     return this.db.manager.findOneBy(PredictionEntity, { model, id });
   }
+
+  /** The prediction's events, for its detail view. */
+  eventsOf(model: string, predictionId: string) {
+    return this.db.query<{
+      id: string;
+      type: string;
+      ts: number;
+      value: number | null;
+      attributes: string | null;
+      state: string;
+      received_at: number;
+    }>(
+      'SELECT id, type, ts, value, attributes, state, received_at FROM events WHERE model = ? AND prediction_id = ? ORDER BY ts, id',
+      [model, predictionId],
+    );
+  }
+
+  /** Every label of the prediction, oldest first, for its detail view. */
+  labelsOf(model: string, predictionId: string): Promise<LabelEntity[]> {
+    return this.db.manager.find(LabelEntity, { where: { model, predictionId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** The prediction's timestamp, its row locked until the caller's transaction ends; undefined when it is not stored. */
+  async lockOne(tx: Tx, model: string, id: string): Promise<{ ts: number } | undefined> {
+    return tx.get<{ ts: number }>(`SELECT ts FROM predictions WHERE model = ? AND id = ?${tx.lockRows()}`, [model, id]);
+  }
+
+  /** The stored effective labels of these predictions, in id order, their rows locked until the transaction ends. */
+  lockEffective(tx: Tx, model: string, ids: string[]) {
+    return tx.all<{ id: string; effective_label: string | null; effective_source: LabelSource | null }>(
+      `SELECT id, effective_label, effective_source FROM predictions WHERE model = ? AND id IN (${placeholders(ids.length)}) ORDER BY id${tx.lockRows()}`,
+      [model, ...ids],
+    );
+  }
+
+  async effectiveOf(tx: Tx, model: string, id: string): Promise<EffectiveLabel | null> {
+    const row = await tx.get<{ effective_label: string | null; effective_source: LabelSource | null }>(
+      'SELECT effective_label, effective_source FROM predictions WHERE model = ? AND id = ?',
+      [model, id],
+    );
+    return row?.effective_label && row.effective_source ? { label: row.effective_label, source: row.effective_source } : null;
+  }
+
+  async setEffective(tx: Tx, model: string, id: string, effective: EffectiveLabel | null, now: number): Promise<void> {
+    await tx.run('UPDATE predictions SET effective_label = ?, effective_source = ?, labeled_at = ? WHERE model = ? AND id = ?', [
+      effective?.label ?? null,
+      effective?.source ?? null,
+      effective ? now : null,
+      model,
+      id,
+    ]);
+  }
+
+  /**
+   * Up to `limit` predictions whose `due` time (implicit label or final label) has come, oldest
+   * first, locked and skipping those another worker holds; their due time is cleared.
+   */
+  async takeDue(tx: Tx, due: 'implicit_at' | 'final_at', now: number, limit: number): Promise<DuePrediction[]> {
+    const rows = await tx.all<DuePrediction>(
+      `SELECT model, id, ts FROM predictions WHERE ${due} <= ? ORDER BY ${due} LIMIT ?${tx.skipLocked()}`,
+      [now, limit],
+    );
+    for (const [model, ids] of groupKeys(rows)) {
+      for (const chunk of chunks(ids)) {
+        await tx.run(`UPDATE predictions SET ${due} = NULL WHERE model = ? AND id IN (${placeholders(chunk.length)})`, [
+          model,
+          ...chunk,
+        ]);
+      }
+    }
+    return rows;
+  }
 }
 
-// Events that arrived before their prediction wait as 'pending'; the prediction's arrival makes them
-// 'new' for the label join, by index, in the same transaction.
-const JOIN_EARLY_EVENTS_SQLITE = "UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'";
-const JOIN_EARLY_EVENTS_POSTGRES = `UPDATE events e SET state = 'new' FROM unnest($1::text[], $2::text[]) AS k(model, id)
-  WHERE e.model = k.model AND e.prediction_id = k.id AND e.state = 'pending'`;
+export interface DuePrediction {
+  model: string;
+  id: string;
+  ts: number;
+}
+
+function groupKeys(keys: readonly PredictionKey[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const k of keys) {
+    const list = out.get(k.model);
+    if (list) list.push(k.id);
+    else out.set(k.model, [k.id]);
+  }
+  return out;
+}
 
 class ConflictRollback extends Error {
   constructor(readonly conflicts: { model: string; id: string }[]) {

@@ -1,28 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { Db } from '../database/db.js';
 import { badRequest, conflict, type ErrorDetail, notFound } from '../common/api-error.js';
 import type { ModelEntity } from '../models/model.entity.js';
-import { EventsRepository } from '../events/events.repository.js';
-import { EventsService } from '../events/events.service.js';
-import { LabelEntity } from '../labels/label.entity.js';
+import type { Tx } from '../database/tx.js';
+import type { EffectiveLabel } from '../labels/effective-label.js';
 import { toLabelDto } from '../labels/labels.dto.js';
 import { ModelsService } from '../models/models.service.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { toPredictionDto } from './predictions.dto.js';
 import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
-import { PredictionsRepository } from './predictions.repository.js';
+import { type PredictionKey, PredictionsRepository } from './predictions.repository.js';
+
+/**
+ * What the events module does when predictions arrive (it registers itself, so predictions does not
+ * depend on events): join their early events in the storing transaction, and run the join after commit.
+ */
+export interface ArrivalListener {
+  stored(tx: Tx, predictions: PredictionKey[]): Promise<void>;
+  committed(): Promise<unknown>;
+}
 
 @Injectable()
 export class PredictionsService {
   private readonly ingested;
   private readonly duplicates;
+  private readonly arrivals: ArrivalListener[] = [];
 
   constructor(
     private readonly repository: PredictionsRepository,
     private readonly models: ModelsService,
-    private readonly events: EventsService,
-    private readonly eventRows: EventsRepository,
-    private readonly db: Db,
     metrics: MetricsService,
   ) {
     this.ingested = metrics.counter('relabel_predictions_ingested_total', 'Predictions stored', ['model']);
@@ -46,7 +51,9 @@ export class PredictionsService {
       const badRows = new Set(errors.map((e) => e.index)).size;
       throw badRequest(`invalid_predictions: ${badRows} of ${raw.length} rows are invalid; nothing was stored`, errors);
     }
-    const outcome = await this.repository.insertBatch(rows, now);
+    const outcome = await this.repository.insertBatch(rows, now, async (tx, stored) => {
+      for (const listener of this.arrivals) await listener.stored(tx, stored);
+    });
     if (outcome.conflicts.length > 0) {
       throw conflict('prediction_id_conflict: these ids are stored with different content; nothing was stored', {
         ids: outcome.conflicts,
@@ -54,7 +61,9 @@ export class PredictionsService {
     }
     for (const [model, n] of outcome.acceptedByModel) this.ingested.inc({ model }, n);
     // Events may have arrived before these predictions: let the join pick them up now, not at the next tick.
-    if (outcome.accepted > 0 && [...models.values()].some((m) => m.rules.rules.length > 0)) await this.events.requestJoin();
+    if (outcome.accepted > 0 && [...models.values()].some((m) => m.rules.rules.length > 0)) {
+      for (const listener of this.arrivals) await listener.committed();
+    }
     if (outcome.duplicates > 0) this.duplicates.inc(outcome.duplicates);
     return { accepted: outcome.accepted, duplicates: outcome.duplicates };
   }
@@ -65,8 +74,8 @@ export class PredictionsService {
     const prediction = await this.repository.findOne(model, id);
     if (!prediction) throw notFound('prediction_not_found');
     const [events, labels] = await Promise.all([
-      this.eventRows.forPrediction(model, id),
-      this.db.manager.find(LabelEntity, { where: { model, predictionId: id }, order: { createdAt: 'ASC' } }),
+      this.repository.eventsOf(model, id),
+      this.repository.labelsOf(model, id),
     ]);
     return toPredictionDto(prediction, {
       events: events.map((e) => ({
@@ -83,6 +92,41 @@ export class PredictionsService {
         ? { label: prediction.effectiveLabel, source: prediction.effectiveSource ?? '' }
         : null,
     });
+  }
+
+  /** Registers what runs when predictions are stored. */
+  onArrival(listener: ArrivalListener): void {
+    this.arrivals.push(listener);
+  }
+
+  /** The stored prediction, or null. */
+  find(model: string, id: string) {
+    return this.repository.findOne(model, id);
+  }
+
+  // The writes other modules make to a prediction, each in the caller's transaction.
+
+  /** Locks the prediction for a label write; its timestamp, or undefined when it is not stored. */
+  lockForLabel(tx: Tx, model: string, id: string) {
+    return this.repository.lockOne(tx, model, id);
+  }
+
+  /** The stored effective labels of these predictions, locked, in id order. */
+  lockEffective(tx: Tx, model: string, ids: string[]) {
+    return this.repository.lockEffective(tx, model, ids);
+  }
+
+  effectiveOf(tx: Tx, model: string, id: string) {
+    return this.repository.effectiveOf(tx, model, id);
+  }
+
+  setEffective(tx: Tx, model: string, id: string, effective: EffectiveLabel | null, now: number) {
+    return this.repository.setEffective(tx, model, id, effective, now);
+  }
+
+  /** Predictions whose implicit-label (or final-label) time has come, taken: their due time is cleared. */
+  takeDue(tx: Tx, due: 'implicit' | 'final', now: number, limit: number) {
+    return this.repository.takeDue(tx, due === 'implicit' ? 'implicit_at' : 'final_at', now, limit);
   }
 
   private async modelsNamedIn(rows: unknown[]): Promise<ModelEntity[]> {

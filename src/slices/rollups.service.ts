@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
-import { type Tx, withTx } from '../database/tx.js';
+import type { Tx } from '../database/tx.js';
+import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
 import { CellDeltas, type CellKey, cellId } from './cells.js';
 import { SlicesRepository } from './slices.repository.js';
@@ -10,7 +11,6 @@ import { SlicesRepository } from './slices.repository.js';
 export const ROLLUP_CHUNK = 500;
 const REBUILD_PAGE = 5000;
 const REBUILD_FLUSH_CELLS = 50_000;
-const SNAPSHOT_ATTEMPTS = 5;
 
 export interface RebuildResult {
   model: string;
@@ -46,6 +46,7 @@ export class SliceRollups {
     private readonly db: Db,
     private readonly cells: SlicesRepository,
     private readonly models: ModelsService,
+    private readonly outbox: LabelOutbox,
   ) {}
 
   /**
@@ -53,7 +54,7 @@ export class SliceRollups {
    * cell to its new one and marks the rows processed, in one transaction. Returns how many it applied.
    */
   async applyChunk(limit = ROLLUP_CHUNK, now = Date.now()): Promise<number> {
-    return withTx(this.db, async (tx) => {
+    return this.db.tx(async (tx) => {
       await this.cells.lockCells(tx);
       const changes = await this.cells.pendingChanges(tx, limit);
       if (changes.length === 0) return 0;
@@ -63,7 +64,7 @@ export class SliceRollups {
         deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
       }
       await this.cells.addToCells(tx, deltas.changes());
-      await this.cells.markProcessed(
+      await this.outbox.markProcessed(
         tx,
         changes.map((c) => c.seq),
         now,
@@ -86,7 +87,7 @@ export class SliceRollups {
 
   /** Outbox rows not applied yet (of one model, or of all). */
   pending(model?: string): Promise<number> {
-    return this.cells.countPending(model);
+    return this.outbox.countPending(model);
   }
 
   /**
@@ -100,7 +101,7 @@ export class SliceRollups {
     for (const name of names) {
       results.push(
         await this.inSnapshot(async (tx) => {
-          const absorbed = await this.cells.markAllProcessed(tx, name, now);
+          const absorbed = await this.outbox.markAllProcessed(tx, name, now);
           await this.cells.deleteCells(tx, name);
           let cells = 0;
           const predictions = await this.recompute(tx, name, async (deltas) => {
@@ -120,7 +121,7 @@ export class SliceRollups {
   async check(model: string): Promise<CheckResult> {
     await this.models.require(model);
     return this.inSnapshot(async (tx) => {
-      const pending = await this.cells.countPending(model, tx);
+      const pending = await this.outbox.countPending(model, tx);
       const expected = new Map<string, { cell: CellKey; n: number }>();
       await this.recompute(tx, model, async (deltas) => {
         for (const { cell, delta } of deltas.changes()) {
@@ -162,26 +163,17 @@ export class SliceRollups {
    * snapshot is taken before the lock is granted, so a rollup that commits in between makes the
    * transaction fail to serialise; it is then retried.
    */
-  private async inSnapshot<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await withTx(this.db, async (tx) => {
-          await this.cells.snapshot(tx);
-          await this.cells.lockCells(tx);
-          return fn(tx);
-        });
-      } catch (error) {
-        if (attempt >= SNAPSHOT_ATTEMPTS || !isSerializationFailure(error)) throw error;
-      }
-    }
+  private inSnapshot<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.snapshot(
+      async (tx) => {
+        await this.cells.lockCells(tx);
+        return fn(tx);
+      },
+      { write: true },
+    );
   }
 
   private async crossesOf(model: string): Promise<[string, string][]> {
     return (await this.models.find(model))?.sliceCrosses ?? [];
   }
-}
-
-function isSerializationFailure(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code === '40001' || e?.driverError?.code === '40001';
 }

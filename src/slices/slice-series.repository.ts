@@ -10,9 +10,7 @@ export class SliceSeriesRepository {
   async versions(model: string): Promise<string[]> {
     const sql =
       "SELECT DISTINCT model_version FROM slice_cells WHERE model = ? AND grain = 'all' AND bucket = 0 ORDER BY model_version";
-    const rows = await this.db.query<{ model_version: string }>(this.db.kind === 'postgres' ? sql.replace('?', '$1') : sql, [
-      model,
-    ]);
+    const rows = await this.db.query<{ model_version: string }>(sql, [model]);
     return rows.map((r) => r.model_version);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LabelsModule } from '../labels/labels.module.js';
 import { ModelsModule } from '../models/models.module.js';
 import { SliceRollups } from './rollups.service.js';
 import { SliceSeriesRepository } from './slice-series.repository.js';
@@ -8,7 +9,7 @@ import { SlicesRepository } from './slices.repository.js';
 import { SlicesService } from './slices.service.js';
 
 @Module({
-  imports: [ModelsModule],
+  imports: [ModelsModule, LabelsModule],
   controllers: [SlicesController],
   providers: [SlicesRepository, SliceSeriesRepository, SlicesService, SliceRollups, SlicesProcessor],
   exports: [SlicesService, SliceRollups, SlicesProcessor],

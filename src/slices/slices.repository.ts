@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Statement } from 'better-sqlite3';
 import { Db } from '../database/db.js';
-import { chunks, placeholders } from '../database/sql.js';
-import { type Tx, withTx } from '../database/tx.js';
+import { chunks } from '../database/sql.js';
+import { LockKey } from '../database/locks.js';
+import type { Tx } from '../database/tx.js';
 import { type CellKey, OVERALL, type RolledPrediction } from './cells.js';
 import type { CellSum } from './report.js';
 import type { Extent, Segment, SignedSegment } from './window.js';
@@ -33,24 +33,15 @@ const DELETE_EMPTY_CELL = `DELETE FROM slice_cells WHERE ${CELL_COLUMNS.split(',
   .map((c) => `${c} = ?`)
   .join(' AND ')} AND n = 0`;
 const UPSERT_ROWS = 100;
-// Any constant distinct from the migration lock: held by whoever writes cells on PostgreSQL.
-const ROLLUP_LOCK = 724_311_005;
 
 /** The rollup cells and the part of the label-change outbox that feeds them. */
 @Injectable()
 export class SlicesRepository {
-  private readonly statements = new Map<string, Statement>();
-
   constructor(private readonly db: Db) {}
 
   /** One cell writer at a time on PostgreSQL (SQLite's write transactions are exclusive anyway). */
   async lockCells(tx: Tx): Promise<void> {
-    if (this.db.kind === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?)', [ROLLUP_LOCK]);
-  }
-
-  /** On PostgreSQL, makes every later read of the transaction see one snapshot. Must come first. */
-  async snapshot(tx: Tx): Promise<void> {
-    if (this.db.kind === 'postgres') await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await tx.advisoryLock(LockKey.Rollup);
   }
 
   async pendingChanges(tx: Tx, limit: number, model?: string): Promise<PendingChange[]> {
@@ -87,25 +78,6 @@ export class SlicesRepository {
               slices: JSON.parse(r.slices!) as Record<string, string>,
             },
     }));
-  }
-
-  async markProcessed(tx: Tx, seqs: number[], now: number): Promise<void> {
-    for (const chunk of chunks(seqs)) {
-      await tx.run(`UPDATE label_changes SET processed_at = ? WHERE seq IN (${placeholders(chunk.length)})`, [now, ...chunk]);
-    }
-  }
-
-  /** Marks every pending change of the model processed: for a rebuild, which counts them from the rows. */
-  markAllProcessed(tx: Tx, model: string, now: number): Promise<number> {
-    return tx.run('UPDATE label_changes SET processed_at = ? WHERE processed_at IS NULL AND model = ?', [now, model]);
-  }
-
-  /** Outbox rows not applied yet; in the transaction when given one. */
-  async countPending(model?: string, tx?: Tx): Promise<number> {
-    const sql = `SELECT COUNT(*) AS n FROM label_changes WHERE processed_at IS NULL${model === undefined ? '' : ' AND model = ?'}`;
-    const params = model === undefined ? [] : [model];
-    const [row] = tx ? await tx.all<{ n: number }>(sql, params) : await this.read<{ n: number }>(sql, params);
-    return Number(row?.n ?? 0);
   }
 
   /** Adds each delta to its cell, creating the cell as needed; a cell that reaches 0 is removed. */
@@ -184,7 +156,7 @@ export class SlicesRepository {
     // Two queries: each is one seek at an end of the key, which MIN and MAX together are not on SQLite.
     const end = async (fn: 'MIN' | 'MAX') =>
       (
-        await this.read<{ b: number | null }>(`SELECT ${fn}(bucket) AS b FROM slice_cells WHERE model = ? AND grain = 'day'`, [
+        await this.db.query<{ b: number | null }>(`SELECT ${fn}(bucket) AS b FROM slice_cells WHERE model = ? AND grain = 'day'`, [
           model,
         ])
       )[0]?.b ?? null;
@@ -198,19 +170,19 @@ export class SlicesRepository {
    * over audit labels alone, read from one snapshot.
    */
   reportCells(model: string, plan: SignedSegment[], filter: CellFilter): Promise<{ cells: CellSum[]; auditCells: CellSum[] }> {
-    return this.inSnapshot(async (read) => {
+    return this.db.snapshot(async (tx) => {
       const cells = new Map<string, CellSum>();
       const auditCells = new Map<string, CellSum>();
       for (const segment of plan) {
         const { where, params } = cellWhere(model, segment, filter);
-        const bySlice = await read<CellSum>(
+        const bySlice = await tx.all<CellSum>(
           `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
            WHERE ${where} GROUP BY slice_key, slice_value, actual, predicted`,
           params,
         );
         addSums(cells, bySlice, segment.sign);
         const audit = cellWhere(model, segment, { ...filter, source: 'audit' });
-        const ofAudit = await read<CellSum>(
+        const ofAudit = await tx.all<CellSum>(
           `SELECT slice_key AS key, slice_value AS value, actual, predicted, SUM(n) AS n FROM slice_cells
            WHERE slice_key = ? AND slice_value = ? AND ${audit.where} GROUP BY slice_key, slice_value, actual, predicted`,
           [OVERALL, OVERALL, ...audit.params],
@@ -223,11 +195,11 @@ export class SlicesRepository {
 
   /** n and correct per bucket of one slice value over the segments' cells (the series index serves it). */
   seriesCells(model: string, key: string, value: string, segments: Segment[], filter: CellFilter): Promise<BucketCounts[]> {
-    return this.inSnapshot(async (read) => {
+    return this.db.snapshot(async (tx) => {
       const out: BucketCounts[] = [];
       for (const segment of segments) {
         const { where, params } = cellWhere(model, segment, filter);
-        const rows = await read<BucketCounts>(
+        const rows = await tx.all<BucketCounts>(
           `SELECT bucket, SUM(n) AS n, SUM(CASE WHEN actual = predicted THEN n ELSE 0 END) AS correct FROM slice_cells
            WHERE slice_key = ? AND slice_value = ? AND ${where} GROUP BY bucket`,
           [key, value, ...params],
@@ -236,33 +208,6 @@ export class SlicesRepository {
       }
       return out;
     });
-  }
-
-  /**
-   * Reads that see one state of the cells while the rollup writes: a read-only repeatable-read
-   * transaction on PostgreSQL. On SQLite, reads and writes share one connection and a rollup
-   * transaction never spans an await of real I/O, so no write lands between these reads.
-   */
-  private async inSnapshot<T>(fn: (read: <R>(sql: string, params: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T> {
-    if (this.db.kind === 'sqlite') return fn((sql, params) => this.read(sql, params));
-    return withTx(this.db, async (tx) => {
-      await tx.run('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      return fn((sql, params) => tx.all(sql, params));
-    });
-  }
-
-  /** A read outside any transaction: `?` placeholders on both databases, prepared once on SQLite. */
-  private async read<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.db.kind === 'postgres') {
-      let n = 0;
-      return this.db.query<T>(
-        sql.replace(/\?/g, () => `$${++n}`),
-        params,
-      );
-    }
-    let statement = this.statements.get(sql);
-    if (!statement) this.statements.set(sql, (statement = this.db.sqlite.prepare(sql)));
-    return statement.all(params) as T[];
   }
 }
 

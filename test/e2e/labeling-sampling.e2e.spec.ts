@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Db } from '../../src/database/db.js';
-import { withTx } from '../../src/database/tx.js';
+import { predictionAddresses } from '../../src/database/dialect.js';
 import { CandidatesRepository, type PoolSpec } from '../../src/labeling/candidates.repository.js';
-import { predictionAddresses } from '../../src/labeling/dialect.js';
 import { SeededRandom } from '../../src/common/random.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
@@ -52,13 +51,13 @@ describe(`random sampling by row address on ${onPostgres ? 'PostgreSQL (ctid)' :
   it('draws only pool rows, each at most once, uniformly over the pool', async () => {
     const db = t.app.get(Db);
     const candidates = t.app.get(CandidatesRepository);
-    const space = await withTx(db, (tx) => predictionAddresses(tx, db.kind));
+    const space = await db.tx((tx) => predictionAddresses(tx));
     // A budget well below the address space, so that the probing path runs rather than the scan fallback.
     const budget = Math.floor(space.size / 3);
     const position = new Map(pool.map((id, i) => [id, i]));
     const perTenth = new Array<number>(10).fill(0);
     for (let seed = 1; seed <= 100; seed++) {
-      const drawn = await withTx(db, (tx) => candidates.sample(tx, spec, 20, new SeededRandom(seed), { budget }));
+      const drawn = await db.tx((tx) => candidates.sample(tx, spec, 20, new SeededRandom(seed), { budget }));
       expect(drawn.via).toBe('addresses');
       const ids = drawn.rows.map((r) => r.id);
       expect(ids).toHaveLength(20);
@@ -76,7 +75,7 @@ describe(`random sampling by row address on ${onPostgres ? 'PostgreSQL (ctid)' :
 
   it('falls back to reading the pool when the table is small, and says when that is the whole pool', async () => {
     const db = t.app.get(Db);
-    const drawn = await withTx(db, (tx) => t.app.get(CandidatesRepository).sample(tx, spec, 1000, new SeededRandom(3)));
+    const drawn = await db.tx((tx) => t.app.get(CandidatesRepository).sample(tx, spec, 1000, new SeededRandom(3)));
     expect(drawn.via).toBe('scan');
     expect(drawn.exhausted).toBe(true);
     expect(new Set(drawn.rows.map((r) => r.id))).toEqual(new Set(pool));

@@ -5,10 +5,10 @@ import { SeededRandom } from '../../src/common/random.js';
 import { Db } from '../../src/database/db.js';
 import { EventsService } from '../../src/events/events.service.js';
 import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
+import { LabelOutbox } from '../../src/labels/label-outbox.repository.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
 import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesProcessor } from '../../src/slices/slices.processor.js';
-import { SlicesRepository } from '../../src/slices/slices.repository.js';
 import { SlicesService } from '../../src/slices/slices.service.js';
 import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
@@ -242,8 +242,8 @@ describe('slice rollups', () => {
     const rollups = t.app.get(SliceRollups);
     const before = await rollups.check(model);
     expect(before).toMatchObject({ pending: 0, mismatches: 0 });
-    const repository = t.app.get(SlicesRepository);
-    const failure = vi.spyOn(repository, 'markProcessed').mockRejectedValue(new Error('crash after the cells were written'));
+    const outbox = t.app.get(LabelOutbox);
+    const failure = vi.spyOn(outbox, 'markProcessed').mockRejectedValue(new Error('crash after the cells were written'));
     try {
       const labels = t.app.get(LabelsService);
       for (let i = 0; i < 5; i++)

@@ -1,26 +1,26 @@
-import type { DatabaseKind } from '../database/db.js';
-import { placeholders } from '../database/sql.js';
-import type { Tx } from '../database/tx.js';
+import type { DatabaseKind } from './db.js';
+import { placeholders } from './sql.js';
+import type { Tx } from './tx.js';
 
 /** The few places where SQLite and PostgreSQL need different SQL. Everything else is shared. */
 
-/** A condition that a prediction's slices JSON text has `key` = `value` (a key without `"`: SQLite paths cannot escape it). */
-export function sliceEquals(kind: DatabaseKind, key: string, value: string): { sql: string; params: unknown[] } {
-  return kind === 'sqlite'
-    ? { sql: 'json_extract(p.slices, ?) = ?', params: [`$."${key}"`, value] }
-    : { sql: '(p.slices::jsonb ->> ?::text) = ?', params: [key, value] };
+type On = { readonly kind: DatabaseKind };
+
+/** Locks the selected rows until the transaction ends (PostgreSQL); SQLite's writer lock already holds them. */
+export function lockRows(on: On, of?: string): string {
+  return on.kind === 'postgres' ? ` FOR UPDATE${of ? ` OF ${of}` : ''}` : '';
 }
 
-/** Row locking for "take the first free row": SQLite's writer lock already makes the transaction exclusive. */
-export function skipLocked(kind: DatabaseKind): string {
-  return kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+/** Row locking for "take the first free rows": other transactions skip the rows this one holds. */
+export function skipLocked(on: On, of?: string): string {
+  return on.kind === 'postgres' ? `${lockRows(on, of)} SKIP LOCKED` : '';
 }
 
-const LOCK_SPACE = 7_243_117;
-
-/** Serialises transactions that take the same key (PostgreSQL; SQLite transactions are serial already). */
-export async function lockKey(tx: Tx, kind: DatabaseKind, key: string): Promise<void> {
-  if (kind === 'postgres') await tx.all(`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, hashtext(?))`, [key]);
+/** `key` of the JSON text in `column`, as text (a key without `"`: SQLite paths cannot escape it). */
+export function jsonText(on: On, column: string, key: string): { sql: string; params: unknown[] } {
+  return on.kind === 'sqlite'
+    ? { sql: `json_extract(${column}, ?)`, params: [`$."${key}"`] }
+    : { sql: `(${column}::jsonb ->> ?::text)`, params: [key] };
 }
 
 /**
@@ -37,8 +37,8 @@ export interface AddressSpace {
   indexOf(raw: unknown): number;
 }
 
-export async function predictionAddresses(tx: Tx, kind: DatabaseKind): Promise<AddressSpace> {
-  if (kind === 'sqlite') {
+export async function predictionAddresses(tx: Tx): Promise<AddressSpace> {
+  if (tx.kind === 'sqlite') {
     const range = await tx.get<{ lo: number | null; hi: number | null }>(
       'SELECT min(rowid) AS lo, max(rowid) AS hi FROM predictions',
     );
@@ -68,4 +68,10 @@ export async function predictionAddresses(tx: Tx, kind: DatabaseKind): Promise<A
       return page * perPage + line - 1;
     },
   };
+}
+
+/** True for PostgreSQL's "could not serialize access" (a snapshot transaction lost a race and may be retried). */
+export function isSerializationFailure(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.code === '40001' || e?.driverError?.code === '40001';
 }
