@@ -1,6 +1,7 @@
 import type { Db, DatabaseKind } from './db.js';
 import { isSerializationFailure, lockRows, skipLocked } from './dialect.js';
 import { advisoryLockSql, type LockKey } from './locks.js';
+import { withDbSpan } from '../ops/telemetry.js';
 import { toPostgres } from './sql.js';
 
 /**
@@ -41,12 +42,14 @@ function txOf(kind: DatabaseKind, parts: Pick<Tx, 'all' | 'get' | 'run'>): Tx {
 /** SQLite statements run synchronously through the one prepared-statement cache, in or out of a transaction. */
 export function sqliteTx(db: Db): Tx {
   return txOf('sqlite', {
-    all: async <T>(sql: string, params: unknown[] = []) => {
-      const s = db.prepared(sql);
-      return (s.reader ? s.all(params) : (s.run(params), [])) as T[];
-    },
-    get: async <T>(sql: string, params: unknown[] = []) => db.prepared(sql).get(params) as T | undefined,
-    run: async (sql: string, params: unknown[] = []) => db.prepared(sql).run(params).changes,
+    all: async <T>(sql: string, params: unknown[] = []) =>
+      withDbSpan(sql, 'sqlite', () => {
+        const s = db.prepared(sql);
+        return (s.reader ? s.all(params) : (s.run(params), [])) as T[];
+      }),
+    get: async <T>(sql: string, params: unknown[] = []) =>
+      withDbSpan(sql, 'sqlite', () => db.prepared(sql).get(params) as T | undefined),
+    run: async (sql: string, params: unknown[] = []) => withDbSpan(sql, 'sqlite', () => db.prepared(sql).run(params).changes),
   });
 }
 
@@ -63,25 +66,29 @@ export function postgresTx(query: Query): Tx {
 /** Runs fn in one transaction; rolls back when it throws. `setup` runs first on PostgreSQL (isolation level). */
 export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: string): Promise<T> {
   if (db.kind === 'sqlite') {
-    return db.exclusive(async () => {
-      const handle = db.sqlite;
-      handle.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(sqliteTx(db));
-        handle.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (handle.inTransaction) handle.exec('ROLLBACK');
-        throw error;
-      }
-    });
+    return db.exclusive(() =>
+      withDbSpan('BEGIN IMMEDIATE', 'sqlite', async () => {
+        const handle = db.sqlite;
+        handle.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(sqliteTx(db));
+          handle.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (handle.inTransaction) handle.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    );
   }
   const runner = db.dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.startTransaction();
     if (setup) await runner.query(setup);
-    const result = await fn(postgresTx((sql, params, affected) => (affected ? runner.query(sql, params, true) : runner.query(sql, params))));
+    const result = await fn(
+      postgresTx((sql, params, affected) => (affected ? runner.query(sql, params, true) : runner.query(sql, params))),
+    );
     await runner.commitTransaction();
     return result;
   } catch (error) {

@@ -23,7 +23,7 @@ export class OpsRepository {
 
   /** Events the join has not finished with: "new" (prediction known) and "pending" (prediction not yet seen). */
   async eventBacklog(): Promise<BacklogRow[]> {
-    const rows = await this.db.read<{ state: string; n: number | string; oldest: number | string | null }>(
+    const rows = await this.db.query<{ state: string; n: number | string; oldest: number | string | null }>(
       `SELECT state, COUNT(*) AS n, MIN(received_at) AS oldest FROM events
        WHERE state IN ('new', 'pending') GROUP BY state`,
     );
@@ -32,7 +32,7 @@ export class OpsRepository {
 
   /** When the oldest label change still waiting for the slice rollups was written, or null when none waits. */
   async oldestPendingLabelChange(): Promise<number | null> {
-    const [row] = await this.db.read<{ created_at: number | string }>(
+    const [row] = await this.db.query<{ created_at: number | string }>(
       'SELECT created_at FROM label_changes WHERE processed_at IS NULL ORDER BY seq LIMIT 1',
     );
     return row ? Number(row.created_at) : null;
@@ -40,7 +40,7 @@ export class OpsRepository {
 
   /** Open labeling tasks per registered model (one index range per model and status). */
   async labelingTasks(): Promise<LabelingTaskCounts[]> {
-    const rows = await this.db.read<{ model: string; pending: number | string; leased: number | string }>(
+    const rows = await this.db.query<{ model: string; pending: number | string; leased: number | string }>(
       `SELECT m.name AS model,
               (SELECT COUNT(*) FROM labeling_tasks t WHERE t.model = m.name AND t.status = 'pending') AS pending,
               (SELECT COUNT(*) FROM labeling_tasks t WHERE t.model = m.name AND t.status = 'leased') AS leased
@@ -51,7 +51,7 @@ export class OpsRepository {
 
   /** Exports not finished yet, by status. */
   async openExports(): Promise<{ status: string; n: number }[]> {
-    const rows = await this.db.read<{ status: string; n: number | string }>(
+    const rows = await this.db.query<{ status: string; n: number | string }>(
       `SELECT status, COUNT(*) AS n FROM exports WHERE status IN ('queued', 'running') GROUP BY status`,
     );
     return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
@@ -63,7 +63,7 @@ export class OpsRepository {
       this.db.kind === 'postgres'
         ? 'SELECT pg_database_size(current_database()) AS bytes'
         : 'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()';
-    const [row] = await this.db.read<{ bytes: number | string }>(sql);
+    const [row] = await this.db.query<{ bytes: number | string }>(sql);
     return Number(row?.bytes ?? 0);
   }
 }
