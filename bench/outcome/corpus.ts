@@ -86,7 +86,13 @@ export interface WorldSplit {
  * seeded random order, is split into the served stream and the held-out set; `streamLimit` caps the
  * stream (quick mode). The stream is served oldest first.
  */
-export function splitCorpus(mails: Mail[], seed: number, trainShare: number, heldOutShare: number, streamLimit?: number): WorldSplit {
+export function splitCorpus(
+  mails: Mail[],
+  seed: number,
+  trainShare: number,
+  heldOutShare: number,
+  streamLimit?: number,
+): WorldSplit {
   const train: Mail[] = [];
   const later: Mail[] = [];
   for (const group of GROUPS) {

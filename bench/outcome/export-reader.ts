@@ -32,7 +32,13 @@ function readJsonl(text: string): ExportedRow[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => {
-      const r = JSON.parse(line) as { id: string; features: Record<string, unknown>; label: string; label_source: string; weight?: number };
+      const r = JSON.parse(line) as {
+        id: string;
+        features: Record<string, unknown>;
+        label: string;
+        label_source: string;
+        weight?: number;
+      };
       return {
         id: r.id,
         subject: String(r.features.subject ?? ''),

@@ -98,7 +98,9 @@ export class RelabelModel {
       if (last.overall.n >= expected) return last;
       await sleep(1000);
     }
-    throw new Error(`${this.name}: relabel counts ${last?.overall.n ?? 0} labeled predictions after ${SETTLE_TIMEOUT_MS / 1000}s, expected ${expected}`);
+    throw new Error(
+      `${this.name}: relabel counts ${last?.overall.n ?? 0} labeled predictions after ${SETTLE_TIMEOUT_MS / 1000}s, expected ${expected}`,
+    );
   }
 
   /** Waits until two reads a second apart agree: the rollups have taken in the last labels. */

@@ -47,10 +47,7 @@ export function summaryTable(worlds: WorldResult[]): string {
 /** Every world's arms: overall (hard ham) per seed and policy. */
 export function perWorldTable(worlds: WorldResult[]): string {
   const names = armNames(worlds);
-  const lines = [
-    row(['seed', 'exploration', ...names]),
-    row(['---', '---', ...names.map(() => '---:')]),
-  ];
+  const lines = [row(['seed', 'exploration', ...names]), row(['---', '---', ...names.map(() => '---:')])];
   for (const w of worlds) {
     const cell = (name: string) => {
       const a: ArmResult | undefined = w.arms.find((x) => x.arm === name);
@@ -70,10 +67,11 @@ export function factsTable(worlds: WorldResult[]): string {
       'implicit labels wrong (truth)',
       'implicit labels humans contradict (all / audit)',
       'direct labels wrong',
+      'label-quality API: implicit agreement',
       ...GROUPS.map((g) => `${g.replace('_', ' ')}: label acc / estimate / truth`),
       'overall: label acc / estimate / truth',
     ]),
-    row(['---', '---', '---:', '---:', '---:', ...GROUPS.map(() => '---:'), '---:']),
+    row(['---', '---', '---:', '---:', '---:', '---:', ...GROUPS.map(() => '---:'), '---:']),
   ];
   for (const w of worlds) {
     const f = w.facts;
@@ -85,12 +83,34 @@ export function factsTable(worlds: WorldResult[]): string {
         `${pct(f.implicitWrong.wrong / f.implicitWrong.n)} of ${f.implicitWrong.n}`,
         `${pct(c.n ? c.contradicted / c.n : null)} of ${c.n} / ${pct(c.nAudit ? c.contradictedAudit / c.nAudit : null)} of ${c.nAudit}`,
         `${pct(f.directWrong.wrong / Math.max(1, f.directWrong.n))} of ${f.directWrong.n}`,
+        implicitAgreement(f.labelQuality),
         ...f.groups.map((g) => `${pct(g.labelAccuracy)} / ${estimate(g.estimated)} / ${pct(g.truthAccuracy)}`),
         `${pct(f.overall.labelAccuracy)} / ${estimate(f.overall.estimated)} / ${pct(f.overall.truthAccuracy)}`,
       ]),
     );
   }
   return lines.join('\n');
+}
+
+/** relabel's own measure of the implicit source, when GET .../label-quality is served. */
+function implicitAgreement(quality: unknown): string {
+  if (quality === null || quality === undefined) return 'not served';
+  const sources =
+    (quality as { sources?: { source: string; n?: number; agreement?: number | null; ci?: [number, number] }[] }).sources ?? [];
+  const implicit = sources.find((s) => s.source === 'implicit');
+  if (!implicit || typeof implicit.agreement !== 'number') return 'not measured';
+  return `${pct(implicit.agreement)}${implicit.ci ? ` [${pct(implicit.ci[0], 0)}, ${pct(implicit.ci[1], 0)}]` : ''} of ${implicit.n ?? '?'}`;
+}
+
+/** What the feedback report recommends in each world, and why. */
+export function recommendationLines(worlds: WorldResult[]): string[] {
+  return worlds.map((w) => {
+    const r = w.facts.recommendation as { mitigation?: string; reason?: string } | null;
+    const used = w.arms.find((a) => a.arm === 'recommended');
+    return `- seed ${w.seed}, ${w.policy}: report worst "${String(w.facts.reportWorst)}"; ${
+      r ? `recommends ${r.mitigation}: ${r.reason ?? '(no reason given)'}` : 'no recommendation in the report'
+    }; the export without a mitigation used ${used?.mitigation ?? '?'}${used?.acknowledged?.length ? `, after acknowledging ${used.acknowledged.join(', ')}` : ''}.`;
+  });
 }
 
 function estimate(e: unknown): string {

@@ -1,4 +1,4 @@
-import { GROUPS, type Group, type Mail, splitCorpus } from './corpus.js';
+import { countByGroup, GROUPS, type Group, type Mail, splitCorpus } from './corpus.js';
 import { readExport } from './export-reader.js';
 import { example, retrain, type Score, score } from './arms.js';
 import { NaiveBayes } from './naive-bayes.js';
@@ -40,7 +40,14 @@ export interface LabelFacts {
   directWrong: { n: number; wrong: number };
   humans: { total: number; audit: number };
   /** Per group: relabel's label accuracy and its estimate (when served) against the model's true accuracy on every served mail. */
-  groups: { group: Group; labelAccuracy: number | null; labelN: number; estimated: unknown; truthAccuracy: number; truthN: number }[];
+  groups: {
+    group: Group;
+    labelAccuracy: number | null;
+    labelN: number;
+    estimated: unknown;
+    truthAccuracy: number;
+    truthN: number;
+  }[];
   overall: { labelAccuracy: number | null; estimated: unknown; truthAccuracy: number };
   labelQuality: unknown;
   recommendation: unknown;
@@ -54,6 +61,7 @@ export interface WorldResult {
   facts: LabelFacts;
   skipped: string[];
   seconds: number;
+  sizes: { train: number; stream: number; heldOut: number; heldOutByGroup: Record<Group, number> };
 }
 
 /** One world end to end: serve, log to relabel, label, export with every mitigation, retrain, score. */
@@ -111,16 +119,43 @@ export async function runWorld(
     add(arm, retrain(train, rows), rows.length, {
       format,
       acknowledged: result.acknowledged,
-      ...(mitigation === null ? { mitigation: parameters.mitigation ?? recommendation?.mitigation ?? '?', reason: recommendation?.reason } : {}),
+      ...(mitigation === null
+        ? { mitigation: parameters.mitigation ?? recommendation?.mitigation ?? '?', reason: recommendation?.reason }
+        : {}),
     });
   }
+  await checkFormatsAgree(relabel, byId, answers);
   const truthAll = served.map((s) => example(s.mail));
   add('ceiling: all served mail, true labels', new NaiveBayes([...train.map((m) => example(m)), ...truthAll]), served.length);
-  return { seed: config.seed, policy: config.policy.name, arms, facts, skipped, seconds: (Date.now() - started) / 1000 };
+  const sizes = { train: train.length, stream: stream.length, heldOut: heldOut.length, heldOutByGroup: countByGroup(heldOut) };
+  return { seed: config.seed, policy: config.policy.name, arms, facts, skipped, seconds: (Date.now() - started) / 1000, sizes };
+}
+
+/** The same export in every format must hold the same rows, labels and weights. */
+async function checkFormatsAgree(relabel: RelabelModel, byId: Map<string, Served>, answers: HumanAnswer[]): Promise<void> {
+  const seen: { format: string; rows: string }[] = [];
+  for (const format of FORMATS) {
+    const result = await relabel.export('none', format);
+    if ('refused' in result) return;
+    const rows = readExport(format, result.body);
+    checkRows(rows, byId, answers, `none as ${format}`);
+    const key = rows
+      .map((r) => `${r.id}\t${r.label}\t${r.labelSource}\t${r.weight}\t${r.subject.length}\t${r.body.length}`)
+      .sort()
+      .join('\n');
+    seen.push({ format, rows: key });
+  }
+  const differ = seen.filter((s) => s.rows !== seen[0].rows).map((s) => s.format);
+  if (differ.length > 0) throw new Error(`export "none" as ${differ.join(', ')} differs from ${seen[0].format}`);
 }
 
 /** Exported rows must be served mail, with the human's label where there is one and the behaviour's label elsewhere. */
-function checkRows(rows: { id: string; label: string; labelSource: string }[], byId: Map<string, Served>, answers: HumanAnswer[], arm: string): void {
+function checkRows(
+  rows: { id: string; label: string; labelSource: string }[],
+  byId: Map<string, Served>,
+  answers: HumanAnswer[],
+  arm: string,
+): void {
   const human = new Map(answers.map((a) => [a.predictionId, a.label]));
   for (const r of rows) {
     const s = byId.get(r.id);
@@ -133,7 +168,13 @@ function checkRows(rows: { id: string; label: string; labelSource: string }[], b
   }
 }
 
-function labelFacts(served: Served[], answers: HumanAnswer[], slices: SliceReport, labelQuality: unknown, report: Record<string, unknown>): LabelFacts {
+function labelFacts(
+  served: Served[],
+  answers: HumanAnswer[],
+  slices: SliceReport,
+  labelQuality: unknown,
+  report: Record<string, unknown>,
+): LabelFacts {
   const human = new Map(answers.map((a) => [a.predictionId, a]));
   const implicit = served.filter((s) => s.behaviourLabel?.source === 'implicit');
   const direct = served.filter((s) => s.behaviourLabel?.source === 'direct');
@@ -168,7 +209,11 @@ function labelFacts(served: Served[], answers: HumanAnswer[], slices: SliceRepor
     directWrong: { n: direct.length, wrong: direct.filter(wrong).length },
     humans: { total: answers.length, audit: answers.filter((a) => a.reason === 'audit').length },
     groups,
-    overall: { labelAccuracy: slices.overall.accuracy, estimated: slices.overall.estimated ?? null, truthAccuracy: truthAccuracy(served) },
+    overall: {
+      labelAccuracy: slices.overall.accuracy,
+      estimated: slices.overall.estimated ?? null,
+      truthAccuracy: truthAccuracy(served),
+    },
     labelQuality,
     recommendation: report.recommendation ?? null,
     reportWorst: report.worst,

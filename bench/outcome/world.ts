@@ -99,4 +99,3 @@ export function serve(
 function round6(p: number): number {
   return Math.round(p * 1e6) / 1e6;
 }
-
