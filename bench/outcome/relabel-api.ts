@@ -103,14 +103,16 @@ export class RelabelModel {
     );
   }
 
-  /** Waits until two reads a second apart agree: the rollups have taken in the last labels. */
-  async settledSlices(window: { from: string; to: string }): Promise<SliceReport> {
-    let previous = JSON.stringify(await this.slices(window));
+  /**
+   * Waits until the slices count `expected` labeled predictions and two reads a rollup interval
+   * apart (it runs every 2 s) agree: the rollups have taken in the last labels.
+   */
+  async settledSlices(expected: number, window: { from: string; to: string }): Promise<SliceReport> {
+    let previous = JSON.stringify(await this.waitForLabels(expected, window));
     for (let i = 0; i < 60; i++) {
-      await sleep(1500);
-      const now = await this.slices(window);
-      const text = JSON.stringify(now);
-      if (text === previous) return now;
+      await sleep(2500);
+      const text = JSON.stringify(await this.slices(window));
+      if (text === previous) return JSON.parse(text) as SliceReport;
       previous = text;
     }
     return JSON.parse(previous) as SliceReport;

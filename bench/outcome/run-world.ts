@@ -87,7 +87,11 @@ export async function runWorld(
   await relabel.waitForLabels(labeled, window);
   const answers = await relabel.labelBatch(config.labelBudget, config.seed, (id) => byId.get(id)!.mail.truth);
   log(`${relabel.name}: ${answers.length} human labels (${answers.filter((a) => a.reason === 'audit').length} audit)`);
-  const slices = await relabel.settledSlices(window);
+  const labeledNow = new Set([
+    ...served.filter((s) => s.behaviourLabel !== null).map((s) => s.id),
+    ...answers.map((a) => a.predictionId),
+  ]);
+  const slices = await relabel.settledSlices(labeledNow.size, window);
   const report = await relabel.feedbackReport();
   const facts = labelFacts(served, answers, slices, await relabel.labelQuality(), report);
 
