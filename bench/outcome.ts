@@ -8,6 +8,7 @@ import { ApiClient } from '../src/demo/api-client.js';
 import { ServiceProcess } from '../src/demo/service-process.js';
 import { countByGroup, loadCorpus } from './outcome/corpus.js';
 import { RelabelModel } from './outcome/relabel-api.js';
+import { checkNaiveBayes } from './outcome/self-check.js';
 import { factsTable, perWorldTable, recommendationLines, summaryTable, targetLine, writeReadmeBlock } from './outcome/report.js';
 import { runWorld, type WorldResult } from './outcome/run-world.js';
 
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const root = resolve(import.meta.dirname, '..', '..');
   const mainPath = join(root, 'dist/src/main.js');
   if (!existsSync(mainPath)) throw new Error(`${mainPath} is missing: run npm run bench:outcome, which builds first`);
+  checkNaiveBayes(root);
   const started = Date.now();
   const loadBefore = loadavg();
   const mails = loadCorpus();

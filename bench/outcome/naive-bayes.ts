@@ -33,13 +33,14 @@ export class NaiveBayes {
     const classWeight = { spam: 0, ham: 0 };
     const vocabulary = new Set<string>();
     for (const e of examples) {
-      if (!(e.weight > 0)) continue;
       classWeight[e.label] += e.weight;
       const map = counts[e.label];
       for (const t of tokens(e.subject, e.body)) {
+        // Rows of weight 0 still widen the vocabulary, as columns of scikit-learn's count matrix.
+        vocabulary.add(t);
+        if (e.weight === 0) continue;
         map.set(t, (map.get(t) ?? 0) + e.weight);
         totals[e.label] += e.weight;
-        vocabulary.add(t);
       }
     }
     const all = classWeight.spam + classWeight.ham;

@@ -63,9 +63,24 @@ export class RelabelModel {
     await this.admin.request('PUT', `/api/v1/models/${this.name}`, MODEL_DEFINITION, [200, 201]);
   }
 
+  /**
+   * Logs the served mail in batches, each batch's user events first: they wait for their prediction
+   * and join when it is stored, so no window can close (1 s after logging) before its event is there.
+   */
   async logPredictions(served: Served[]): Promise<void> {
     for (let i = 0; i < served.length; i += PREDICTION_BATCH) {
-      const predictions = served.slice(i, i + PREDICTION_BATCH).map((s) => ({
+      const batch = served.slice(i, i + PREDICTION_BATCH);
+      const events = batch
+        .filter((s) => s.event !== null)
+        .map((s) => ({
+          id: `${s.id}.${s.event!.type}`,
+          model: this.name,
+          predictionId: s.id,
+          type: s.event!.type,
+          timestamp: new Date(s.event!.ts).toISOString(),
+        }));
+      if (events.length > 0) await this.ingest.request('POST', '/api/v1/events', { events }, [202]);
+      const predictions = batch.map((s) => ({
         id: s.id,
         model: this.name,
         modelVersion: 'nb-older-mail',
@@ -77,16 +92,6 @@ export class RelabelModel {
       }));
       await this.ingest.request('POST', '/api/v1/predictions', { predictions }, [201]);
     }
-    const events = served
-      .filter((s) => s.event !== null)
-      .map((s) => ({
-        id: `${s.id}.${s.event!.type}`,
-        model: this.name,
-        predictionId: s.id,
-        type: s.event!.type,
-        timestamp: new Date(s.event!.ts).toISOString(),
-      }));
-    if (events.length > 0) await this.ingest.request('POST', '/api/v1/events', { events }, [202]);
   }
 
   /** Waits until relabel's slices count `expected` labeled predictions (the label job has closed every window). */
