@@ -44,6 +44,9 @@ export function summaryTable(worlds: WorldResult[]): string {
   return lines.join('\n');
 }
 
+/** Arms that are not an export mitigation. */
+const FIXED_ARMS = ['original', 'naive', 'recommended'];
+
 /** Every world's arms: overall (hard ham) per seed and policy. */
 export function perWorldTable(worlds: WorldResult[]): string {
   const names = armNames(worlds);
@@ -53,7 +56,14 @@ export function perWorldTable(worlds: WorldResult[]): string {
       const a: ArmResult | undefined = w.arms.find((x) => x.arm === name);
       return a ? `${acc(a.score.overall)} (${acc(a.score.byGroup.hard_ham)})` : 'skipped';
     };
-    lines.push(row([String(w.seed), w.policy, ...names.map(cell)]));
+    const naive = w.arms.find((x) => x.arm === 'naive')!.score.overall;
+    const best = w.arms
+      .filter((x) => !FIXED_ARMS.includes(x.arm) && !x.arm.startsWith('ceiling'))
+      .reduce<ArmResult | null>((b, x) => (b === null || x.score.overall > b.score.overall ? x : b), null);
+    const margin = best
+      ? `${best.arm} ${best.score.overall >= naive ? '+' : ''}${(100 * (best.score.overall - naive)).toFixed(1)}`
+      : 'none';
+    lines.push(row([String(w.seed), w.policy, ...names.map(cell), margin]));
   }
   return lines.join('\n');
 }
@@ -83,7 +93,7 @@ export function factsTable(worlds: WorldResult[]): string {
         `${pct(f.implicitWrong.wrong / f.implicitWrong.n)} of ${f.implicitWrong.n}`,
         `${pct(c.n ? c.contradicted / c.n : null)} of ${c.n} / ${pct(c.nAudit ? c.contradictedAudit / c.nAudit : null)} of ${c.nAudit}`,
         `${pct(f.directWrong.wrong / Math.max(1, f.directWrong.n))} of ${f.directWrong.n}`,
-        implicitAgreement(f.labelQuality),
+        sourceAgreement(f.labelQuality),
         ...f.groups.map((g) => `${pct(g.labelAccuracy)} / ${estimate(g.estimated)} / ${pct(g.truthAccuracy)}`),
         `${pct(f.overall.labelAccuracy)} / ${estimate(f.overall.estimated)} / ${pct(f.overall.truthAccuracy)}`,
       ]),
@@ -92,14 +102,19 @@ export function factsTable(worlds: WorldResult[]): string {
   return lines.join('\n');
 }
 
-/** relabel's own measure of the implicit source, when GET .../label-quality is served. */
-function implicitAgreement(quality: unknown): string {
+/** relabel's own measure of each behaviour source against human labels, when GET .../label-quality is served. */
+function sourceAgreement(quality: unknown): string {
   if (quality === null || quality === undefined) return 'not served';
-  const sources =
-    (quality as { sources?: { source: string; n?: number; agreement?: number | null; ci?: [number, number] }[] }).sources ?? [];
-  const implicit = sources.find((s) => s.source === 'implicit');
-  if (!implicit || typeof implicit.agreement !== 'number') return 'not measured';
-  return `${pct(implicit.agreement)}${implicit.ci ? ` [${pct(implicit.ci[0], 0)}, ${pct(implicit.ci[1], 0)}]` : ''} of ${implicit.n ?? '?'}`;
+  type Source = { source: string; rule?: string; n?: number; agreement?: number | null; ci?: [number, number] };
+  const sources = (quality as { sources?: Source[] }).sources ?? [];
+  if (sources.length === 0) return 'no sources';
+  return sources
+    .map((s) => {
+      const name = s.rule ? `${s.source}/${s.rule}` : s.source;
+      if (typeof s.agreement !== 'number') return `${name} not measured`;
+      return `${name} ${pct(s.agreement)}${s.ci ? ` [${pct(s.ci[0], 0)}, ${pct(s.ci[1], 0)}]` : ''} of ${s.n ?? '?'}`;
+    })
+    .join('; ');
 }
 
 /** What the feedback report recommends in each world, and why. */
@@ -124,7 +139,7 @@ export function targetLine(worlds: WorldResult[]): string {
   const m = (name: string) => mean(worlds.map((w) => w.arms.find((a) => a.arm === name)?.score.overall ?? NaN));
   const rec = m('recommended');
   const naive = m('naive');
-  const others = armNames(worlds).filter((n) => !['recommended', 'original', 'naive'].includes(n) && !n.startsWith('ceiling'));
+  const others = armNames(worlds).filter((n) => !FIXED_ARMS.includes(n) && !n.startsWith('ceiling'));
   const best = Math.max(...others.map(m).filter((x) => !Number.isNaN(x)), naive);
   const gap = 100 * (rec - naive);
   return (
