@@ -50,7 +50,10 @@ const FIXED_ARMS = ['original', 'naive', 'recommended'];
 /** Every world's arms: overall (hard ham) per seed and policy. */
 export function perWorldTable(worlds: WorldResult[]): string {
   const names = armNames(worlds);
-  const lines = [row(['seed', 'exploration', ...names]), row(['---', '---', ...names.map(() => '---:')])];
+  const lines = [
+    row(['seed', 'exploration', ...names, 'best mitigation vs naive']),
+    row(['---', '---', ...names.map(() => '---:'), '---']),
+  ];
   for (const w of worlds) {
     const cell = (name: string) => {
       const a: ArmResult | undefined = w.arms.find((x) => x.arm === name);
@@ -77,7 +80,7 @@ export function factsTable(worlds: WorldResult[]): string {
       'implicit labels wrong (truth)',
       'implicit labels humans contradict (all / audit)',
       'direct labels wrong',
-      'label-quality API: implicit agreement',
+      'label-quality API: agreement with humans',
       ...GROUPS.map((g) => `${g.replace('_', ' ')}: label acc / estimate / truth`),
       'overall: label acc / estimate / truth',
     ]),
