@@ -43,9 +43,18 @@ describe('access control over the API', () => {
     const mounted = mountedRoutes(t.app).map(key);
     const listed = ROUTE_ROLES.map(key);
     expect(mounted.length).toBeGreaterThan(40);
-    expect(mounted.filter((route) => !listed.includes(route)), 'mounted but missing from test/e2e/route-roles.ts').toEqual([]);
-    expect(listed.filter((route) => !mounted.includes(route)), 'in test/e2e/route-roles.ts but not mounted').toEqual([]);
-    expect(listed.filter((route, i) => listed.indexOf(route) !== i), 'listed twice').toEqual([]);
+    expect(
+      mounted.filter((route) => !listed.includes(route)),
+      'mounted but missing from test/e2e/route-roles.ts',
+    ).toEqual([]);
+    expect(
+      listed.filter((route) => !mounted.includes(route)),
+      'in test/e2e/route-roles.ts but not mounted',
+    ).toEqual([]);
+    expect(
+      listed.filter((route, i) => listed.indexOf(route) !== i),
+      'listed twice',
+    ).toEqual([]);
   });
 
   describe.each(ROUTE_ROLES)('$method $route', (route) => {

@@ -12,14 +12,14 @@ let session: WebSession;
 const page = (path = '/models/shop/exports') => openPage(t.http, session, path);
 const submit = (fields: Record<string, string | string[]>) =>
   postForm(t.http, session, '/models/shop/exports', {
-      format: 'csv',
-      mitigation: 'ips_weights',
-      labelSources: ['manual', 'audit'],
-      validation: '0.2',
-      splitBy: 'random',
-      seed: '1',
-      ...fields,
-    }).set('Accept', 'text/html');
+    format: 'csv',
+    mitigation: 'ips_weights',
+    labelSources: ['manual', 'audit'],
+    validation: '0.2',
+    splitBy: 'random',
+    seed: '1',
+    ...fields,
+  }).set('Accept', 'text/html');
 
 beforeAll(async () => {
   t = await startTestApp();
