@@ -1,26 +1,24 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { type BrowserApp, signInThroughForm, startBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('the exports page in a browser', () => {
+  let app: BrowserApp | undefined;
   let t: TestApp;
   let baseUrl: string;
   let browser: BrowserContext;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    app = await startBrowserApp({ width: 1280, height: 900 });
+    ({ t, baseUrl, browser } = app);
     await registerModel(t.http, t.adminToken, 'shop', SHOP_MODEL);
     const ingest = `Bearer ${await t.tokenFor('ingest')}`;
     const labeler = `Bearer ${await t.tokenFor('labeler')}`;
@@ -41,20 +39,13 @@ describe('the exports page in a browser', () => {
         .send({ model: 'shop', predictionId: `b-${i}`, label: ['purchase', 'click', 'ignore'][(i * 7) % 3] });
       expect(res.status).toBeLessThan(300);
     }
-    chrome = await launchChromium({ width: 1280, height: 900 });
-    browser = chrome.context;
   }, 60_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   it('refuses without the acknowledgement, then exports with it and offers the download', async () => {
     const page = await browser.newPage();
-    await page.goto(`${baseUrl}/models/shop/exports`);
-    await page.getByLabel('API token').fill(t.adminToken);
-    await Promise.all([page.waitForURL(`${baseUrl}/models/shop/exports`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await signInThroughForm(page, baseUrl, t.adminToken, '/models/shop/exports');
     expect(await page.getByTestId('check').count()).toBeGreaterThan(0);
 
     await page.getByLabel('Mitigation').selectOption('ips_weights');

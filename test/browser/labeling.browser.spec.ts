@@ -1,14 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { type BrowserApp, signInThroughForm, startBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const MODEL = 'shop';
@@ -19,15 +17,14 @@ const REVIEW =
   'grip on wet stones is better than my old pair. Would buy again if they came in a wider size.';
 
 describe('labeling in the browser', () => {
+  let app: BrowserApp | undefined;
   let t: TestApp;
   let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    app = await startBrowserApp({ width: 1280, height: 860 });
+    ({ t, baseUrl, browser } = app);
     await registerModel(t.http, t.adminToken, MODEL, {
       classes: CLASSES,
       sliceKeys: ['country', 'device'],
@@ -56,20 +53,9 @@ describe('labeling in the browser', () => {
       .send({ size: 5, auditFraction: 0.2 })
       .expect(201);
 
-    chrome = await launchChromium({ width: 1280, height: 860 });
-    browser = chrome.context;
   });
 
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
-
-  async function signIn(page: Page, token: string, next: string): Promise<void> {
-    await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
-    await page.getByLabel('API token').fill(token);
-    await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.keyboard.press('Enter')]);
-  }
+  afterAll(() => app?.close());
 
   const taskId = async (page: Page) => (await page.locator('#lq-answer').getAttribute('action'))!.split('/').pop()!;
   const labeled = async (page: Page) => (await page.getByTestId('batch-progress').locator('.lq-count').innerText()).trim();
@@ -79,12 +65,7 @@ describe('labeling in the browser', () => {
   }
 
   async function taskState(id: string) {
-    const db = t.app.get(Db);
-    const [row] = await db.query<{ status: string; label: string | null }>(
-      `SELECT status, label FROM labeling_tasks WHERE id = ${db.param(1)}`,
-      [id],
-    );
-    return row;
+    return t.tables.get<{ status: string; label: string | null }>('SELECT status, label FROM labeling_tasks WHERE id = ?', [id]);
   }
 
   it('labels three items with keys 1-3, shows the progress move, undoes with u and skips with s', async () => {
@@ -94,7 +75,7 @@ describe('labeling in the browser', () => {
     page.on('response', (res) => {
       if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') errors.push(`${res.status()} ${res.url()}`);
     });
-    await signIn(page, await t.tokenFor('labeler', 'Lena Labeler'), `/labeling/${MODEL}`);
+    await signInThroughForm(page, baseUrl, await t.tokenFor('labeler', 'Lena Labeler'), `/labeling/${MODEL}`);
     expect(await labeled(page)).toBe('0 of 5 labeled');
     await expect(page.getByRole('button', { name: /purchase/ }).getAttribute('aria-keyshortcuts')).resolves.toBe('1');
 
@@ -127,7 +108,7 @@ describe('labeling in the browser', () => {
   it('ignores the shortcut keys while the admin types in the new-batch form', async () => {
     await registerModel(t.http, t.adminToken, 'empty-shop', { classes: CLASSES });
     const page = await browser.newPage();
-    await signIn(page, t.adminToken, '/labeling/empty-shop');
+    await signInThroughForm(page, baseUrl, t.adminToken, '/labeling/empty-shop');
     const size = page.getByLabel('Items');
     await size.fill('');
     await size.press('1');

@@ -1,32 +1,25 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { type BrowserApp, startBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('signing in through the browser', () => {
+  let app: BrowserApp | undefined;
   let t: TestApp;
   let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    chrome = await launchChromium();
-    browser = chrome.context;
+    app = await startBrowserApp();
+    ({ t, baseUrl, browser } = app);
   });
 
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   it('goes from a protected page to the login form, signs in with a token, shows who is signed in, and signs out', async () => {
     const token = await t.tokenFor('labeler', 'Lena Labeler');

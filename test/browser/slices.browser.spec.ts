@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,8 @@ import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { type BrowserApp, signInThroughForm, startBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const HOUR = 3_600_000;
@@ -105,15 +104,14 @@ async function seed(t: TestApp): Promise<void> {
 }
 
 describe('the accuracy-by-slice page in a browser', () => {
+  let app: BrowserApp | undefined;
   let t: TestApp;
   let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    app = await startBrowserApp({ width: 1280, height: 900 });
+    ({ t, baseUrl, browser } = app);
     await registerModel(t.http, t.adminToken, 'shop', MODEL);
     await seed(t);
     await eventually(async () => {
@@ -121,14 +119,9 @@ describe('the accuracy-by-slice page in a browser', () => {
       const alerts = (res.body as { alerts: { slice: { value: string } }[] }).alerts;
       expect(alerts.map((a) => a.slice.value)).toContain('rain');
     }, 60_000);
-    chrome = await launchChromium({ width: 1280, height: 900 });
-    browser = chrome.context;
   });
 
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   const rowNames = (page: Page) =>
     page
@@ -143,10 +136,7 @@ describe('the accuracy-by-slice page in a browser', () => {
       if (!r.url().startsWith(baseUrl)) failed.push(`external: ${r.url()}`);
     });
 
-    await page.goto(`${baseUrl}/models/shop/slices`);
-    expect(new URL(page.url()).pathname).toBe('/login');
-    await page.getByLabel('API token').fill(t.adminToken);
-    await Promise.all([page.waitForURL(`${baseUrl}/models/shop/slices`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await signInThroughForm(page, baseUrl, t.adminToken, '/models/shop/slices');
 
     const alert = page.getByTestId('firing-alert').first();
     await expect.poll(() => alert.getByRole('heading').textContent()).toBe('weather = rain');

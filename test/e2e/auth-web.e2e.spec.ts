@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
 import { SESSION_TTL_MS, signSession } from '../../src/auth/session.js';
-import { Db } from '../../src/database/db.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { cookieLine, hiddenField, openLoginForm, postLogin, signIn } from '../support/web.js';
 
@@ -177,12 +176,11 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('keeps the session secret in app_settings, accepting cookies signed with it and refusing expired or tampered ones', async () => {
-    const db = t.app.get(Db);
-    const [row] = await db.query<{ value: string }>(`SELECT value FROM app_settings WHERE "key" = 'session_secret'`);
-    expect(row.value.length).toBeGreaterThanOrEqual(32);
+    const row = await t.tables.get<{ value: string }>(`SELECT value FROM app_settings WHERE "key" = 'session_secret'`);
+    expect(row?.value.length).toBeGreaterThanOrEqual(32);
     const listing = await t.http().get('/api/v1/tokens').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
     const adminId = (listing.body as { tokens: { id: string; name: string }[] }).tokens.find((x) => x.name === 'env-admin')!.id;
-    const forge = (expiresAt: number, secret = row.value) =>
+    const forge = (expiresAt: number, secret = row!.value) =>
       `${SESSION_COOKIE}=${signSession({ tokenId: adminId, expiresAt }, secret)}`;
     await t
       .http()

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -52,13 +51,10 @@ async function queueWith(n: number, batch: Record<string, unknown> = {}, overrid
 }
 
 async function labelsOf(model: string, taskId: string) {
-  const db = t.app.get(Db);
-  const [task] = await db.query<{ prediction_id: string }>(`SELECT prediction_id FROM labeling_tasks WHERE id = ${db.param(1)}`, [
-    taskId,
-  ]);
+  const task = await t.tables.get<{ prediction_id: string }>('SELECT prediction_id FROM labeling_tasks WHERE id = ?', [taskId]);
   const res = await t
     .http()
-    .get(`/api/v1/models/${model}/predictions/${encodeURIComponent(task.prediction_id)}`)
+    .get(`/api/v1/models/${model}/predictions/${encodeURIComponent(task!.prediction_id)}`)
     .set('Authorization', `Bearer ${t.adminToken}`)
     .expect(200);
   return (res.body as { labels: { label: string; source: string; by: string }[] }).labels;
@@ -155,11 +151,7 @@ describe('the queue page', () => {
   it('explains a lease that expired and went to someone else, instead of failing, and saves nothing', async () => {
     const { model } = await queueWith(1);
     const mine = itemOf((await open(lena, `/labeling/${model}`).expect(200)).text);
-    const db = t.app.get(Db);
-    await db.query(`UPDATE labeling_tasks SET lease_expires_at = ${db.param(1)} WHERE id = ${db.param(2)}`, [
-      Date.now() - 1000,
-      mine.taskId,
-    ]);
+    await t.tables.run('UPDATE labeling_tasks SET lease_expires_at = ? WHERE id = ?', [Date.now() - 1000, mine.taskId]);
     expect(itemOf((await open(omar, `/labeling/${model}`).expect(200)).text).taskId).toBe(mine.taskId);
 
     const res = await post(lena, mine.action, { label: 'click' }).expect(303);

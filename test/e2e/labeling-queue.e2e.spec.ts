@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { onPostgres, startTestApp, type TestApp } from '../support/app.js';
@@ -86,12 +85,11 @@ describe('leasing', () => {
     const predictionIds = answers.map((a) => (a.body as Leased).predictionId);
     expect(new Set(taskIds).size).toBe(20);
     expect(new Set(predictionIds).size).toBe(20);
-    const db = t.app.get(Db);
-    const [held] = await db.query<{ tasks: number; holders: number }>(
-      `SELECT COUNT(*) AS tasks, COUNT(DISTINCT labeler) AS holders FROM labeling_tasks WHERE model = ${db.param(1)} AND status = 'leased'`,
+    const held = await t.tables.get<{ tasks: number; holders: number }>(
+      `SELECT COUNT(*) AS tasks, COUNT(DISTINCT labeler) AS holders FROM labeling_tasks WHERE model = ? AND status = 'leased'`,
       [model],
     );
-    expect({ tasks: Number(held.tasks), holders: Number(held.holders) }).toEqual({ tasks: 20, holders: 20 });
+    expect({ tasks: Number(held?.tasks), holders: Number(held?.holders) }).toEqual({ tasks: 20, holders: 20 });
   });
 
   it("gives one labeler's parallel calls the one task they hold", async () => {

@@ -9,6 +9,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { TokenRole } from '../../src/auth/token.entity.js';
+import { type Tables, tablesAt } from './tables.js';
 
 /**
  * The end-to-end tests' app: the real service on a fresh SQLite file, or, when TEST_DATABASE_URL
@@ -21,6 +22,8 @@ export interface TestApp {
   adminToken: string;
   dataDir: string;
   env: Record<string, string>;
+  /** The app's database, read (and written) directly: for tests that look into tables. */
+  tables: Tables;
   tokenFor(role: TokenRole, name?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -66,18 +69,21 @@ export async function startTestApp(extraEnv: Record<string, string> = {}): Promi
   await app.init();
   const server = app.getHttpServer();
   const http = () => request(server);
+  const tables = tablesAt({ dataDir, databaseUrl: database?.url });
   return {
     app,
     http,
     adminToken,
     dataDir,
     env,
+    tables,
     async tokenFor(role, name = `${role}-${randomBytes(3).toString('hex')}`) {
       const res = await http().post('/api/v1/tokens').set('Authorization', `Bearer ${adminToken}`).send({ name, role });
       if (res.status !== 201) throw new Error(`token creation failed: ${res.status} ${JSON.stringify(res.body)}`);
       return (res.body as { token: string }).token;
     },
     async close() {
+      await tables.close();
       await app.close();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });

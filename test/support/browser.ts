@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -35,4 +37,45 @@ export async function launchChromium(viewport?: {
       rmSync(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  /** Where the app listens, e.g. http://127.0.0.1:40123. */
+  baseUrl: string;
+  browser: BrowserContext;
+  /** Ends the browser, then the app. */
+  close(): Promise<void>;
+}
+
+/** The test app listening on a loopback port, and a browser to drive it. */
+export async function startBrowserApp(viewport?: { width: number; height: number }): Promise<BrowserApp> {
+  const t = await startTestApp();
+  try {
+    await t.app.listen(0, '127.0.0.1');
+    const chrome = await launchChromium(viewport);
+    return {
+      t,
+      baseUrl: `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`,
+      browser: chrome.context,
+      close: async () => {
+        await chrome.close();
+        await t.close();
+      },
+    };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens a page that needs a session, is sent to the login form, signs in there with the token and
+ * waits until the form has sent it back to the page.
+ */
+export async function signInThroughForm(page: Page, baseUrl: string, token: string, path: string): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  if (new URL(page.url()).pathname !== '/login') throw new Error(`${path} did not send a visitor to /login: ${page.url()}`);
+  await page.getByLabel('API token').fill(token);
+  await Promise.all([page.waitForURL(`${baseUrl}${path}`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
