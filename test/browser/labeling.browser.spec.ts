@@ -52,7 +52,6 @@ describe('labeling in the browser', () => {
       .set('Authorization', `Bearer ${t.adminToken}`)
       .send({ size: 5, auditFraction: 0.2 })
       .expect(201);
-
   });
 
   afterAll(() => app?.close());

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { onPostgres, startTestApp, type TestApp } from '../support/app.js';
+import { sleep } from '../support/eventually.js';
 
 let t: TestApp;
 let admin: string;
@@ -142,7 +143,7 @@ describe('leasing', () => {
     const [a, b] = await labelers(2);
     const first = await lease(model, a);
     expect((await next(model, b)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     const second = await lease(model, b);
     expect(second.taskId).toBe(first.taskId);
     const late = await submit(first.taskId, a, { label: 'click' });
@@ -155,7 +156,7 @@ describe('leasing', () => {
     const { model, predictionIds } = await queue(1, {}, { leaseTtl: '1s' });
     const [a] = await labelers(1);
     const task = await lease(model, a);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     expect((await submit(task.taskId, a, { label: 'ignore' })).status).toBe(200);
     expect(await labelsOf(model, predictionIds[0])).toEqual([expect.objectContaining({ label: 'ignore', source: 'manual' })]);
   });

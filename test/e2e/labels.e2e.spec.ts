@@ -3,7 +3,7 @@ import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 let t: TestApp;
 let ingest: string;
@@ -162,7 +162,7 @@ describe('labels from behaviour events', () => {
     const changed = await postEvents([{ ...click, type: 'purchase' }]);
     expect(changed.status).toBe(409);
     expect(changed.body.details.ids).toEqual([{ model: 'shop', id: click.id }]);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(await outboxRows(p.id as string)).toHaveLength(1);
   });
 

@@ -60,7 +60,10 @@ export function tablesAt(at: DatabaseAt): Tables {
     all,
     get: async <T>(sql: string, params: unknown[] = []) => (await all<T>(sql, params))[0],
     count: async (table, where, params = []) => {
-      const [row] = await all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`, params);
+      const [row] = await all<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`,
+        params,
+      );
       return Number(row.n);
     },
     run: async (sql, params = []) => void (await all(sql, params)),
