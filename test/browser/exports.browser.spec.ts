@@ -1,27 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
-import type { TestApp } from '../support/app.js';
-import { type BrowserApp, signInThroughForm, startBrowserApp } from '../support/browser.js';
+import { signInThroughForm, useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('the exports page in a browser', () => {
-  let app: BrowserApp | undefined;
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: BrowserContext;
+  const app = useBrowserApp({ width: 1280, height: 900 });
 
   beforeAll(async () => {
-    app = await startBrowserApp({ width: 1280, height: 900 });
-    ({ t, baseUrl, browser } = app);
-    await registerModel(t.http, t.adminToken, 'shop', SHOP_MODEL);
-    const ingest = `Bearer ${await t.tokenFor('ingest')}`;
-    const labeler = `Bearer ${await t.tokenFor('labeler')}`;
+    await registerModel(app.t.http, app.t.adminToken, 'shop', SHOP_MODEL);
+    const ingest = `Bearer ${await app.t.tokenFor('ingest')}`;
+    const labeler = `Bearer ${await app.t.tokenFor('labeler')}`;
     // Model-chosen exposures only: the report has findings to acknowledge.
     const predictions = Array.from({ length: 40 }, (_, i) =>
       aPrediction({
@@ -30,9 +23,9 @@ describe('the exports page in a browser', () => {
         exposure: { policy: 'model', propensity: 0.4 + (i % 5) / 10 },
       }),
     );
-    expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
+    expect((await app.t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
     for (let i = 0; i < 40; i++) {
-      const res = await t
+      const res = await app.t
         .http()
         .post('/api/v1/labels')
         .set('Authorization', labeler)
@@ -41,11 +34,9 @@ describe('the exports page in a browser', () => {
     }
   }, 60_000);
 
-  afterAll(() => app?.close());
-
   it('refuses without the acknowledgement, then exports with it and offers the download', async () => {
-    const page = await browser.newPage();
-    await signInThroughForm(page, baseUrl, t.adminToken, '/models/shop/exports');
+    const page = await app.browser.newPage();
+    await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/models/shop/exports');
     expect(await page.getByTestId('check').count()).toBeGreaterThan(0);
 
     await page.getByLabel('Mitigation').selectOption('ips_weights');

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import type { Principal } from '../../src/auth/roles.decorator.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
@@ -9,8 +9,9 @@ import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
+import { SeededRng } from '../support/random.js';
 import type { TestApp } from '../support/app.js';
-import { type BrowserApp, signInThroughForm, startBrowserApp } from '../support/browser.js';
+import { signInThroughForm, useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const HOUR = 3_600_000;
@@ -25,30 +26,13 @@ const MODEL = {
   implicitLabel: { label: 'ignore', after: '30m' },
 };
 
-/** mulberry32, so that the screenshot shows the same data each run. */
-function prng(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const weighted = <T>(items: readonly T[], weights: number[]) => {
-    let r = next() * weights.reduce((a, b) => a + b, 0);
-    for (const [i, item] of items.entries()) if ((r -= weights[i]) < 0) return item;
-    return items[items.length - 1];
-  };
-  return { next, weighted };
-}
-
 /**
  * Three days of a shop model, 12 predictions an hour: rain is right about half the time and getting
  * worse, the rest about four times in five. Labels come from events (direct), silence (implicit),
  * a labeler (manual) and an audit sample.
  */
 async function seed(t: TestApp): Promise<void> {
-  const rng = prng(7);
+  const rng = new SeededRng(7); // the same data, and screenshot, each run
   const ingest = `Bearer ${await t.tokenFor('ingest')}`;
   const predictions: Record<string, unknown>[] = [];
   const truth = new Map<string, string>();
@@ -104,24 +88,20 @@ async function seed(t: TestApp): Promise<void> {
 }
 
 describe('the accuracy-by-slice page in a browser', () => {
-  let app: BrowserApp | undefined;
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: BrowserContext;
+  const app = useBrowserApp({ width: 1280, height: 900 });
 
   beforeAll(async () => {
-    app = await startBrowserApp({ width: 1280, height: 900 });
-    ({ t, baseUrl, browser } = app);
-    await registerModel(t.http, t.adminToken, 'shop', MODEL);
-    await seed(t);
+    await registerModel(app.t.http, app.t.adminToken, 'shop', MODEL);
+    await seed(app.t);
     await eventually(async () => {
-      const res = await t.http().get('/api/v1/models/shop/alerts?state=firing').set('Authorization', `Bearer ${t.adminToken}`);
+      const res = await app.t
+        .http()
+        .get('/api/v1/models/shop/alerts?state=firing')
+        .set('Authorization', `Bearer ${app.t.adminToken}`);
       const alerts = (res.body as { alerts: { slice: { value: string } }[] }).alerts;
       expect(alerts.map((a) => a.slice.value)).toContain('rain');
     }, 60_000);
   });
-
-  afterAll(() => app?.close());
 
   const rowNames = (page: Page) =>
     page
@@ -129,14 +109,14 @@ describe('the accuracy-by-slice page in a browser', () => {
       .evaluateAll((rows) => rows.map((r) => r.querySelector('th')!.textContent!.replace(/\s+/g, ' ').trim()));
 
   it('shows the firing alert and the flagged slice on top, sorts by labels, and filters by label source', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const failed: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
     page.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl)) failed.push(`external: ${r.url()}`);
+      if (!r.url().startsWith(app.baseUrl)) failed.push(`external: ${r.url()}`);
     });
 
-    await signInThroughForm(page, baseUrl, t.adminToken, '/models/shop/slices');
+    await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/models/shop/slices');
 
     const alert = page.getByTestId('firing-alert').first();
     await expect.poll(() => alert.getByRole('heading').textContent()).toBe('weather = rain');

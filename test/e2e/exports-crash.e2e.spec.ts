@@ -48,11 +48,13 @@ function seedValues(i: number): unknown[] {
 
 /** Labeled predictions straight into the database: far quicker than the API for this many. */
 async function seed(): Promise<void> {
+  await child.tables.run('BEGIN');
   for (let start = 0; start < ROWS; start += BATCH) {
     const rows = Array.from({ length: Math.min(BATCH, ROWS - start) }, (_, k) => seedValues(start + k));
     const tuples = rows.map((values) => `(${values.map(() => '?').join(', ')})`);
     await child.tables.run(`INSERT INTO predictions ${COLUMNS} VALUES ${tuples.join(', ')}`, rows.flat());
   }
+  await child.tables.run('COMMIT');
 }
 
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
@@ -75,9 +77,10 @@ async function state(id: string): Promise<ExportState> {
 beforeAll(async () => {
   child = await setUpChildService({}, 'relabel-export-crash-');
   await child.start();
+  await seed();
+  // After the seed: a connection kept alive through a long seed may be closed under the next request.
   const registered = await api('/api/v1/models/shop', { method: 'PUT', body: JSON.stringify(SHOP_MODEL) });
   expect(registered.status).toBe(201);
-  await seed();
 }, 180_000);
 
 afterAll(() => child?.close());

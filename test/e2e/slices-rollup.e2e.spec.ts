@@ -12,24 +12,12 @@ import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { SeededRng } from '../support/random.js';
 
 const MIN = 60_000;
 const CLASSES = SHOP_MODEL.classes;
 const COUNTRIES = ['de', 'fr', 'us'];
 const DEVICES = ['mobile', 'desktop'];
-
-/** mulberry32: a small seeded PRNG, so that a failing sequence can be replayed. */
-function prng(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
-  return { next, pick, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
-}
 
 let t: TestApp;
 let ingest: string;
@@ -59,14 +47,15 @@ async function registerRandomModel(name: string): Promise<void> {
 
 /** Random predictions, then a random sequence of label writes, with rollups running in between. */
 async function randomHistory(model: string, seed: number, predictionCount: number, steps: number): Promise<void> {
-  const r = prng(seed);
+  const r = new SeededRng(seed);
+  const between = (lo: number, hi: number) => lo + r.int(hi - lo + 1);
   const now = Date.now();
   const predictions = Array.from({ length: predictionCount }, (_, i) =>
     aPrediction({
       id: `${model}-${i}`,
       model,
       modelVersion: r.pick(['v1', 'v2']),
-      timestamp: new Date(now - r.int(1, 3 * 24 * 60) * MIN).toISOString(),
+      timestamp: new Date(now - between(1, 3 * 24 * 60) * MIN).toISOString(),
       features: { price: 1, country: r.pick(COUNTRIES), device: r.pick(DEVICES), title: 't' },
       prediction: r.pick(CLASSES),
     }),
@@ -91,13 +80,13 @@ async function randomHistory(model: string, seed: number, predictionCount: numbe
     } else if (roll < 0.6) {
       await labels.label({ model, predictionId: id, label: r.pick(CLASSES), source: 'audit' }, auditor);
     } else if (roll < 0.9) {
-      const ts = Math.min(Date.parse(p.timestamp as string) + r.int(-4, 90) * MIN, Date.now() - 1000);
+      const ts = Math.min(Date.parse(p.timestamp as string) + between(-4, 90) * MIN, Date.now() - 1000);
       const type = r.pick(['click', 'purchase', 'dwell']);
       const event = anEvent(id, {
         model,
         type,
         timestamp: new Date(ts).toISOString(),
-        ...(type === 'dwell' ? { value: r.int(0, 60) } : {}),
+        ...(type === 'dwell' ? { value: between(0, 60) } : {}),
       });
       expect((await t.http().post('/api/v1/events').set('Authorization', ingest).send(event)).status).toBe(202);
       // No waiting for the join: it races the label writes that follow, as in production.

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestApp, type TestApp } from './app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,6 +68,33 @@ export async function startBrowserApp(viewport?: { width: number; height: number
     await t.close();
     throw error;
   }
+}
+
+/**
+ * For a describe block: starts a browser app before its tests (before the block's own beforeAll
+ * hooks, which run in order) and ends it after them. Read t, baseUrl and browser once started.
+ */
+export function useBrowserApp(viewport?: { width: number; height: number }, timeoutMs = 60_000): Omit<BrowserApp, 'close'> {
+  let app: BrowserApp | undefined;
+  beforeAll(async () => {
+    app = await startBrowserApp(viewport);
+  }, timeoutMs);
+  afterAll(() => app?.close());
+  const started = () => {
+    if (!app) throw new Error('the browser app is not started yet: use it in a hook or test');
+    return app;
+  };
+  return {
+    get t() {
+      return started().t;
+    },
+    get baseUrl() {
+      return started().baseUrl;
+    },
+    get browser() {
+      return started().browser;
+    },
+  };
 }
 
 /**
