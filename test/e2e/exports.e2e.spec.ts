@@ -338,6 +338,7 @@ describe('exported files', () => {
   it('leaves only finished files and manifests in the exports folder', () => {
     const files = readdirSync(join(t.dataDir, 'exports'));
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(files.filter((f) => !f.endsWith('.manifest.json')).length).toBeGreaterThan(0);
     for (const file of files.filter((f) => !f.endsWith('.manifest.json'))) {
       expect(existsSync(join(t.dataDir, 'exports', file.replace(/\.\w+$/, '.manifest.json')))).toBe(true);
     }
