@@ -116,6 +116,8 @@ describe('the accuracy-by-slice page in a browser', () => {
       if (!r.url().startsWith(app.baseUrl)) failed.push(`external: ${r.url()}`);
     });
 
+    await page.goto(`${app.baseUrl}/models/shop/slices`);
+    expect(new URL(page.url()).pathname).toBe('/login');
     await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/models/shop/slices');
 
     const alert = page.getByTestId('firing-alert').first();

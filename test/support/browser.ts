@@ -97,13 +97,9 @@ export function useBrowserApp(viewport?: { width: number; height: number }, time
   };
 }
 
-/**
- * Opens a page that needs a session, is sent to the login form, signs in there with the token and
- * waits until the form has sent it back to the page.
- */
+/** Signs in through the login form (replacing any session) and waits until it has sent the browser to path. */
 export async function signInThroughForm(page: Page, baseUrl: string, token: string, path: string): Promise<void> {
-  await page.goto(`${baseUrl}${path}`);
-  if (new URL(page.url()).pathname !== '/login') throw new Error(`${path} did not send a visitor to /login: ${page.url()}`);
+  await page.goto(`${baseUrl}/login?next=${encodeURIComponent(path)}`);
   await page.getByLabel('API token').fill(token);
   await Promise.all([page.waitForURL(`${baseUrl}${path}`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
