@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Rng } from '../../src/demo/random.js';
+import { SeededRandom } from '../../src/common/random.js';
 
 export type Truth = 'spam' | 'ham';
 export const CLASSES: Truth[] = ['spam', 'ham'];
@@ -101,7 +101,7 @@ export function splitCorpus(
     train.push(...inGroup.slice(0, cut));
     later.push(...inGroup.slice(cut));
   }
-  const rng = new Rng(seed * 7919 + 17);
+  const rng = new SeededRandom(seed * 7919 + 17);
   for (let i = later.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [later[i], later[j]] = [later[j], later[i]];

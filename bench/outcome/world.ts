@@ -1,5 +1,5 @@
 import { hashSeed } from '../../src/demo/behaviour.js';
-import { Rng } from '../../src/demo/random.js';
+import { SeededRandom } from '../../src/common/random.js';
 import type { Group, Mail, Truth } from './corpus.js';
 
 /** How the users of the mail service behave; per group, since hard ham is what users argue with. */
@@ -53,7 +53,7 @@ export function serve(
 ): Served[] {
   const slot = (timing.end - timing.start) / Math.max(1, stream.length);
   return stream.map((mail, i) => {
-    const rng = new Rng(hashSeed(seed, mail.key));
+    const rng = new SeededRandom(hashSeed(seed, mail.key));
     const explore = rng.next();
     const react = rng.next();
     const delay = Math.round(rng.between(5_000, RULE_WINDOW_MS - 30_000));

@@ -11,7 +11,7 @@ export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Get()
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({
     summary: "The model's slice alerts: firing first, then the most recently started",
     description:

@@ -8,13 +8,18 @@ import type { TokenRole } from './token.entity.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Admin passes every check; an empty list means any signed-in role. */
-export function roleAllows(role: TokenRole, allowed: readonly TokenRole[]): boolean {
-  return role === 'admin' || allowed.length === 0 || allowed.includes(role);
+/**
+ * Admin passes every check of a route that declares roles. A route that declares none is closed to
+ * everyone, admin included: forgetting @Roles() must not open a route.
+ */
+export function roleAllows(role: TokenRole, allowed: readonly TokenRole[] | undefined): boolean {
+  if (!allowed || allowed.length === 0) return false;
+  return role === 'admin' || allowed.includes(role);
 }
 
 /**
- * The global guard. Every route needs a principal unless it is @Public(); @Roles() narrows who.
+ * The global guard. A route is open only when it is @Public(); otherwise it needs a principal whose
+ * role its @Roles() lists (admin always passes), and a route with neither decorator is denied.
  * Session-cookie callers must also send the CSRF token on unsafe methods, public routes included.
  * Rendered pages get `principal` and `csrfToken` through res.locals.
  */
@@ -38,7 +43,7 @@ export class AuthGuard implements CanActivate {
     }
     if (!this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets)) {
       if (!principal) throw new ApiError(401, 'missing_or_invalid_token');
-      const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES_KEY, targets) ?? [];
+      const allowed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES_KEY, targets);
       if (!roleAllows(principal.role, allowed)) throw new ApiError(403, 'role_not_allowed');
     }
     if (principal?.via === 'session') {

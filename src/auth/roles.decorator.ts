@@ -5,12 +5,12 @@ export const ROLES_KEY = 'relabel:roles';
 export const PUBLIC_KEY = 'relabel:public';
 
 /**
- * The roles that may call a route. `Roles()` with no role means any signed-in caller.
- * An admin may call every route.
+ * The roles that may call a route (at least one); an admin may call every route that declares roles.
+ * The guard denies a route that declares none and is not @Public().
  */
-export const Roles = (...roles: TokenRole[]) => SetMetadata(ROLES_KEY, roles);
+export const Roles = (role: TokenRole, ...more: TokenRole[]) => SetMetadata(ROLES_KEY, [role, ...more]);
 
-/** A route that needs no credentials (health, login). */
+/** A route that needs no credentials (health, login): the only way to open a route to anyone. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 export interface Principal {

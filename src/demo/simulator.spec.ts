@@ -93,6 +93,7 @@ describe('ShopWorld', () => {
   });
 
   it('scores only the model classes, summing to 1, and predicts the argmax', () => {
+    expect.hasAssertions();
     for (const { payload } of sample(5, 5000)) {
       expect(Object.keys(payload.scores).sort()).toEqual([...CLASSES].sort());
       const values = Object.values(payload.scores);
@@ -166,6 +167,7 @@ describe('ShopWorld', () => {
   });
 
   it('serves v1 before the v2 release and v2 from then on', () => {
+    expect.hasAssertions();
     const predictions = sample(42, 1000, NOW - DAY);
     for (const { payload, truth } of predictions) {
       expect(payload.modelVersion).toBe(Date.parse(payload.timestamp) >= NOW - DAY ? 'v2' : 'v1');
@@ -226,6 +228,7 @@ describe('planBehaviour (the users behind the predictions)', () => {
   const rules = compileRules(SHOP_RECOMMENDER_MODEL.labelRules, SHOP_RECOMMENDER_MODEL.implicitLabel);
 
   it('clicks and buys at the delays of the hidden truth, inside the rule windows', () => {
+    expect.hasAssertions();
     predictions.forEach(({ payload, truth }, i) => {
       const onTime = planned[i].events.filter((e) => !e.late);
       const expected = [
@@ -290,6 +293,7 @@ describe('planBehaviour (the users behind the predictions)', () => {
     const none = plans(predictions, 42, { earlyShare: 0, lateShare: 0 });
     expect(none.every((p) => p.delayedUntil === null && p.events.every((e) => !e.late))).toBe(true);
     const all = plans(predictions, 42, { earlyShare: 1, lateShare: 1 });
+    expect(all).toHaveLength(5000);
     predictions.forEach(({ truth }, i) => {
       if (truth.outcome === 'ignore') expect(all[i].events.map((e) => e.late)).toEqual([true]);
       else expect(all[i].delayedUntil).not.toBeNull();
@@ -312,6 +316,7 @@ describe('arrangeHistory', () => {
   });
 
   it('sends the event that decides a closed window before its prediction, and the events of slow logs too', () => {
+    expect.hasAssertions();
     const first = new Set(before.map((e) => e.payload.id));
     items.forEach(({ plan, ts }) => {
       const deciding = plan.events[0];

@@ -11,7 +11,7 @@ export class FeedbackController {
   constructor(private readonly feedback: FeedbackService) {}
 
   @Get()
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({
     summary: "Feedback-loop checks: how far the model's own exposure decisions shaped its labels",
     description:

@@ -21,14 +21,14 @@ export class ModelsController {
   }
 
   @Get()
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({ summary: 'All models' })
   async list() {
     return { models: (await this.models.list()).map(toModelDto) };
   }
 
   @Get(':model')
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({ summary: 'One model, with every settings section and its defaults' })
   async get(@Param('model') name: string) {
     return toModelDto(await this.models.require(name));

@@ -26,7 +26,7 @@ export class PredictionsController {
   }
 
   @Get('models/:model/predictions/:id')
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({ summary: 'A prediction with its events, labels and effective label' })
   findOne(@Param('model') model: string, @Param('id') id: string) {
     return this.predictions.findOne(model, id);

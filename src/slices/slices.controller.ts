@@ -12,7 +12,7 @@ export class SlicesController {
   constructor(private readonly slices: SlicesService) {}
 
   @Get()
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({
     summary: 'Accuracy per slice with 95% Wilson intervals, per-class metrics, difference from overall and flags',
     description: 'Read from incremental rollups; windows are on prediction time in whole hours.',
@@ -25,7 +25,7 @@ export class SlicesController {
   }
 
   @Get(':key/:value/series')
-  @Roles()
+  @Roles('labeler')
   @ApiOperation({ summary: 'Accuracy of one slice value by hour or day (key and value * for the whole model)' })
   @ApiParam({ name: 'key', description: 'a slice key, a cross such as country×device, or *' })
   @ApiParam({ name: 'value', description: 'a slice value, a cross value such as de×mobile, or *' })

@@ -1,29 +1,20 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { signInThroughForm, useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('the exports page in a browser', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: BrowserContext;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  const app = useBrowserApp({ width: 1280, height: 900 });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    await registerModel(t.http, t.adminToken, 'shop', SHOP_MODEL);
-    const ingest = `Bearer ${await t.tokenFor('ingest')}`;
-    const labeler = `Bearer ${await t.tokenFor('labeler')}`;
+    await registerModel(app.t.http, app.t.adminToken, 'shop', SHOP_MODEL);
+    const ingest = `Bearer ${await app.t.tokenFor('ingest')}`;
+    const labeler = `Bearer ${await app.t.tokenFor('labeler')}`;
     // Model-chosen exposures only: the report has findings to acknowledge.
     const predictions = Array.from({ length: 40 }, (_, i) =>
       aPrediction({
@@ -32,29 +23,20 @@ describe('the exports page in a browser', () => {
         exposure: { policy: 'model', propensity: 0.4 + (i % 5) / 10 },
       }),
     );
-    expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
+    expect((await app.t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
     for (let i = 0; i < 40; i++) {
-      const res = await t
+      const res = await app.t
         .http()
         .post('/api/v1/labels')
         .set('Authorization', labeler)
         .send({ model: 'shop', predictionId: `b-${i}`, label: ['purchase', 'click', 'ignore'][(i * 7) % 3] });
       expect(res.status).toBeLessThan(300);
     }
-    chrome = await launchChromium({ width: 1280, height: 900 });
-    browser = chrome.context;
   }, 60_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
-
   it('refuses without the acknowledgement, then exports with it and offers the download', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl}/models/shop/exports`);
-    await page.getByLabel('API token').fill(t.adminToken);
-    await Promise.all([page.waitForURL(`${baseUrl}/models/shop/exports`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    const page = await app.browser.newPage();
+    await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/models/shop/exports');
     expect(await page.getByTestId('check').count()).toBeGreaterThan(0);
 
     await page.getByLabel('Mitigation').selectOption('ips_weights');

@@ -1,14 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { signInThroughForm, useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const MODEL = 'shop';
@@ -19,16 +16,10 @@ const REVIEW =
   'grip on wet stones is better than my old pair. Would buy again if they came in a wider size.';
 
 describe('labeling in the browser', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
-  let browser: BrowserContext;
+  const app = useBrowserApp({ width: 1280, height: 860 });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    await registerModel(t.http, t.adminToken, MODEL, {
+    await registerModel(app.t.http, app.t.adminToken, MODEL, {
       classes: CLASSES,
       sliceKeys: ['country', 'device'],
       featureSchema: {
@@ -47,54 +38,37 @@ describe('labeling in the browser', () => {
         features: { title, price: 12.5 + i * 7, country: ['de', 'fr', 'us'][i % 3], device: 'mobile', review: REVIEW },
       }),
     );
-    const ingest = await t.tokenFor('ingest');
-    await t.http().post('/api/v1/predictions').set('Authorization', `Bearer ${ingest}`).send({ predictions }).expect(201);
-    await t
+    const ingest = await app.t.tokenFor('ingest');
+    await app.t.http().post('/api/v1/predictions').set('Authorization', `Bearer ${ingest}`).send({ predictions }).expect(201);
+    await app.t
       .http()
       .post(`/api/v1/models/${MODEL}/labeling-batches`)
-      .set('Authorization', `Bearer ${t.adminToken}`)
+      .set('Authorization', `Bearer ${app.t.adminToken}`)
       .send({ size: 5, auditFraction: 0.2 })
       .expect(201);
-
-    chrome = await launchChromium({ width: 1280, height: 860 });
-    browser = chrome.context;
   });
-
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
-
-  async function signIn(page: Page, token: string, next: string): Promise<void> {
-    await page.goto(`${baseUrl}/login?next=${encodeURIComponent(next)}`);
-    await page.getByLabel('API token').fill(token);
-    await Promise.all([page.waitForURL(`${baseUrl}${next}`), page.keyboard.press('Enter')]);
-  }
 
   const taskId = async (page: Page) => (await page.locator('#lq-answer').getAttribute('action'))!.split('/').pop()!;
   const labeled = async (page: Page) => (await page.getByTestId('batch-progress').locator('.lq-count').innerText()).trim();
 
   async function press(page: Page, key: string, query: string): Promise<void> {
-    await Promise.all([page.waitForURL(`${baseUrl}/labeling/${MODEL}?${query}`), page.keyboard.press(key)]);
+    await Promise.all([page.waitForURL(`${app.baseUrl}/labeling/${MODEL}?${query}`), page.keyboard.press(key)]);
   }
 
   async function taskState(id: string) {
-    const db = t.app.get(Db);
-    const [row] = await db.query<{ status: string; label: string | null }>(
-      `SELECT status, label FROM labeling_tasks WHERE id = ${db.param(1)}`,
-      [id],
-    );
-    return row;
+    return app.t.tables.get<{ status: string; label: string | null }>('SELECT status, label FROM labeling_tasks WHERE id = ?', [
+      id,
+    ]);
   }
 
   it('labels three items with keys 1-3, shows the progress move, undoes with u and skips with s', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('response', (res) => {
       if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') errors.push(`${res.status()} ${res.url()}`);
     });
-    await signIn(page, await t.tokenFor('labeler', 'Lena Labeler'), `/labeling/${MODEL}`);
+    await signInThroughForm(page, app.baseUrl, await app.t.tokenFor('labeler', 'Lena Labeler'), `/labeling/${MODEL}`);
     expect(await labeled(page)).toBe('0 of 5 labeled');
     await expect(page.getByRole('button', { name: /purchase/ }).getAttribute('aria-keyshortcuts')).resolves.toBe('1');
 
@@ -125,15 +99,15 @@ describe('labeling in the browser', () => {
   });
 
   it('ignores the shortcut keys while the admin types in the new-batch form', async () => {
-    await registerModel(t.http, t.adminToken, 'empty-shop', { classes: CLASSES });
-    const page = await browser.newPage();
-    await signIn(page, t.adminToken, '/labeling/empty-shop');
+    await registerModel(app.t.http, app.t.adminToken, 'empty-shop', { classes: CLASSES });
+    const page = await app.browser.newPage();
+    await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/labeling/empty-shop');
     const size = page.getByLabel('Items');
     await size.fill('');
     await size.press('1');
     await size.press('u');
     await page.waitForTimeout(300);
-    expect(page.url()).toBe(`${baseUrl}/labeling/empty-shop`);
+    expect(page.url()).toBe(`${app.baseUrl}/labeling/empty-shop`);
     expect(await size.inputValue()).toBe('1');
     await page.close();
   });

@@ -1,38 +1,19 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import { useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 
 describe('signing in through the browser', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
-  let browser: BrowserContext;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    chrome = await launchChromium();
-    browser = chrome.context;
-  });
-
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
-  });
+  const app = useBrowserApp();
 
   it('goes from a protected page to the login form, signs in with a token, shows who is signed in, and signs out', async () => {
-    const token = await t.tokenFor('labeler', 'Lena Labeler');
-    const page = await browser.newPage();
+    const token = await app.t.tokenFor('labeler', 'Lena Labeler');
+    const page = await app.browser.newPage();
 
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${app.baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/');
 
@@ -42,18 +23,18 @@ describe('signing in through the browser', () => {
     expect(await page.getByRole('alert').textContent()).toContain('That token is not valid');
 
     await page.getByLabel('API token').fill(token);
-    await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(`${app.baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Hello, Lena Labeler');
     expect(await page.getByTestId('signed-in-user').textContent()).toBe('Lena Labeler');
-    const cookies = await browser.cookies(baseUrl);
+    const cookies = await app.browser.cookies(app.baseUrl);
     expect(cookies.find((c) => c.name === 'relabel_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'login.png'), fullPage: true });
 
-    await Promise.all([page.waitForURL(`${baseUrl}/login`), page.getByRole('button', { name: 'Sign out' }).click()]);
-    expect((await browser.cookies(baseUrl)).some((c) => c.name === 'relabel_session')).toBe(false);
-    await page.goto(`${baseUrl}/`);
+    await Promise.all([page.waitForURL(`${app.baseUrl}/login`), page.getByRole('button', { name: 'Sign out' }).click()]);
+    expect((await app.browser.cookies(app.baseUrl)).some((c) => c.name === 'relabel_session')).toBe(false);
+    await page.goto(`${app.baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.close();
   });

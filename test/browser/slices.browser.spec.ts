@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../../src/app.factory.js';
 import type { Principal } from '../../src/auth/roles.decorator.js';
 import { SeededRandom } from '../../src/common/random.js';
@@ -11,8 +10,8 @@ import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { launchChromium } from '../support/browser.js';
+import type { TestApp } from '../support/app.js';
+import { signInThroughForm, useBrowserApp } from '../support/browser.js';
 
 const ARTIFACTS = join(ROOT_DIR, 'test-artifacts');
 const HOUR = 3_600_000;
@@ -89,29 +88,19 @@ async function seed(t: TestApp): Promise<void> {
 }
 
 describe('the accuracy-by-slice page in a browser', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
-  let browser: BrowserContext;
+  const app = useBrowserApp({ width: 1280, height: 900 });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    await registerModel(t.http, t.adminToken, 'shop', MODEL);
-    await seed(t);
+    await registerModel(app.t.http, app.t.adminToken, 'shop', MODEL);
+    await seed(app.t);
     await eventually(async () => {
-      const res = await t.http().get('/api/v1/models/shop/alerts?state=firing').set('Authorization', `Bearer ${t.adminToken}`);
+      const res = await app.t
+        .http()
+        .get('/api/v1/models/shop/alerts?state=firing')
+        .set('Authorization', `Bearer ${app.t.adminToken}`);
       const alerts = (res.body as { alerts: { slice: { value: string } }[] }).alerts;
       expect(alerts.map((a) => a.slice.value)).toContain('rain');
     }, 60_000);
-    chrome = await launchChromium({ width: 1280, height: 900 });
-    browser = chrome.context;
-  });
-
-  afterAll(async () => {
-    await chrome?.close();
-    await t?.close();
   });
 
   const rowNames = (page: Page) =>
@@ -120,17 +109,16 @@ describe('the accuracy-by-slice page in a browser', () => {
       .evaluateAll((rows) => rows.map((r) => r.querySelector('th')!.textContent!.replace(/\s+/g, ' ').trim()));
 
   it('shows the firing alert and the flagged slice on top, sorts by labels, and filters by label source', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const failed: string[] = [];
     page.on('requestfailed', (r) => failed.push(r.url()));
     page.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl)) failed.push(`external: ${r.url()}`);
+      if (!r.url().startsWith(app.baseUrl)) failed.push(`external: ${r.url()}`);
     });
 
-    await page.goto(`${baseUrl}/models/shop/slices`);
+    await page.goto(`${app.baseUrl}/models/shop/slices`);
     expect(new URL(page.url()).pathname).toBe('/login');
-    await page.getByLabel('API token').fill(t.adminToken);
-    await Promise.all([page.waitForURL(`${baseUrl}/models/shop/slices`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await signInThroughForm(page, app.baseUrl, app.t.adminToken, '/models/shop/slices');
 
     const alert = page.getByTestId('firing-alert').first();
     await expect.poll(() => alert.getByRole('heading').textContent()).toBe('weather = rain');

@@ -1,30 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Response } from 'supertest';
 import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
 import { SESSION_TTL_MS, signSession } from '../../src/auth/session.js';
-import { Db } from '../../src/database/db.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-
-function setCookies(res: Response): string[] {
-  const header = res.headers['set-cookie'] as string[] | string | undefined;
-  return header === undefined ? [] : Array.isArray(header) ? header : [header];
-}
-
-function cookieLine(res: Response, name: string): string | undefined {
-  return setCookies(res).find((line) => line.startsWith(`${name}=`));
-}
-
-function cookieValue(res: Response, name: string): string {
-  const line = cookieLine(res, name);
-  if (!line) throw new Error(`no ${name} cookie set; got ${JSON.stringify(setCookies(res))}`);
-  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
-}
-
-function hiddenField(html: string, name: string): string {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match) throw new Error(`no hidden ${name} field in page`);
-  return match[1].replace(/&#x3D;/g, '=');
-}
+import { cookieLine, hiddenField, openLoginForm, postLogin, signIn } from '../support/web.js';
 
 describe('web sign-in, sessions and CSRF', () => {
   let t: TestApp;
@@ -38,29 +16,6 @@ describe('web sign-in, sessions and CSRF', () => {
     await t?.close();
   });
 
-  async function openLoginForm(query = '') {
-    const res = await t.http().get(`/login${query}`).set('Accept', 'text/html').expect(200);
-    return { res, nonce: cookieValue(res, LOGIN_NONCE_COOKIE), csrf: hiddenField(res.text, '_csrf') };
-  }
-
-  async function signIn(token: string, next?: string) {
-    const { nonce, csrf } = await openLoginForm();
-    return t
-      .http()
-      .post('/login')
-      .set('Cookie', `${LOGIN_NONCE_COOKIE}=${nonce}`)
-      .type('form')
-      .send({ token, _csrf: csrf, ...(next === undefined ? {} : { next }) });
-  }
-
-  async function session(token: string) {
-    const res = await signIn(token);
-    expect(res.status).toBe(303);
-    const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
-    const home = await t.http().get('/').set('Cookie', cookie).expect(200);
-    return { cookie, csrf: hiddenField(home.text, '_csrf') };
-  }
-
   it('sends a browser without a session from a page to the login form, keeping where it was going', async () => {
     const res = await t.http().get('/').set('Accept', 'text/html');
     expect(res.status).toBe(303);
@@ -68,14 +23,14 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('serves a login form with a CSRF token bound to an HttpOnly nonce cookie', async () => {
-    const { res, csrf } = await openLoginForm();
+    const { res, csrf } = await openLoginForm(t.http);
     expect(res.text).toContain('<form method="post" action="/login"');
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookieLine(res, LOGIN_NONCE_COOKIE)).toMatch(/HttpOnly/);
   });
 
   it('trades a good token for a signed HttpOnly SameSite=Lax session cookie and redirects home', async () => {
-    const res = await signIn(labeler);
+    const res = await postLogin(t.http, labeler);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
     const line = cookieLine(res, SESSION_COOKIE)!;
@@ -86,7 +41,7 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('marks the session cookie Secure when the request came over https', async () => {
-    const { nonce, csrf } = await openLoginForm();
+    const { nonce, csrf } = await openLoginForm(t.http);
     const res = await t
       .http()
       .post('/login')
@@ -99,26 +54,26 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('shows the home page with who is signed in, escaping their name', async () => {
-    const { cookie } = await session(labeler);
+    const { cookie } = await signIn(t.http, labeler);
     const home = await t.http().get('/').set('Cookie', cookie).expect(200);
     expect(home.text).toContain('Lena &lt;b&gt;Labeler&lt;/b&gt;');
     expect(home.text).not.toContain('<b>Labeler</b>');
     expect(home.text).toContain('href="/labeling"');
     expect(home.text).not.toContain('href="/docs"');
-    const admin = await session(t.adminToken);
+    const admin = await signIn(t.http, t.adminToken);
     expect((await t.http().get('/').set('Cookie', admin.cookie).expect(200)).text).toContain('href="/docs"');
   });
 
   it('answers a bad token with the form again, an error and 401, and no session', async () => {
-    const res = await signIn('rl_wrong_token');
+    const res = await postLogin(t.http, 'rl_wrong_token');
     expect(res.status).toBe(401);
     expect(res.text).toContain('That token is not valid');
     expect(cookieLine(res, SESSION_COOKIE)).toBeUndefined();
   });
 
   it('refuses a login post without the form CSRF token or with another nonce', async () => {
-    const { nonce, csrf } = await openLoginForm();
-    const other = await openLoginForm();
+    const { nonce, csrf } = await openLoginForm(t.http);
+    const other = await openLoginForm(t.http);
     const missing = await t
       .http()
       .post('/login')
@@ -144,18 +99,18 @@ describe('web sign-in, sessions and CSRF', () => {
     ['/\\evil.example', '/'],
     [undefined, '/'],
   ])('after sign-in with next=%j goes to %s', async (next, location) => {
-    const res = await signIn(labeler, next);
+    const res = await postLogin(t.http, labeler, next);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(location);
   });
 
   it('never puts an absolute next URL into the login form', async () => {
-    const { res } = await openLoginForm(`?next=${encodeURIComponent('https://evil.example/')}`);
+    const { res } = await openLoginForm(t.http, `?next=${encodeURIComponent('https://evil.example/')}`);
     expect(hiddenField(res.text, 'next')).toBe('/');
   });
 
   it('requires the CSRF token for session callers on unsafe methods, by header or form field', async () => {
-    const { cookie, csrf } = await session(t.adminToken);
+    const { cookie, csrf } = await signIn(t.http, t.adminToken);
     const without = await t.http().post('/api/v1/tokens').set('Cookie', cookie).send({ name: 'by-session', role: 'ingest' });
     expect(without.status).toBe(403);
     expect(without.body).toMatchObject({ message: 'invalid_csrf_token' });
@@ -191,12 +146,12 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('judges a request with an Authorization header by it alone, ignoring a session cookie', async () => {
-    const { cookie } = await session(t.adminToken);
+    const { cookie } = await signIn(t.http, t.adminToken);
     await t.http().get('/api/v1/tokens').set('Cookie', cookie).set('Authorization', 'Bearer rl_bad').expect(401);
   });
 
   it('logs out only with the CSRF token, and clears the session cookie', async () => {
-    const { cookie, csrf } = await session(labeler);
+    const { cookie, csrf } = await signIn(t.http, labeler);
     const refused = await t.http().post('/logout').set('Cookie', cookie).type('form').send({});
     expect(refused.status).toBe(403);
     const res = await t.http().post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
@@ -212,7 +167,7 @@ describe('web sign-in, sessions and CSRF', () => {
       .set('Authorization', `Bearer ${t.adminToken}`)
       .send({ name: 'short-lived', role: 'labeler' });
     const { id, token } = created.body as { id: string; token: string };
-    const { cookie } = await session(token);
+    const { cookie } = await signIn(t.http, token);
     await t.http().delete(`/api/v1/tokens/${id}`).set('Authorization', `Bearer ${t.adminToken}`).expect(204);
     const page = await t.http().get('/').set('Cookie', cookie).set('Accept', 'text/html');
     expect(page.status).toBe(303);
@@ -221,12 +176,11 @@ describe('web sign-in, sessions and CSRF', () => {
   });
 
   it('keeps the session secret in app_settings, accepting cookies signed with it and refusing expired or tampered ones', async () => {
-    const db = t.app.get(Db);
-    const [row] = await db.query<{ value: string }>(`SELECT value FROM app_settings WHERE "key" = 'session_secret'`);
-    expect(row.value.length).toBeGreaterThanOrEqual(32);
+    const row = await t.tables.get<{ value: string }>(`SELECT value FROM app_settings WHERE "key" = 'session_secret'`);
+    expect(row?.value.length).toBeGreaterThanOrEqual(32);
     const listing = await t.http().get('/api/v1/tokens').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
     const adminId = (listing.body as { tokens: { id: string; name: string }[] }).tokens.find((x) => x.name === 'env-admin')!.id;
-    const forge = (expiresAt: number, secret = row.value) =>
+    const forge = (expiresAt: number, secret = row!.value) =>
       `${SESSION_COOKIE}=${signSession({ tokenId: adminId, expiresAt }, secret)}`;
     await t
       .http()

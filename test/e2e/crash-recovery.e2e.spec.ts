@@ -1,17 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
-import { createTestDatabase } from '../support/app.js';
-import { buildService, ChildService, freePort } from '../support/child-service.js';
+import { onPostgres } from '../support/app.js';
+import { type ChildServiceSetup, setUpChildService } from '../support/child-service.js';
+import { sleep, waitFor } from '../support/eventually.js';
 
 /**
  * The real service as a child process, SIGKILLed while the label join works through a backlog, then
@@ -41,85 +35,26 @@ const predictionIdOf = (i: number) => `crash-${pad(i)}`;
 const clickIdOf = (i: number) => `ev-${pad(i)}-2-click`;
 const purchaseIdOf = (i: number) => `ev-${pad(i)}-1-purchase`;
 
-interface Reader {
-  all<T>(sql: string): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-let dataDir: string;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let redisPrefix: string | null = null;
-let env: Record<string, string>;
-let service: ChildService | null = null;
-let reader: Reader | null = null;
-
-async function openReader(): Promise<Reader> {
-  if (database) {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    return { all: async <T>(sql: string) => (await client.query(sql)).rows as T[], close: () => client.end() };
-  }
-  const sqlite = new Database(join(dataDir, 'relabel.sqlite'), { fileMustExist: true, timeout: 10_000 });
-  return { all: async <T>(sql: string) => sqlite.prepare(sql).all() as T[], close: async () => void sqlite.close() };
-}
-
-async function startService(): Promise<ChildService> {
-  service = await ChildService.start({ ...env, PORT: String(await freePort()) });
-  return service;
-}
+let child: ChildServiceSetup;
 
 beforeAll(async () => {
-  await buildService();
-  dataDir = mkdtempSync(join(tmpdir(), 'relabel-crash-'));
-  database = await createTestDatabase();
-  const redisUrl = process.env.TEST_REDIS_URL;
-  if (redisUrl) redisPrefix = `t${randomBytes(5).toString('hex')}`;
-  env = {
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: `rl_test_admin_${randomBytes(16).toString('hex')}`,
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(redisUrl && redisPrefix ? { REDIS_URL: redisUrl, QUEUE_PREFIX: redisPrefix } : {}),
-  };
-  await startService();
-  reader = await openReader();
+  child = await setUpChildService({}, 'relabel-crash-');
+  await child.start();
 }, 120_000);
 
-afterAll(async () => {
-  await service?.kill();
-  await reader?.close();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (redisPrefix && process.env.TEST_REDIS_URL) {
-    const redis = new Redis(process.env.TEST_REDIS_URL);
-    try {
-      for await (const keys of redis.scanStream({ match: `${redisPrefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
-        if (keys.length > 0) await redis.del(...keys);
-      }
-    } finally {
-      await redis.quit();
-    }
-  }
-});
+afterAll(() => child?.close());
 
 async function eventStates(): Promise<Record<string, number>> {
-  const rows = await reader!.all<{ state: string; n: number | string }>('SELECT state, COUNT(*) AS n FROM events GROUP BY state');
+  const rows = await child.tables.all<{ state: string; n: number | string }>(
+    'SELECT state, COUNT(*) AS n FROM events GROUP BY state',
+  );
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
 const unprocessed = (states: Record<string, number>) => (states.new ?? 0) + (states.pending ?? 0);
 const processed = (states: Record<string, number>) => (states.applied ?? 0) + (states.matched ?? 0);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the service's output:\n${service?.log ?? ''}`);
-    await sleep(20);
-  }
-}
+const until = (what: string, done: () => Promise<boolean>, timeoutMs: number) =>
+  waitFor(what, done, { timeoutMs, context: () => `the service's output:\n${child.service?.log ?? ''}` });
 
 const JOIN_DONE = 'the join finished before the kill: make the workload bigger';
 
@@ -177,8 +112,8 @@ function requestsOf(perPrediction: Record<string, unknown>[][]): Record<string, 
 
 describe('crash recovery of the label join', () => {
   it('a worker killed mid-batch loses and doubles nothing after restart', { timeout: 180_000 }, async () => {
-    const admin = env.ADMIN_TOKEN;
-    const first = service!;
+    const admin = child.adminToken;
+    const first = child.service!;
     await registerModel(() => request(first.url), admin, 'shop', { ...SHOP_MODEL, ...SHOP_RULES });
     const tokenRes = await request(first.url)
       .post('/api/v1/tokens')
@@ -205,7 +140,7 @@ describe('crash recovery of the label join', () => {
     }
     const early = indexes.slice(0, BATCH);
     await client.events(early.map(click));
-    await waitFor('the first clicks to be applied', async () => unprocessed(await eventStates()) === 0, 30_000);
+    await until('the first clicks to be applied', async () => unprocessed(await eventStates()) === 0, 30_000);
     await client.events(early.filter((i) => kindOf(i) === 'clickFirst').map(purchase));
     // The last request is as large as the API takes, so the join has a backlog of several transactions after it.
     const rest = indexes.slice(BATCH);
@@ -229,14 +164,14 @@ describe('crash recovery of the label join', () => {
     expect(exit.signal).toBe('SIGKILL');
     const atKill = await eventStates();
     expect(unprocessed(atKill), JOIN_DONE).toBeGreaterThan(0);
-    if (database) {
+    if (onPostgres) {
       // The dead worker's PostgreSQL session must be gone (its transaction rolled back) before the restart.
-      await waitFor(
+      await until(
         'the killed service to leave PostgreSQL',
         async () =>
           Number(
             (
-              await reader!.all<{ n: string }>(
+              await child.tables.all<{ n: string }>(
                 'SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
               )
             )[0].n,
@@ -245,8 +180,8 @@ describe('crash recovery of the label join', () => {
       );
     }
 
-    await startService();
-    await waitFor('the restarted service to process every event', async () => unprocessed(await eventStates()) === 0, 90_000);
+    await child.start();
+    await until('the restarted service to process every event', async () => unprocessed(await eventStates()) === 0, 90_000);
 
     await expectStored(client);
     await expectLabelsAndOutbox();
@@ -256,7 +191,7 @@ describe('crash recovery of the label join', () => {
 async function expectStored(client: Client): Promise<void> {
   const purchases = Array.from({ length: PREDICTIONS }, (_, i) => kindOf(i)).filter((k) => k !== 'clickOnly').length;
   expect(client.accepted).toEqual({ predictions: PREDICTIONS, events: PREDICTIONS + purchases });
-  const [counts] = await reader!.all<{ predictions: number | string; events: number | string }>(
+  const [counts] = await child.tables.all<{ predictions: number | string; events: number | string }>(
     `SELECT (SELECT COUNT(*) FROM predictions WHERE model = 'shop') AS predictions, (SELECT COUNT(*) FROM events WHERE model = 'shop') AS events`,
   );
   expect({ predictions: Number(counts.predictions), events: Number(counts.events) }).toEqual(client.accepted);
@@ -293,26 +228,28 @@ function byPrediction<T extends { prediction_id: string }>(rows: T[]): Map<strin
 
 async function expectLabelsAndOutbox(): Promise<void> {
   const events = new Map(
-    (await reader!.all<EventRowRead>(`SELECT id, prediction_id, state, processed_at FROM events WHERE model = 'shop'`)).map(
+    (await child.tables.all<EventRowRead>(`SELECT id, prediction_id, state, processed_at FROM events WHERE model = 'shop'`)).map(
       (e) => [e.id, e],
     ),
   );
   const labels = byPrediction(
-    await reader!.all<LabelRowRead>(`SELECT prediction_id, label, source, author, event_ids FROM labels WHERE model = 'shop'`),
+    await child.tables.all<LabelRowRead>(
+      `SELECT prediction_id, label, source, author, event_ids FROM labels WHERE model = 'shop'`,
+    ),
   );
   const changes = byPrediction(
-    await reader!.all<ChangeRowRead>(
+    await child.tables.all<ChangeRowRead>(
       `SELECT prediction_id, old_label, old_source, new_label, new_source FROM label_changes WHERE model = 'shop' ORDER BY seq`,
     ),
   );
   const effective = new Map(
     (
-      await reader!.all<{ id: string; effective_label: string | null; effective_source: string | null }>(
+      await child.tables.all<{ id: string; effective_label: string | null; effective_source: string | null }>(
         `SELECT id, effective_label, effective_source FROM predictions WHERE model = 'shop'`,
       )
     ).map((p) => [p.id, `${p.effective_label}/${p.effective_source}`]),
   );
-  const duplicates = await reader!.all(
+  const duplicates = await child.tables.all(
     `SELECT model, prediction_id, source, author, COUNT(*) AS n FROM labels GROUP BY model, prediction_id, source, author HAVING COUNT(*) > 1`,
   );
   expect(duplicates).toEqual([]);

@@ -5,7 +5,7 @@ import { DEMO_BATCH, ensureDemoBatch } from '../../src/demo/labeling-batch.js';
 import { MODEL_NAME, type Outcome, SHOP_RECOMMENDER_MODEL } from '../../src/demo/shop-world.js';
 import { Simulator } from '../../src/demo/simulator.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -251,7 +251,7 @@ describe('demo simulator against the real service over HTTP', () => {
   it('streams live predictions until stopped', async () => {
     const before = simulator.totals.sent;
     const running = simulator.run({ ratePerSecond: 40, tickMs: 100 });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     await simulator.stop();
     await running;
     const sent = simulator.totals.sent - before;
@@ -265,7 +265,7 @@ describe('demo simulator against the real service over HTTP', () => {
     expect(res.status).toBe(200);
     expect(Date.parse(res.body.timestamp)).toBeGreaterThan(Date.now() - 10_000);
     const stopped = simulator.totals.sent;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(simulator.totals.sent).toBe(stopped);
   });
 

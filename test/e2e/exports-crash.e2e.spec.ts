@@ -1,16 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import Database from 'better-sqlite3';
-import { Redis } from 'ioredis';
 import { readParquet } from 'parquet-wasm';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SHOP_MODEL } from '../factories/predictions.js';
-import { createTestDatabase } from '../support/app.js';
-import { buildService, ChildService, freePort } from '../support/child-service.js';
+import { type ChildServiceSetup, setUpChildService } from '../support/child-service.js';
+import { sleep } from '../support/eventually.js';
 
 /**
  * The built service as a child process, SIGKILLed in the middle of a Parquet export; afterwards
@@ -23,11 +19,7 @@ const BATCH = 1000;
 const COLUMNS =
   '(model, id, model_version, ts, features, prediction, scores, slices, least_confidence, margin, entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at, exposure_policy, propensity)';
 
-let dataDir: string;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let redisPrefix: string | null = null;
-let env: Record<string, string>;
-let service: ChildService | null = null;
+let child: ChildServiceSetup;
 
 function seedValues(i: number): unknown[] {
   const classes = SHOP_MODEL.classes;
@@ -56,37 +48,19 @@ function seedValues(i: number): unknown[] {
 
 /** Labeled predictions straight into the database: far quicker than the API for this many. */
 async function seed(): Promise<void> {
-  if (database) {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      for (let start = 0; start < ROWS; start += BATCH) {
-        const params: unknown[] = [];
-        const tuples: string[] = [];
-        for (let i = start; i < Math.min(ROWS, start + BATCH); i++) {
-          const values = seedValues(i);
-          tuples.push(`(${values.map((_, k) => `$${params.length + k + 1}`).join(', ')})`);
-          params.push(...values);
-        }
-        await client.query(`INSERT INTO predictions ${COLUMNS} VALUES ${tuples.join(', ')}`, params);
-      }
-    } finally {
-      await client.end();
-    }
-    return;
+  await child.tables.run('BEGIN');
+  for (let start = 0; start < ROWS; start += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, ROWS - start) }, (_, k) => seedValues(start + k));
+    const tuples = rows.map((values) => `(${values.map(() => '?').join(', ')})`);
+    await child.tables.run(`INSERT INTO predictions ${COLUMNS} VALUES ${tuples.join(', ')}`, rows.flat());
   }
-  const sqlite = new Database(join(dataDir, 'relabel.sqlite'), { timeout: 10_000 });
-  const insert = sqlite.prepare(`INSERT INTO predictions ${COLUMNS} VALUES (${new Array(19).fill('?').join(', ')})`);
-  sqlite.transaction(() => {
-    for (let i = 0; i < ROWS; i++) insert.run(seedValues(i));
-  })();
-  sqlite.close();
+  await child.tables.run('COMMIT');
 }
 
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${service!.url}${path}`, {
+  return fetch(`${child.service!.url}${path}`, {
     ...init,
-    headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+    headers: { Authorization: `Bearer ${child.adminToken}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
   });
 }
 
@@ -100,43 +74,16 @@ async function state(id: string): Promise<ExportState> {
   return (await (await api(`/api/v1/exports/${id}`)).json()) as ExportState;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 beforeAll(async () => {
-  await buildService();
-  dataDir = mkdtempSync(join(tmpdir(), 'relabel-export-crash-'));
-  database = await createTestDatabase();
-  const redisUrl = process.env.TEST_REDIS_URL;
-  if (redisUrl) redisPrefix = `t${randomBytes(5).toString('hex')}`;
-  env = {
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: `rl_test_admin_${randomBytes(16).toString('hex')}`,
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    ...(redisUrl && redisPrefix ? { REDIS_URL: redisUrl, QUEUE_PREFIX: redisPrefix } : {}),
-  };
-  service = await ChildService.start({ ...env, PORT: String(await freePort()) });
+  child = await setUpChildService({}, 'relabel-export-crash-');
+  await child.start();
+  await seed();
+  // After the seed: a connection kept alive through a long seed may be closed under the next request.
   const registered = await api('/api/v1/models/shop', { method: 'PUT', body: JSON.stringify(SHOP_MODEL) });
   expect(registered.status).toBe(201);
-  await seed();
 }, 180_000);
 
-afterAll(async () => {
-  await service?.kill();
-  await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
-  if (redisPrefix && process.env.TEST_REDIS_URL) {
-    const redis = new Redis(process.env.TEST_REDIS_URL);
-    try {
-      for await (const keys of redis.scanStream({ match: `${redisPrefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
-        if (keys.length > 0) await redis.del(...keys);
-      }
-    } finally {
-      await redis.quit();
-    }
-  }
-});
+afterAll(() => child?.close());
 
 it('an export killed halfway leaves no complete-looking file and finishes with every row after a restart', async () => {
   const created = await api('/api/v1/models/shop/exports', {
@@ -150,19 +97,19 @@ it('an export killed halfway leaves no complete-looking file and finishes with e
   const deadline = Date.now() + 60_000;
   while (!(seen.status === 'running' && seen.progress > 0)) {
     if (seen.status === 'done') throw new Error('the export finished before the kill: make the workload bigger');
-    if (Date.now() > deadline) throw new Error(`no progress within 60 s; the service's output:\n${service!.log}`);
+    if (Date.now() > deadline) throw new Error(`no progress within 60 s; the service's output:\n${child.service!.log}`);
     await sleep(5);
     seen = await state(id);
   }
-  await service!.kill('SIGKILL');
+  await child.service!.kill('SIGKILL');
   expect(seen.progress).toBeLessThan(1);
 
-  const exportsDir = join(dataDir, 'exports');
+  const exportsDir = join(child.dataDir, 'exports');
   expect(existsSync(join(exportsDir, `${id}.parquet.partial`))).toBe(true);
   expect(existsSync(join(exportsDir, `${id}.parquet`))).toBe(false);
   expect(existsSync(join(exportsDir, `${id}.manifest.json`))).toBe(false);
 
-  service = await ChildService.start({ ...env, PORT: String(await freePort()) });
+  const service = await child.start();
   const finishBy = Date.now() + 120_000;
   let after = await state(id);
   while (after.status !== 'done') {

@@ -1,60 +1,25 @@
-import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
+import { csrfFields, openPage, postForm, signIn, type WebSession } from '../support/web.js';
 
 const EVIL = '<script>alert("export")</script>';
 let t: TestApp;
-let session: { cookie: string; csrf: string };
+let session: WebSession;
 
-function cookieValue(res: Response, name: string): string {
-  const header = res.headers['set-cookie'] as string[] | string | undefined;
-  const line = (Array.isArray(header) ? header : [header ?? '']).find((l) => l.startsWith(`${name}=`));
-  if (!line) throw new Error(`no ${name} cookie`);
-  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
-}
-
-function csrfFields(html: string): string[] {
-  return [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1].replace(/&#x3D;/g, '='));
-}
-
-/** Signs in through the login form with an admin token whose name is hostile markup. */
-async function signIn(): Promise<{ cookie: string; csrf: string }> {
-  const token = await t.tokenFor('admin', EVIL);
-  const form = await t.http().get('/login').set('Accept', 'text/html').expect(200);
-  const res = await t
-    .http()
-    .post('/login')
-    .set('Cookie', `${LOGIN_NONCE_COOKIE}=${cookieValue(form, LOGIN_NONCE_COOKIE)}`)
-    .type('form')
-    .send({ token, _csrf: csrfFields(form.text)[0] });
-  expect(res.status).toBe(303);
-  const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
-  const home = await t.http().get('/').set('Cookie', cookie).expect(200);
-  return { cookie, csrf: csrfFields(home.text)[0] };
-}
-
-const page = (path = '/models/shop/exports') => t.http().get(path).set('Cookie', session.cookie).set('Accept', 'text/html');
+const page = (path = '/models/shop/exports') => openPage(t.http, session, path);
 const submit = (fields: Record<string, string | string[]>) =>
-  t
-    .http()
-    .post('/models/shop/exports')
-    .set('Cookie', session.cookie)
-    .set('Accept', 'text/html')
-    .type('form')
-    .send({
-      _csrf: session.csrf,
-      format: 'csv',
-      mitigation: 'ips_weights',
-      labelSources: ['manual', 'audit'],
-      validation: '0.2',
-      splitBy: 'random',
-      seed: '1',
-      ...fields,
-    });
+  postForm(t.http, session, '/models/shop/exports', {
+    format: 'csv',
+    mitigation: 'ips_weights',
+    labelSources: ['manual', 'audit'],
+    validation: '0.2',
+    splitBy: 'random',
+    seed: '1',
+    ...fields,
+  }).set('Accept', 'text/html');
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -73,7 +38,8 @@ beforeAll(async () => {
       .send({ model: 'shop', predictionId: `pg-${i}`, label: ['click', 'ignore'][i % 2] });
     expect(res.status).toBeLessThan(300);
   }
-  session = await signIn();
+  // An admin token whose name is hostile markup.
+  session = await signIn(t.http, await t.tokenFor('admin', EVIL));
 }, 60_000);
 afterAll(() => t.close());
 

@@ -5,7 +5,6 @@ import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { ExportsRepository } from '../../src/exports/exports.repository.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
@@ -34,10 +33,9 @@ interface DbRow {
 
 /** What every format must say for each labeled prediction, from the database itself. */
 async function databaseRows(): Promise<DbRow[]> {
-  const db = t.app.get(Db);
-  const rows = await db.query<DbRow>(
+  const rows = await t.tables.all<DbRow>(
     `SELECT id, ts, model_version, features, prediction, scores, slices, effective_label, effective_source
-     FROM predictions WHERE model = ${db.param(1)} AND effective_label IS NOT NULL ORDER BY id`,
+     FROM predictions WHERE model = ? AND effective_label IS NOT NULL ORDER BY id`,
     ['shop'],
   );
   return rows.map((r) => ({ ...r, ts: Number(r.ts) }));
@@ -312,13 +310,11 @@ describe('exported files', () => {
 
   it('a job that fails for good is marked failed with its reason and leaves no file behind', async () => {
     await registerModel(t.http, t.adminToken, 'broken', SHOP_MODEL);
-    const db = t.app.get(Db);
-    const p = (n: number) => db.param(n);
     // A row whose features are not JSON: the writer fails after the .partial file was started.
-    await db.query(
+    await t.tables.run(
       `INSERT INTO predictions (model, id, model_version, ts, features, prediction, scores, slices, least_confidence, margin,
         entropy, feature_hash, content_hash, received_at, effective_label, effective_source, labeled_at)
-       VALUES (${p(1)}, ${p(2)}, 'v1', ${p(3)}, 'not json', 'click', '{}', '{}', 0.5, 0.2, 0.9, 'f', 'c', ${p(4)}, 'click', 'manual', ${p(5)})`,
+       VALUES (?, ?, 'v1', ?, 'not json', 'click', '{}', '{}', 0.5, 0.2, 0.9, 'f', 'c', ?, 'click', 'manual', ?)`,
       ['broken', 'bad-row', Date.now(), Date.now(), Date.now()],
     );
     const created = await t
@@ -342,6 +338,7 @@ describe('exported files', () => {
   it('leaves only finished files and manifests in the exports folder', () => {
     const files = readdirSync(join(t.dataDir, 'exports'));
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(files.filter((f) => !f.endsWith('.manifest.json')).length).toBeGreaterThan(0);
     for (const file of files.filter((f) => !f.endsWith('.manifest.json'))) {
       expect(existsSync(join(t.dataDir, 'exports', file.replace(/\.\w+$/, '.manifest.json')))).toBe(true);
     }

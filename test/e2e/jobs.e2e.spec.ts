@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Global, Inject, type LoggerService, Module, type OnModuleInit } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
@@ -13,6 +11,8 @@ import { type JobInfo, JobQueue, type JobState, PermanentJobError, QueueName } f
 import { JobRecovery } from '../../src/jobs/job-recovery.js';
 import { JobsModule } from '../../src/jobs/jobs.module.js';
 import { MetricsService } from '../../src/ops/metrics.service.js';
+import { deleteRedisKeys } from '../support/app.js';
+import { sleep, waitFor } from '../support/eventually.js';
 
 // The BullMQ driver needs a real Redis: it runs in CI's PostgreSQL + Redis pass (TEST_REDIS_URL), while
 // `npm test` on a machine without Redis covers the in-process driver.
@@ -38,17 +38,6 @@ function newPrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;
 }
 
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.del(...keys);
-    }
-  } finally {
-    await redis.quit();
-  }
-}
-
 function inProcess(): Harness {
   const metrics = new MetricsService();
   const jobs = new InProcessJobQueue({ observer: new JobObserver(metrics, new CapturingLogger()), closeTimeoutMs: 2000 });
@@ -59,17 +48,7 @@ function bullMq(runsWorkers = true, prefix = newPrefix()): Harness {
   const metrics = new MetricsService();
   const observer = new JobObserver(metrics, new CapturingLogger());
   const jobs = new BullMqJobQueue({ url: REDIS_URL, prefix, runsWorkers, observer, closeTimeoutMs: 2000 });
-  return { jobs, metrics, prefix, cleanup: async () => (await jobs.close(), await deleteKeys(prefix)) };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
+  return { jobs, metrics, prefix, cleanup: async () => (await jobs.close(), await deleteRedisKeys(REDIS_URL, prefix)) };
 }
 
 function waitForState(jobs: JobQueue, id: string, state: JobState): Promise<JobInfo> {
@@ -230,7 +209,7 @@ describe.each([{ driver: 'in-process', make: () => inProcess() }, ...withRedis([
       let ticks = 0;
       h.jobs.process(Q, async (job) => void (job.name === 'tick' && ticks++));
       await h.jobs.repeat(Q, 'tick', 100, {});
-      await waitFor('three ticks', async () => ticks >= 3, 3000);
+      await waitFor('three ticks', async () => ticks >= 3, { timeoutMs: 3000 });
     });
 
     it('replaces a repeatable job of the same name', async () => {
@@ -350,7 +329,7 @@ describe.each([{ driver: 'in-process', redis: false }, ...withRedis([{ driver: '
   ({ driver, redis }) => {
     const prefix = newPrefix();
     afterEach(async () => {
-      if (redis) await deleteKeys(prefix);
+      if (redis) await deleteRedisKeys(REDIS_URL, prefix);
     });
 
     it('runs every registered recovery at bootstrap, logs a failing one, and closes the queue on shutdown', async () => {
@@ -373,7 +352,7 @@ describe.each([{ driver: 'in-process', redis: false }, ...withRedis([{ driver: '
 describe.each(withRedis(['api']))('JobsModule in ROLE=%s', () => {
   const prefix = newPrefix();
   afterEach(async () => {
-    await deleteKeys(prefix);
+    await deleteRedisKeys(REDIS_URL, prefix);
   });
 
   it('does not run recoveries', async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
@@ -78,9 +77,8 @@ async function batchOf(model: string, body: Record<string, unknown>) {
 }
 
 async function tasksOf(batchId: string): Promise<Task[]> {
-  const db = t.app.get(Db);
-  return db.query<Task>(
-    `SELECT prediction_id, reason, class, score, position FROM labeling_tasks WHERE batch_id = ${db.param(1)} ORDER BY position, slot`,
+  return t.tables.all<Task>(
+    'SELECT prediction_id, reason, class, score, position FROM labeling_tasks WHERE batch_id = ? ORDER BY position, slot',
     [batchId],
   );
 }

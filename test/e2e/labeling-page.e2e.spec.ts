@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Response } from 'supertest';
-import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { openPage, postForm, signIn, type WebSession } from '../support/web.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const XSS_ESCAPED = '&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;';
@@ -13,51 +11,12 @@ const ODD_CLASS = '<i>maybe</i>';
 
 let t: TestApp;
 let ingest: string;
-let lena: Session;
-let omar: Session;
-let admin: Session;
+let lena: WebSession;
+let omar: WebSession;
+let admin: WebSession;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-function cookieValue(res: Response, name: string): string {
-  const header = res.headers['set-cookie'] as string[] | string | undefined;
-  const line = (Array.isArray(header) ? header : [header ?? '']).find((l) => l.startsWith(`${name}=`));
-  if (!line) throw new Error(`no ${name} cookie`);
-  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
-}
-
-function csrfField(html: string): string {
-  const match = /name="_csrf" value="([^"]*)"/.exec(html);
-  if (!match) throw new Error('no _csrf field in page');
-  return match[1].replace(/&#x3D;/g, '=');
-}
-
-/** Signs in through the login form, as a browser does, and reads the CSRF token from the home page. */
-async function signIn(token: string): Promise<Session> {
-  const form = await t.http().get('/login').set('Accept', 'text/html').expect(200);
-  const res = await t
-    .http()
-    .post('/login')
-    .set('Cookie', `${LOGIN_NONCE_COOKIE}=${cookieValue(form, LOGIN_NONCE_COOKIE)}`)
-    .type('form')
-    .send({ token, _csrf: csrfField(form.text) })
-    .expect(303);
-  const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
-  const home = await t.http().get('/').set('Cookie', cookie).expect(200);
-  return { cookie, csrf: csrfField(home.text) };
-}
-
-const open = (s: Session, path: string) => t.http().get(path).set('Cookie', s.cookie).set('Accept', 'text/html');
-const post = (s: Session, path: string, form: Record<string, string>) =>
-  t
-    .http()
-    .post(path)
-    .set('Cookie', s.cookie)
-    .type('form')
-    .send({ _csrf: s.csrf, ...form });
+const open = (s: WebSession, path: string) => openPage(t.http, s, path);
+const post = (s: WebSession, path: string, form: Record<string, string>) => postForm(t.http, s, path, form);
 
 /** Undoes Handlebars' escaping of "=", for matching text that holds no user data. */
 const unescaped = (html: string) => html.replace(/&#x3D;/g, '=');
@@ -92,13 +51,10 @@ async function queueWith(n: number, batch: Record<string, unknown> = {}, overrid
 }
 
 async function labelsOf(model: string, taskId: string) {
-  const db = t.app.get(Db);
-  const [task] = await db.query<{ prediction_id: string }>(`SELECT prediction_id FROM labeling_tasks WHERE id = ${db.param(1)}`, [
-    taskId,
-  ]);
+  const task = await t.tables.get<{ prediction_id: string }>('SELECT prediction_id FROM labeling_tasks WHERE id = ?', [taskId]);
   const res = await t
     .http()
-    .get(`/api/v1/models/${model}/predictions/${encodeURIComponent(task.prediction_id)}`)
+    .get(`/api/v1/models/${model}/predictions/${encodeURIComponent(task!.prediction_id)}`)
     .set('Authorization', `Bearer ${t.adminToken}`)
     .expect(200);
   return (res.body as { labels: { label: string; source: string; by: string }[] }).labels;
@@ -107,9 +63,9 @@ async function labelsOf(model: string, taskId: string) {
 beforeAll(async () => {
   t = await startTestApp();
   ingest = `Bearer ${await t.tokenFor('ingest')}`;
-  lena = await signIn(await t.tokenFor('labeler', 'lena'));
-  omar = await signIn(await t.tokenFor('labeler', 'omar'));
-  admin = await signIn(t.adminToken);
+  lena = await signIn(t.http, await t.tokenFor('labeler', 'lena'));
+  omar = await signIn(t.http, await t.tokenFor('labeler', 'omar'));
+  admin = await signIn(t.http, t.adminToken);
 });
 afterAll(() => t.close());
 
@@ -195,11 +151,7 @@ describe('the queue page', () => {
   it('explains a lease that expired and went to someone else, instead of failing, and saves nothing', async () => {
     const { model } = await queueWith(1);
     const mine = itemOf((await open(lena, `/labeling/${model}`).expect(200)).text);
-    const db = t.app.get(Db);
-    await db.query(`UPDATE labeling_tasks SET lease_expires_at = ${db.param(1)} WHERE id = ${db.param(2)}`, [
-      Date.now() - 1000,
-      mine.taskId,
-    ]);
+    await t.tables.run('UPDATE labeling_tasks SET lease_expires_at = ? WHERE id = ?', [Date.now() - 1000, mine.taskId]);
     expect(itemOf((await open(omar, `/labeling/${model}`).expect(200)).text).taskId).toBe(mine.taskId);
 
     const res = await post(lena, mine.action, { label: 'click' }).expect(303);
@@ -276,7 +228,7 @@ describe('who may open the pages', () => {
       const anonymous = await t.http().get(path).set('Accept', 'text/html').expect(303);
       expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
-    const ingestSession = await signIn(await t.tokenFor('ingest'));
+    const ingestSession = await signIn(t.http, await t.tokenFor('ingest'));
     await open(ingestSession, '/labeling').expect(403);
     await open(ingestSession, '/labeling/some-model').expect(403);
     await open(lena, '/labeling').expect(200);

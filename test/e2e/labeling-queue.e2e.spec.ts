@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { onPostgres, startTestApp, type TestApp } from '../support/app.js';
+import { sleep } from '../support/eventually.js';
 
 let t: TestApp;
 let admin: string;
@@ -86,12 +86,11 @@ describe('leasing', () => {
     const predictionIds = answers.map((a) => (a.body as Leased).predictionId);
     expect(new Set(taskIds).size).toBe(20);
     expect(new Set(predictionIds).size).toBe(20);
-    const db = t.app.get(Db);
-    const [held] = await db.query<{ tasks: number; holders: number }>(
-      `SELECT COUNT(*) AS tasks, COUNT(DISTINCT labeler) AS holders FROM labeling_tasks WHERE model = ${db.param(1)} AND status = 'leased'`,
+    const held = await t.tables.get<{ tasks: number; holders: number }>(
+      `SELECT COUNT(*) AS tasks, COUNT(DISTINCT labeler) AS holders FROM labeling_tasks WHERE model = ? AND status = 'leased'`,
       [model],
     );
-    expect({ tasks: Number(held.tasks), holders: Number(held.holders) }).toEqual({ tasks: 20, holders: 20 });
+    expect({ tasks: Number(held?.tasks), holders: Number(held?.holders) }).toEqual({ tasks: 20, holders: 20 });
   });
 
   it("gives one labeler's parallel calls the one task they hold", async () => {
@@ -144,7 +143,7 @@ describe('leasing', () => {
     const [a, b] = await labelers(2);
     const first = await lease(model, a);
     expect((await next(model, b)).status).toBe(204);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     const second = await lease(model, b);
     expect(second.taskId).toBe(first.taskId);
     const late = await submit(first.taskId, a, { label: 'click' });
@@ -157,7 +156,7 @@ describe('leasing', () => {
     const { model, predictionIds } = await queue(1, {}, { leaseTtl: '1s' });
     const [a] = await labelers(1);
     const task = await lease(model, a);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await sleep(1100);
     expect((await submit(task.taskId, a, { label: 'ignore' })).status).toBe(200);
     expect(await labelsOf(model, predictionIds[0])).toEqual([expect.objectContaining({ label: 'ignore', source: 'manual' })]);
   });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../../src/database/db.js';
 import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, sleep } from '../support/eventually.js';
 
 let t: TestApp;
 let ingest: string;
@@ -43,12 +42,10 @@ const effectiveOf = (id: string, expected: { label: string; source: string } | n
     return p;
   });
 const outboxRows = (id: string) =>
-  t.app
-    .get(Db)
-    .query<{ new_label: string | null; new_source: string | null }>(
-      `SELECT new_label, new_source FROM label_changes WHERE model = ${t.app.get(Db).param(1)} AND prediction_id = ${t.app.get(Db).param(2)} ORDER BY seq`,
-      ['shop', id],
-    );
+  t.tables.all<{ new_label: string | null; new_source: string | null }>(
+    'SELECT new_label, new_source FROM label_changes WHERE model = ? AND prediction_id = ? ORDER BY seq',
+    ['shop', id],
+  );
 
 describe('labels from behaviour events', () => {
   it('turns a click inside its window into a direct label with provenance', async () => {
@@ -99,11 +96,7 @@ describe('labels from behaviour events', () => {
     const p = aPrediction({ timestamp: ago(3 * MIN) });
     const early = anEvent(p.id as string, { timestamp: ago(MIN) });
     expect((await postEvents([early])).body).toMatchObject({ pending: 1 });
-    const db = t.app.get(Db);
-    await db.query(`UPDATE events SET received_at = ${db.param(1)} WHERE id = ${db.param(2)}`, [
-      Date.now() - 3 * 60 * MIN,
-      early.id,
-    ]);
+    await t.tables.run('UPDATE events SET received_at = ? WHERE id = ?', [Date.now() - 3 * 60 * MIN, early.id]);
     await postPrediction(p);
     await effectiveOf(p.id as string, { label: 'click', source: 'direct' });
   });
@@ -169,7 +162,7 @@ describe('labels from behaviour events', () => {
     const changed = await postEvents([{ ...click, type: 'purchase' }]);
     expect(changed.status).toBe(409);
     expect(changed.body.details.ids).toEqual([{ model: 'shop', id: click.id }]);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(await outboxRows(p.id as string)).toHaveLength(1);
   });
 

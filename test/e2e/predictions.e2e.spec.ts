@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { sleep } from '../support/eventually.js';
 
 let t: TestApp;
 let ingest: string;
@@ -68,7 +69,7 @@ describe('prediction log', () => {
   it('treats a re-send without timestamp as a duplicate even though "now" moved', async () => {
     const p = aPrediction({ timestamp: undefined });
     expect((await post(p)).body).toEqual({ accepted: 1, duplicates: 0 });
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     expect((await post(p)).body).toEqual({ accepted: 0, duplicates: 1 });
   });
 

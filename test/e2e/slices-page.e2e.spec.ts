@@ -1,12 +1,11 @@
-import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
 import type { TokenRole } from '../../src/auth/token.entity.js';
 import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { csrfFields, openPage, signIn, type WebSession } from '../support/web.js';
 
 const MIN = 60_000;
 const EVIL = '<script>alert("slice")</script>';
@@ -18,39 +17,9 @@ const MODEL = {
 
 let t: TestApp;
 let ingest: string;
-const sessions = new Map<TokenRole, { cookie: string; csrf: string }>();
+const sessions = new Map<TokenRole, WebSession>();
 
-function cookieValue(res: Response, name: string): string {
-  const header = res.headers['set-cookie'] as string[] | string | undefined;
-  const line = (Array.isArray(header) ? header : [header ?? '']).find((l) => l.startsWith(`${name}=`));
-  if (!line) throw new Error(`no ${name} cookie`);
-  return decodeURIComponent(line.slice(name.length + 1).split(';')[0]);
-}
-
-function csrfFields(html: string): string[] {
-  return [...html.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1].replace(/&#x3D;/g, '='));
-}
-
-/** Signs in through the login form, as a browser does, and keeps the session cookie and its CSRF token. */
-async function signIn(role: TokenRole): Promise<{ cookie: string; csrf: string }> {
-  const token = role === 'admin' ? t.adminToken : await t.tokenFor(role);
-  const form = await t.http().get('/login').set('Accept', 'text/html').expect(200);
-  const res = await t
-    .http()
-    .post('/login')
-    .set('Cookie', `${LOGIN_NONCE_COOKIE}=${cookieValue(form, LOGIN_NONCE_COOKIE)}`)
-    .type('form')
-    .send({ token, _csrf: csrfFields(form.text)[0] });
-  expect(res.status).toBe(303);
-  const cookie = `${SESSION_COOKIE}=${cookieValue(res, SESSION_COOKIE)}`;
-  const home = await t.http().get('/').set('Cookie', cookie).expect(200);
-  return { cookie, csrf: csrfFields(home.text)[0] };
-}
-
-async function page(role: TokenRole, path = '/models/shop/slices') {
-  const s = sessions.get(role)!;
-  return t.http().get(path).set('Cookie', s.cookie).set('Accept', 'text/html');
-}
+const page = (role: TokenRole, path = '/models/shop/slices') => openPage(t.http, sessions.get(role)!, path);
 
 /** The page as a reader sees it: entities decoded (Handlebars escapes = as well as <, >, & and quotes). */
 function decoded(html: string): string {
@@ -100,11 +69,13 @@ beforeAll(async () => {
   await seed('shop', 'sun', 'de', 150, 30);
   await seed('shop', 'rain', 'fr', 8, 32, 'v2');
   await seed('shop', EVIL, 'de', 3, 2);
-  for (const role of ['ingest', 'labeler', 'admin'] as const) sessions.set(role, await signIn(role));
+  for (const role of ['ingest', 'labeler', 'admin'] as const)
+    sessions.set(role, await signIn(t.http, role === 'admin' ? t.adminToken : await t.tokenFor(role)));
+  const reader = `Bearer ${await t.tokenFor('labeler')}`;
   // Rain (all of it in fr) fires, and so does fr: once their labels are rolled up and evaluated.
   await eventually(async () => {
-    const res = await t.http().get('/api/v1/models/shop/alerts?state=firing').set('Authorization', ingest);
-    const slices = await t.http().get('/api/v1/models/shop/slices').set('Authorization', ingest);
+    const res = await t.http().get('/api/v1/models/shop/alerts?state=firing').set('Authorization', reader);
+    const slices = await t.http().get('/api/v1/models/shop/slices').set('Authorization', reader);
     expect((slices.body as { overall: { n: number } }).overall.n).toBe(225);
     const alerts = (res.body as { alerts: { message: string }[] }).alerts;
     // Refreshed with every label: an alert can fire before the last labels of its slice are rolled up.
@@ -120,7 +91,11 @@ describe('/models/:model/slices', () => {
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent('/models/shop/slices?window=24h')}`);
   });
 
-  it.each(['ingest', 'labeler', 'admin'] as const)('shows the page to the %s role', async (role) => {
+  it('refuses the page to the ingest role, which reads nothing', async () => {
+    expect((await page('ingest')).status).toBe(403);
+  });
+
+  it.each(['labeler', 'admin'] as const)('shows the page to the %s role', async (role) => {
     const res = await page(role);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
-import { openDatabase } from '../../src/database/data-source.js';
-import { Db } from '../../src/database/db.js';
 import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesService } from '../../src/slices/slices.service.js';
 import { SHOP_RULES } from '../factories/events.js';
@@ -30,10 +28,8 @@ describe('after a restart', () => {
       }
       await first.app.close();
       // As if the process had died before its rollup job ran: no cells, every outbox row pending.
-      const db = new Db(await openDatabase({ DATA_DIR: first.dataDir, DATABASE_URL: first.env.DATABASE_URL }));
-      await db.query('DELETE FROM slice_cells');
-      await db.query('UPDATE label_changes SET processed_at = NULL');
-      await db.dataSource.destroy();
+      await first.tables.run('DELETE FROM slice_cells');
+      await first.tables.run('UPDATE label_changes SET processed_at = NULL');
 
       const second = await createApp(loadConfig(first.env));
       await second.init();

@@ -110,10 +110,9 @@ interface RawRow {
 
 /** The oracle: counts straight from the prediction rows, written independently of the rollup code. */
 async function rawCounts(model: string, keep: (row: RawRow) => boolean = () => true) {
-  const db = t.app.get(Db);
-  const rows = await db.query<RawRow>(
+  const rows = await t.tables.all<RawRow>(
     `SELECT model_version, ts, prediction, slices, effective_label, effective_source FROM predictions
-     WHERE model = ${db.param(1)} AND effective_label IS NOT NULL`,
+     WHERE model = ? AND effective_label IS NOT NULL`,
     [model],
   );
   const counts = new Map<string, { n: number; correct: number }>();
@@ -179,10 +178,9 @@ describe('slice rollups', () => {
     const model = 'rebuilt';
     await registerRandomModel(model);
     await randomHistory(model, 4242, 30, 80);
-    const db = t.app.get(Db);
     const cells = () =>
-      db.query(
-        `SELECT * FROM slice_cells WHERE model = ${db.param(1)} ORDER BY grain, bucket, model_version, slice_key, slice_value, source, actual, predicted`,
+      t.tables.all(
+        `SELECT * FROM slice_cells WHERE model = ? ORDER BY grain, bucket, model_version, slice_key, slice_value, source, actual, predicted`,
         [model],
       );
     const before = await cells();
@@ -211,10 +209,7 @@ describe('slice rollups', () => {
     const model = 'drifted';
     await registerRandomModel(model);
     await randomHistory(model, 31337, 20, 30);
-    const db = t.app.get(Db);
-    await db.query(`UPDATE slice_cells SET n = n + 5 WHERE model = ${db.param(1)} AND slice_key = '*' AND grain = 'all'`, [
-      model,
-    ]);
+    await t.tables.run(`UPDATE slice_cells SET n = n + 5 WHERE model = ? AND slice_key = '*' AND grain = 'all'`, [model]);
     const run = async (...argv: string[]) => {
       let out = '';
       const code = await rebuildCli(argv, t.env, { out: (text) => (out += text), err: (text) => (out += text) });

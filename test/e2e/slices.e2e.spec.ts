@@ -90,7 +90,7 @@ async function seed(): Promise<void> {
 beforeAll(async () => {
   t = await startTestApp();
   admin = `Bearer ${t.adminToken}`;
-  reader = `Bearer ${await t.tokenFor('ingest')}`;
+  reader = `Bearer ${await t.tokenFor('labeler')}`;
   await registerModel(t.http, t.adminToken, 'acc', ACC_MODEL);
   await seed();
 });
@@ -246,8 +246,9 @@ describe('GET /api/v1/models/:model/slices', () => {
     expect(res.body.message).toBe('model_not_found');
   });
 
-  it('may be read by every signed-in role, not anonymously', async () => {
-    expect((await get('/api/v1/models/acc/slices', `Bearer ${await t.tokenFor('labeler')}`)).status).toBe(200);
+  it('may be read by labelers and admins, not by ingest tokens nor anonymously', async () => {
+    expect((await get('/api/v1/models/acc/slices', reader)).status).toBe(200);
+    expect((await get('/api/v1/models/acc/slices', `Bearer ${await t.tokenFor('ingest')}`)).status).toBe(403);
     expect((await get('/api/v1/models/acc/slices', admin)).status).toBe(200);
     expect((await t.http().get('/api/v1/models/acc/slices')).status).toBe(401);
   });

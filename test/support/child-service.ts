@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { testEnvironment } from './app.js';
+import { type Tables, tablesAt } from './tables.js';
 
 /**
  * The built service (`node dist/src/main.js`) as a child process, for tests that need a real
@@ -164,4 +166,53 @@ export class ChildService {
       : `exited (${JSON.stringify(await this.exited)}) before it was healthy`;
     throw new Error(`the service at ${this.url} ${why}; its output:\n${this.output}`);
   }
+}
+
+/** A built service's environment and database, and the process that runs on them now. */
+export interface ChildServiceSetup {
+  /** HOST, DATA_DIR, ADMIN_TOKEN, LOG_LEVEL and, in CI, DATABASE_URL, REDIS_URL and QUEUE_PREFIX. */
+  env: Record<string, string>;
+  dataDir: string;
+  adminToken: string;
+  /** The service's database, opened by the test itself. */
+  tables: Tables;
+  /** The process start() started last; null before the first start. */
+  readonly service: ChildService | null;
+  /** Starts the service (again) on a free port, on the same database, and waits until it is healthy. */
+  start(): Promise<ChildService>;
+  /** Kills the process and removes the database, the data directory and the queue keys. */
+  close(): Promise<void>;
+}
+
+/** Builds dist/ and prepares a service to run as a child process; call start() to run it. */
+export async function setUpChildService(
+  extraEnv: Record<string, string> = {},
+  dirPrefix = 'relabel-child-',
+): Promise<ChildServiceSetup> {
+  await buildService();
+  const { env, dataDir, adminToken, databaseUrl, cleanup } = await testEnvironment(dirPrefix, {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  });
+  const tables = tablesAt({ dataDir, databaseUrl });
+  let service: ChildService | null = null;
+  return {
+    env,
+    dataDir,
+    adminToken,
+    tables,
+    get service() {
+      return service;
+    },
+    async start() {
+      service = await ChildService.start({ ...env, PORT: String(await freePort()) });
+      return service;
+    },
+    async close() {
+      await service?.kill();
+      await tables.close();
+      await cleanup();
+    },
+  };
 }

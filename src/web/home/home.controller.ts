@@ -6,7 +6,7 @@ import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decora
 @ApiExcludeController()
 @Controller()
 export class HomeController {
-  @Roles()
+  @Roles('labeler', 'ingest')
   @Get()
   @Render('home')
   home(@CurrentPrincipal() principal: Principal) {

@@ -12,7 +12,7 @@ export class SlicesPageController {
   constructor(private readonly page: SlicesPageService) {}
 
   @Get()
-  @Roles()
+  @Roles('labeler')
   @Render('slices')
   view(@Param('model') model: string, @Query() query: SlicesPageQueryDto, @CurrentPrincipal() viewer: Principal) {
     return this.page.view(model, toPageQuery(query), viewer, { batch: query.batch, batchError: query.batchError });
