@@ -105,7 +105,10 @@ export class EventsRepository {
    */
   async joinEarly(tx: Tx, predictions: { model: string; id: string }[]): Promise<void> {
     for (const p of predictions) {
-      await tx.run("UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'", [p.model, p.id]);
+      await tx.run("UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'", [
+        p.model,
+        p.id,
+      ]);
     }
   }
 
@@ -141,11 +144,10 @@ export class EventsRepository {
 
   /** Pending events of the model received before `before` are orphaned; returns how many. */
   orphanPending(tx: Tx, model: string, before: number, now: number): Promise<number> {
-    return tx.run("UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?", [
-      now,
-      model,
-      before,
-    ]);
+    return tx.run(
+      "UPDATE events SET state = 'orphaned', processed_at = ? WHERE state = 'pending' AND model = ? AND received_at < ?",
+      [now, model, before],
+    );
   }
 }
 

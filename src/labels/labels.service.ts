@@ -79,13 +79,7 @@ export class LabelsService {
       },
       now,
     );
-    const changes = await this.refreshEffective(
-      tx,
-      model.name,
-      [input.predictionId],
-      model.settings.labelSourceOrder,
-      now,
-    );
+    const changes = await this.refreshEffective(tx, model.name, [input.predictionId], model.settings.labelSourceOrder, now);
     return {
       source: input.source,
       predictionTs: Number(prediction.ts),

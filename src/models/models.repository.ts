@@ -18,10 +18,9 @@ export class ModelsRepository {
 
   /** The predicted classes that stored predictions of this model use. */
   async predictedClasses(model: string): Promise<string[]> {
-    const rows = await this.db.query<{ prediction: string }>(
-      'SELECT DISTINCT prediction FROM predictions WHERE model = ?',
-      [model],
-    );
+    const rows = await this.db.query<{ prediction: string }>('SELECT DISTINCT prediction FROM predictions WHERE model = ?', [
+      model,
+    ]);
     return rows.map((r) => r.prediction);
   }
 

@@ -73,10 +73,7 @@ export class PredictionsService {
     await this.models.require(model);
     const prediction = await this.repository.findOne(model, id);
     if (!prediction) throw notFound('prediction_not_found');
-    const [events, labels] = await Promise.all([
-      this.repository.eventsOf(model, id),
-      this.repository.labelsOf(model, id),
-    ]);
+    const [events, labels] = await Promise.all([this.repository.eventsOf(model, id), this.repository.labelsOf(model, id)]);
     return toPredictionDto(prediction, {
       events: events.map((e) => ({
         id: e.id,

@@ -156,9 +156,10 @@ export class SlicesRepository {
     // Two queries: each is one seek at an end of the key, which MIN and MAX together are not on SQLite.
     const end = async (fn: 'MIN' | 'MAX') =>
       (
-        await this.db.query<{ b: number | null }>(`SELECT ${fn}(bucket) AS b FROM slice_cells WHERE model = ? AND grain = 'day'`, [
-          model,
-        ])
+        await this.db.query<{ b: number | null }>(
+          `SELECT ${fn}(bucket) AS b FROM slice_cells WHERE model = ? AND grain = 'day'`,
+          [model],
+        )
       )[0]?.b ?? null;
     const firstDay = await end('MIN');
     const lastDay = await end('MAX');

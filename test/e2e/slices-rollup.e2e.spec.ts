@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../src/auth/roles.decorator.js';
 import { main as rebuildCli } from '../../src/cli/rebuild.js';
 import { SeededRandom } from '../../src/common/random.js';
-import { Db } from '../../src/database/db.js';
 import { EventsService } from '../../src/events/events.service.js';
 import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
 import { LabelOutbox } from '../../src/labels/label-outbox.repository.js';
