@@ -92,8 +92,8 @@ export interface Recommendation {
 }
 
 /**
- * label_quality when the human labels measure every behaviour source (MIN_SOURCE_SUPPORT each,
- * MIN_HUMAN_SUPPORT in all); else class_balance when the labels' classes are uneven (the largest over
+ * label_quality when human labels measure the behaviour labels (MIN_HUMAN_SUPPORT in all, and
+ * MIN_SOURCE_SUPPORT on at least one source; thinner sources are shrunk toward the others); else class_balance when the labels' classes are uneven (the largest over
  * twice the smallest); else none.
  */
 export function recommend(cells: readonly AgreementCell[], labelsByClass: Record<string, number>): Recommendation {
@@ -114,15 +114,19 @@ export function recommend(cells: readonly AgreementCell[], labelsByClass: Record
         `${source} agrees with human labels ${pct(s.agree / s.n)} of ${s.n} (${s.audit} audit), ${interval(wilson(s.agree, s.n))}`,
     )
     .join('; ');
-  if (total >= MIN_HUMAN_SUPPORT && thin.length === 0)
+  const measured = [...perSource.values()].some((src) => src.n >= MIN_SOURCE_SUPPORT);
+  if (total >= MIN_HUMAN_SUPPORT && measured) {
+    const shrunk =
+      thin.length > 0 ? `; ${thin.join(', ')} (under ${MIN_SOURCE_SUPPORT}) shrunk toward all sources' agreement` : '';
     return {
       mitigation: 'label_quality',
-      reason: `${total} human labels measure the behaviour labels (${figures}): weight each behaviour label by how likely it is right, flip or drop what humans show is mostly wrong, trust human labels and balance the classes`,
+      reason: `${total} human labels measure the behaviour labels (${figures}${shrunk}): weight each behaviour label by how likely it is right, flip or drop what humans show is mostly wrong, trust human labels and balance the classes`,
     };
+  }
   const why =
     total === 0
       ? 'no human label measures the behaviour labels yet'
-      : `too few human labels measure the behaviour labels (${total}; ${thin.length > 0 ? `${thin.join(', ')} under ${MIN_SOURCE_SUPPORT}` : `under ${MIN_HUMAN_SUPPORT}`})`;
+      : `too few human labels measure the behaviour labels (${total}; need ${MIN_HUMAN_SUPPORT}, and ${MIN_SOURCE_SUPPORT} on one source)`;
   const counts = Object.entries(labelsByClass).filter(([, n]) => n > 0);
   const max = Math.max(0, ...counts.map(([, n]) => n));
   const min = Math.min(...counts.map(([, n]) => n));
