@@ -68,7 +68,7 @@ describe('recommend', () => {
         cell('implicit', 'ham', 'ham', 9),
         cell('direct', 'spam', 'spam', 9),
         cell('weak', 'spam', 'spam', 9),
-        cell('weak', 'ham', 'ham', 9),
+        cell('vendor', 'ham', 'ham', 9),
       ],
       { ham: 500, spam: 400 },
       'none',
