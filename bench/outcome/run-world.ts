@@ -165,7 +165,11 @@ function checkRows(
     const s = byId.get(r.id);
     if (!s) throw new Error(`${arm}: exported row ${r.id} is not a served mail`);
     const expected = human.get(r.id) ?? s.behaviourLabel?.label;
-    if (r.labelSource !== 'manual' && r.labelSource !== 'audit' && r.label !== s.behaviourLabel?.label)
+    // label_quality marks a label it flipped ("implicit/flipped"): that one differs from the behaviour's on purpose.
+    const flipped = r.labelSource.endsWith('/flipped');
+    if (flipped && r.label === s.behaviourLabel?.label)
+      throw new Error(`${arm}: row ${r.id} is marked flipped but keeps the behaviour's label ${r.label}`);
+    if (!flipped && r.labelSource !== 'manual' && r.labelSource !== 'audit' && r.label !== s.behaviourLabel?.label)
       throw new Error(`${arm}: row ${r.id} has ${r.labelSource} label ${r.label}, the behaviour gave ${s.behaviourLabel?.label}`);
     if ((r.labelSource === 'manual' || r.labelSource === 'audit') && r.label !== expected)
       throw new Error(`${arm}: row ${r.id} has human label ${r.label}, the labeler answered ${expected}`);

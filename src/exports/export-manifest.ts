@@ -1,5 +1,6 @@
 import type { FeedbackCheck, FeedbackReport } from '../feedback/feedback.types.js';
 import type { ColumnSpec, ExportFormat, ExportRow, Mitigation } from './export-row.js';
+import type { LabelQualitySummary } from './label-quality-policy.js';
 import type { SplitParams } from './row-policy.js';
 
 export interface ExportParameters {
@@ -11,6 +12,10 @@ export interface ExportParameters {
   labelSources: string[];
   split: SplitParams;
   mitigation: Mitigation;
+  /** request: named in the request; recommendation: the feedback report's recommended one. Absent on older exports. */
+  mitigationChosenBy?: 'request' | 'recommendation';
+  /** Why the recommendation chose it (recommendation only). */
+  mitigationReason?: string | null;
   maxIpsWeight: number;
 }
 
@@ -55,6 +60,10 @@ export interface ExportManifest {
   columns: ColumnSpec[];
   counts: ExportCounts;
   weights: WeightSummary;
+  /** The mitigation applied, who chose it and why. */
+  mitigation: { name: Mitigation; chosenBy: 'request' | 'recommendation'; reason: string | null };
+  /** label_quality only: its definition, the verdict and weight per source+class, class totals. */
+  labelQuality: LabelQualitySummary | null;
   createdAt: string;
   finishedAt: string;
 }

@@ -3,7 +3,14 @@ import type { FeatureSpec } from '../models/model-settings.js';
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const MITIGATIONS = ['none', 'ips_weights', 'explore_only', 'downsample_model_driven', 'class_balance'] as const;
+export const MITIGATIONS = [
+  'none',
+  'ips_weights',
+  'explore_only',
+  'downsample_model_driven',
+  'class_balance',
+  'label_quality',
+] as const;
 export type Mitigation = (typeof MITIGATIONS)[number];
 
 export type Split = 'train' | 'validation';

@@ -40,7 +40,7 @@ export const CHUNK_ROWS = 1000;
 
 const FULL =
   'id, ts, model_version, features, prediction, scores, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity';
-const LIGHT = 'id, ts, effective_label AS label, effective_source AS source, exposure_policy, propensity';
+const LIGHT = 'id, ts, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity';
 
 /**
  * Pages through an export's predictions in primary-key order, one chunk per query (keyset, so each

@@ -13,7 +13,10 @@ import {
   flatColumns,
   type FormatWriter,
 } from './export-row.js';
+import { agreementCells } from './agreement-cells.js';
+import { AgreementRowsRepository } from './agreement-rows.repository.js';
 import { ExportRowsRepository, type RowFilter, type SourceRow } from './export-rows.repository.js';
+import { LabelQualityPolicy } from './label-quality-policy.js';
 import { ExportsRepository } from './exports.repository.js';
 import { writeJsonl } from './jsonl-writer.js';
 import { writeParquet } from './parquet-writer.js';
@@ -37,6 +40,7 @@ export class ExportRunner {
     private readonly models: ModelsService,
     private readonly exports: ExportsRepository,
     private readonly rows: ExportRowsRepository,
+    private readonly agreement: AgreementRowsRepository,
   ) {}
 
   async run(id: string, onProgress: ProgressFn = async () => undefined): Promise<void> {
@@ -62,7 +66,13 @@ export class ExportRunner {
       exploreOnly: p.mitigation === 'explore_only',
     };
     const policy: PolicyParams = { mitigation: p.mitigation, split: p.split, maxIpsWeight: p.maxIpsWeight };
-    const stats = await this.firstPass(filter, policy);
+    const quality =
+      p.mitigation === 'label_quality'
+        ? new LabelQualityPolicy(
+            agreementCells(await this.agreement.labelsOfHumanLabeled(filter), model.settings.labelSourceOrder, model.sliceKeys),
+          )
+        : null;
+    const stats = await this.firstPass(filter, policy, quality);
     const cutoff = await this.validationCutoff(filter, policy, stats.rows);
 
     const dir = exportsDir(this.config.DATA_DIR);
@@ -70,10 +80,10 @@ export class ExportRunner {
     const file = await AtomicFile.create(dir, name);
     const tally = new ManifestTally();
     try {
-      const chunks = this.exportRows(filter, policy, stats, cutoff, tally, progress);
+      const chunks = this.exportRows(filter, policy, stats, cutoff, tally, progress, quality);
       await WRITERS[p.format](chunks, layout, file.sink);
       const sha256 = await file.commit();
-      const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256);
+      const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256, quality);
       // The manifest goes last: a file without one (in the row and beside it) is not finished.
       await writeAtomically(dir, `${id}.manifest.json`, JSON.stringify(manifest, null, 2));
       await this.exports.markDone(id, manifest, Date.parse(manifest.finishedAt));
@@ -87,13 +97,17 @@ export class ExportRunner {
     await this.exports.markFailed(id, reason, Date.now());
   }
 
-  private async firstPass(filter: RowFilter, policy: PolicyParams): Promise<PolicyStats> {
+  private async firstPass(filter: RowFilter, policy: PolicyParams, quality: LabelQualityPolicy | null): Promise<PolicyStats> {
     const stats = emptyStats();
     if (!needsFirstPass(policy.mitigation)) {
       stats.rows = await this.rows.count(filter);
       return stats;
     }
-    for await (const chunk of this.rows.policyRows(filter)) for (const row of chunk) accumulate(stats, row, policy);
+    for await (const chunk of this.rows.policyRows(filter))
+      for (const row of chunk) {
+        accumulate(stats, row, policy);
+        quality?.add({ source: row.source, label: row.label, slices: parseSlices(row.slices) });
+      }
     return stats;
   }
 
@@ -111,6 +125,7 @@ export class ExportRunner {
     cutoff: number | null,
     tally: ManifestTally,
     onProgress: ProgressFn,
+    quality: LabelQualityPolicy | null,
   ): AsyncGenerator<ExportRow[]> {
     const decide = rowPolicy(policy, stats, cutoff);
     let seen = 0;
@@ -118,8 +133,10 @@ export class ExportRunner {
       const out: ExportRow[] = [];
       for (const source of chunk) {
         const decision = decide(source);
-        if (!decision.keep) continue;
-        const row = toExportRow(source, decision.weight, decision.split);
+        const q = quality?.decide({ source: source.source, label: source.label, slices: parseSlices(source.slices) });
+        if (!decision.keep || (q && !q.keep)) continue;
+        const labeled = q ? { ...source, label: q.label, source: q.labelSource } : source;
+        const row = toExportRow(labeled, q ? q.weight : decision.weight, decision.split);
         tally.add(row);
         out.push(row);
       }
@@ -137,6 +154,7 @@ export class ExportRunner {
     stats: PolicyStats,
     bytes: number,
     sha256: string,
+    quality: LabelQualityPolicy | null,
   ): ExportManifest {
     const flat = flatColumns(layout);
     return {
@@ -153,6 +171,12 @@ export class ExportRunner {
       columns: entry.parameters.format === 'jsonl' ? nestedColumns(flat) : flat,
       counts: tally.counts,
       weights: tally.weights(entry.parameters.mitigation === 'ips_weights' ? stats.missingPropensity : 0),
+      mitigation: {
+        name: entry.parameters.mitigation,
+        chosenBy: entry.parameters.mitigationChosenBy ?? 'request',
+        reason: entry.parameters.mitigationReason ?? null,
+      },
+      labelQuality: quality?.summary() ?? null,
       createdAt: new Date(entry.createdAt).toISOString(),
       finishedAt: new Date().toISOString(),
     };
@@ -173,4 +197,8 @@ function toExportRow(source: SourceRow, weight: number, split: ExportRow['split'
     weight,
     split,
   };
+}
+
+function parseSlices(text: string | undefined): Record<string, string> {
+  return text ? (JSON.parse(text) as Record<string, string>) : {};
 }

@@ -86,9 +86,10 @@ export class CreateExportDto {
 
   @ApiPropertyOptional({
     enum: MITIGATIONS,
-    default: 'none',
     description:
-      'ips_weights: weight 1/propensity clipped at exports.maxIpsWeight, normalised to mean 1; explore_only: only explore exposures; downsample_model_driven: keep as many direct/implicit labels on model exposures as other labels; class_balance: equal total weight per class',
+      "default: the feedback report's recommendation.mitigation (the manifest's mitigation says which and why). " +
+      'ips_weights: weight 1/propensity clipped at exports.maxIpsWeight, normalised to mean 1; explore_only: only explore exposures; downsample_model_driven: keep as many direct/implicit labels on model exposures as other labels; class_balance: equal total weight per class; ' +
+      'label_quality: each behaviour label weighted by the probability it is right (agreement with human labels per source and class), flipped or dropped where humans show it mostly wrong, human labels weight 1, classes balanced',
   })
   @IsOptional()
   @IsIn(MITIGATIONS)
@@ -116,7 +117,7 @@ export function toExportRequest(dto: CreateExportDto): ExportRequest {
     versions: dto.versions ?? [],
     labelSources: dto.labelSources ?? [],
     split: { validation: dto.split?.validation ?? null, by: dto.split?.by ?? 'random', seed: dto.split?.seed ?? 0 },
-    mitigation: dto.mitigation ?? 'none',
+    mitigation: dto.mitigation ?? null,
     acknowledge: { warnings: dto.acknowledgeWarnings === true, blocking: dto.acknowledgeBlocking === true },
   };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FeedbackModule } from '../feedback/feedback.module.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { ModelsModule } from '../models/models.module.js';
+import { AgreementRowsRepository } from './agreement-rows.repository.js';
 import { ExportRowsRepository } from './export-rows.repository.js';
 import { ExportRunner } from './export-runner.js';
 import { ExportsController } from './exports.controller.js';
@@ -17,6 +18,7 @@ import { ReportSource } from './report-source.js';
     { provide: ReportSource, useExisting: FeedbackService },
     ExportsRepository,
     ExportRowsRepository,
+    AgreementRowsRepository,
     ExportRunner,
     ExportsService,
     ExportsProcessor,

@@ -14,12 +14,18 @@ import type { ExportAcknowledgement, ExportParameters } from './export-manifest.
 import { ExportsRepository } from './exports.repository.js';
 import { ReportSource } from './report-source.js';
 import type { SplitParams } from './row-policy.js';
+import { MITIGATIONS, type Mitigation } from './export-row.js';
 
 export const EXPORT_JOB = 'run';
 /** Attempts before an export is marked failed for good. */
 export const EXPORT_ATTEMPTS = 3;
 
-export type ExportRequest = Omit<ExportParameters, 'maxIpsWeight' | 'split'> & {
+export type ExportRequest = Omit<
+  ExportParameters,
+  'maxIpsWeight' | 'split' | 'mitigation' | 'mitigationChosenBy' | 'mitigationReason'
+> & {
+  /** null: the feedback report's recommended mitigation. */
+  mitigation: Mitigation | null;
   /** validation null: the model's exports.validationFraction. */
   split: Omit<SplitParams, 'validation'> & { validation: number | null };
   acknowledge: AcknowledgementRequest;
@@ -76,6 +82,15 @@ export class ExportsService {
             checks: acknowledged.map((c) => ({ name: c.name, severity: c.severity, value: c.value, threshold: c.threshold })),
           };
     const { acknowledge: _, ...parameters } = request;
+    const recommended = report.recommendation;
+    const chosen =
+      request.mitigation === null
+        ? {
+            mitigation: MITIGATIONS.find((m) => m === recommended?.mitigation) ?? 'none',
+            mitigationChosenBy: 'recommendation' as const,
+            mitigationReason: recommended?.reason ?? 'the report recommended nothing: no mitigation',
+          }
+        : { mitigation: request.mitigation, mitigationChosenBy: 'request' as const, mitigationReason: null };
     const entry: ExportEntity = {
       id: randomUUID(),
       model: model.name,
@@ -83,6 +98,7 @@ export class ExportsService {
       status: 'queued',
       parameters: {
         ...parameters,
+        ...chosen,
         split: { ...request.split, validation: request.split.validation ?? model.settings.exports.validationFraction },
         maxIpsWeight: model.settings.exports.maxIpsWeight,
       },

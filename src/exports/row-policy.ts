@@ -8,6 +8,8 @@ export interface PolicyRow {
   source: string;
   exposurePolicy: string | null;
   propensity: number | null;
+  /** JSON text: read by the first pass of label_quality. */
+  slices?: string;
 }
 
 export interface SplitParams {
@@ -104,5 +106,10 @@ export function rowPolicy(params: PolicyParams, stats: PolicyStats, cutoffTs: nu
 
 /** Whether the mitigation needs pass one at all. */
 export function needsFirstPass(mitigation: Mitigation): boolean {
-  return mitigation === 'ips_weights' || mitigation === 'class_balance' || mitigation === 'downsample_model_driven';
+  return (
+    mitigation === 'ips_weights' ||
+    mitigation === 'class_balance' ||
+    mitigation === 'downsample_model_driven' ||
+    mitigation === 'label_quality'
+  );
 }

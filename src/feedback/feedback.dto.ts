@@ -1,3 +1,4 @@
+import { MITIGATIONS } from '../exports/export-row.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
 import type { FeedbackQuery } from './feedback.types.js';
@@ -74,6 +75,14 @@ export class FeedbackCheckDto {
   interval?: [number, number];
 }
 
+class RecommendationDto {
+  @ApiProperty({ enum: MITIGATIONS, description: 'the mitigation an export request without one uses' })
+  mitigation!: string;
+
+  @ApiProperty({ description: 'why, with the figures behind it' })
+  reason!: string;
+}
+
 class FeedbackWindowDto {
   @ApiProperty({ type: String, nullable: true, description: 'null is unbounded' })
   from!: string | null;
@@ -97,4 +106,7 @@ export class FeedbackReportDto {
 
   @ApiProperty({ type: [FeedbackCheckDto] })
   checks!: FeedbackCheckDto[];
+
+  @ApiProperty({ type: RecommendationDto })
+  recommendation!: RecommendationDto;
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '../common/api-error.js';
 import { ModelsService } from '../models/models.service.js';
+import { AgreementTallies } from './agreement-tallies.js';
 import { runChecks, worstOf } from './checks.js';
 import { FeedbackRepository, type PredictionFilter } from './feedback.repository.js';
 import type { FeedbackQuery, FeedbackReport } from './feedback.types.js';
+import { behaviourLabelQuality, recommend } from './quality-checks.js';
 
 /** The feedback-loop report: how far a model's own decisions shaped the labels it would be retrained on. */
 @Injectable()
@@ -11,6 +13,7 @@ export class FeedbackService {
   constructor(
     private readonly repository: FeedbackRepository,
     private readonly models: ModelsService,
+    private readonly agreement: AgreementTallies,
   ) {}
 
   /** Throws 404 model_not_found for an unknown model and 400 invalid_window when to is not after from. */
@@ -26,7 +29,7 @@ export class FeedbackService {
       throw badRequest('invalid_window', [{ field: 'to', message: 'must be later than from' }]);
     }
     const previous = previousWindow(filter, Date.now());
-    const [read, previousExportByClass] = await Promise.all([
+    const [read, previousExportByClass, cells] = await Promise.all([
       this.repository.inSnapshot(async (reads) => ({
         composition: await reads.labelComposition(filter),
         coverage: await reads.coverageByPredictedClass(filter),
@@ -35,14 +38,19 @@ export class FeedbackService {
         previousExposures: previous && (await reads.exposureStats(previous)),
       })),
       this.repository.previousExportByClass(model.name),
+      this.agreement.cells(model.name, filter),
     ]);
-    const checks = runChecks({ model: model.name, settings: model.settings.feedback, previousExportByClass, ...read });
+    const checks = [
+      ...runChecks({ model: model.name, settings: model.settings.feedback, previousExportByClass, ...read }),
+      behaviourLabelQuality(model.name, cells),
+    ];
     return {
       model: model.name,
       window: { from: iso(filter.from), to: iso(filter.to) },
       version: filter.version,
       worst: worstOf(checks),
       checks,
+      recommendation: recommend(cells, read.labelsByClass),
     };
   }
 }

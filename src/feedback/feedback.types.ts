@@ -16,6 +16,8 @@ export interface FeedbackReport {
   version: string | null;
   worst: 'ok' | 'warn' | 'block';
   checks: FeedbackCheck[];
+  /** The mitigation an export without one uses, and why (absent on reports stored before it existed). */
+  recommendation?: { mitigation: string; reason: string };
 }
 
 export interface FeedbackQuery {

@@ -11,6 +11,12 @@ export interface PoolSpec {
   model: string;
   includeDirect: boolean;
   filters: BatchFilters;
+  /**
+   * candidates (default): the active-learning pool. audit: every prediction in the window that has no
+   * audit label and is not waiting as an audit task, whatever its other labels, so audit labels are a
+   * uniform sample of all the window's predictions.
+   */
+  frame?: 'candidates' | 'audit';
 }
 
 export interface PoolRow {
@@ -49,6 +55,23 @@ export class CandidatesRepository {
        WHERE ${where.sql} ORDER BY p.${column} ${mostUncertainFirst} LIMIT ? OFFSET ?`,
       [...where.params, limit, offset],
     );
+  }
+
+  /** The pool's size per value of one slice key (stratified audits): one pass over the pool. */
+  async countBySlice(tx: Tx, pool: PoolSpec, key: string): Promise<Map<string, number>> {
+    const where = this.where(pool);
+    const slice = jsonText(this.db, 'p.slices', key);
+    const rows = await tx.all<{ value: string | null; n: number }>(
+      `SELECT ${slice.sql} AS value, COUNT(*) AS n FROM predictions p WHERE ${where.sql} GROUP BY 1`,
+      [...slice.params, ...where.params],
+    );
+    return new Map(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
+  }
+
+  async count(tx: Tx, pool: PoolSpec): Promise<number> {
+    const where = this.where(pool);
+    const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM predictions p WHERE ${where.sql}`, where.params);
+    return Number(row?.n ?? 0);
   }
 
   /** The pool's size per predicted class (proportional quotas): one pass over the model's pool. */
@@ -119,6 +142,14 @@ export class CandidatesRepository {
     for (const [key, value] of Object.entries(slices ?? {})) {
       const slice = jsonText(this.db, 'p.slices', key);
       add(`${slice.sql} = ?`, ...slice.params, value);
+    }
+    if (pool.frame === 'audit') {
+      add(`NOT EXISTS (SELECT 1 FROM labels l WHERE l.model = p.model AND l.prediction_id = p.id AND l.source = 'audit')`);
+      add(
+        `NOT EXISTS (SELECT 1 FROM labeling_tasks q WHERE q.model = p.model AND q.prediction_id = p.id
+           AND q.reason = 'audit' AND q.status IN ('pending', 'leased'))`,
+      );
+      return { sql: parts.join(' AND '), params };
     }
     const finalDirect = pool.includeDirect ? '' : " OR (l.source = 'direct' AND l.final = 1)";
     add(

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber, intBoolean, jsonText } from '../database/columns.js';
+import type { AuditDesign } from './audit-design.js';
 import type { QuotaOutcome, QuotaSpec } from './quotas.js';
 import type { Strategy } from './strategies.js';
 
@@ -15,7 +16,14 @@ export interface BatchFilters {
 /** What selection achieved: per class quota, and the audit sample. */
 export interface BatchOutcome {
   quotas: Record<string, QuotaOutcome>;
-  audit: { asked: number; filled: number; shortBy: number; reason: 'too_few_candidates' | null };
+  audit: {
+    asked: number;
+    filled: number;
+    shortBy: number;
+    reason: 'too_few_candidates' | null;
+    /** How the audit was drawn, for estimates that weight strata; absent on batches made before it was kept. */
+    design?: AuditDesign;
+  };
 }
 
 /** One active-learning selection: its request and what it filled. Its items are labeling_tasks rows. */

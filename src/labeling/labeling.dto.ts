@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { toPredictionDto } from '../predictions/predictions.dto.js';
+import { AUDIT_MODES, type AuditMode } from './audit-design.js';
 import type { Agreement } from './kappa.js';
 import type { LabelingBatchEntity } from './labeling-batch.entity.js';
 import type { TaskRow } from './labeling.repository.js';
@@ -101,6 +102,29 @@ export class CreateBatchDto {
   @Min(0)
   @Max(1)
   auditFraction?: number;
+
+  @ApiPropertyOptional({
+    enum: AUDIT_MODES,
+    default: 'uniform',
+    description:
+      'how the audit sample is drawn from every prediction in the window without an audit label: uniformly, or ' +
+      'stratified over auditSliceKey (equal allocation over its values, capped by what each has; the design is kept on the batch)',
+  })
+  @IsOptional()
+  @IsIn(AUDIT_MODES)
+  audit?: AuditMode;
+
+  @ApiPropertyOptional({ description: "required with audit: by_slice; one of the model's sliceKeys" })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  auditSliceKey?: string;
+
+  @ApiPropertyOptional({ description: 'restricts the audit to this value of auditSliceKey' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  auditSliceValue?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10, description: "default: the model's labeling.labelsPerItem" })
   @IsOptional()

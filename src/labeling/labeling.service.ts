@@ -37,10 +37,12 @@ export class LabelingService {
   async createBatch(modelName: string, dto: CreateBatchDto, admin: Principal) {
     const model = await this.models.require(modelName);
     const request = batchRequest(model, dto);
+    // The audit request is kept in outcome.audit.design, beside what it drew.
+    const { audit: _audit, ...stored } = request;
     const batch: LabelingBatchEntity = {
       id: randomUUID(),
       model: model.name,
-      ...request,
+      ...stored,
       outcome: { quotas: {}, audit: { asked: 0, filled: 0, shortBy: 0, reason: null } },
       createdBy: admin.tokenId,
       createdByName: admin.name,
@@ -223,6 +225,14 @@ function batchRequest(model: ModelEntity, dto: CreateBatchDto): BatchRequest {
   const to = dto.filters?.to === undefined ? undefined : Date.parse(dto.filters.to);
   if (from !== undefined && to !== undefined && from >= to)
     problems.push({ field: 'filters.to', message: 'must be after filters.from' });
+  const audit = dto.audit ?? 'uniform';
+  const auditSliceKey = dto.auditSliceKey ?? null;
+  if (audit === 'by_slice' && auditSliceKey === null)
+    problems.push({ field: 'auditSliceKey', message: 'required with audit: by_slice' });
+  if (auditSliceKey !== null && (!model.sliceKeys.includes(auditSliceKey) || auditSliceKey.includes('"')))
+    problems.push({ field: 'auditSliceKey', message: `"${auditSliceKey}" is not one of the model's sliceKeys` });
+  if (dto.auditSliceValue !== undefined && auditSliceKey === null)
+    problems.push({ field: 'auditSliceValue', message: 'needs auditSliceKey' });
   if (problems.length > 0) throw badRequest('invalid_batch_request', problems);
   const defaults = model.settings.labeling;
   return {
@@ -230,6 +240,7 @@ function batchRequest(model: ModelEntity, dto: CreateBatchDto): BatchRequest {
     strategy: dto.strategy ?? 'least_confidence',
     quotas,
     auditFraction: dto.auditFraction ?? defaults.auditFraction,
+    audit: { mode: audit, sliceKey: auditSliceKey, sliceValue: dto.auditSliceValue ?? null },
     labelsPerItem: dto.labelsPerItem ?? defaults.labelsPerItem,
     includeDirect: dto.includeDirect ?? false,
     filters: {

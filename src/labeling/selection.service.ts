@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/tx.js';
 import type { ModelEntity } from '../models/model.entity.js';
+import { type AuditDesign, type AuditRequest, equalAllocation, stratum } from './audit-design.js';
 import { CandidatesRepository, type PoolRow, type PoolSpec } from './candidates.repository.js';
 import type { BatchFilters, BatchOutcome } from './labeling-batch.entity.js';
 import { apportion, type Candidate, type ClassCandidates, fillQuotas, type QuotaSpec, quotaShares } from './quotas.js';
@@ -13,6 +14,7 @@ export interface BatchRequest {
   strategy: Strategy;
   quotas: QuotaSpec;
   auditFraction: number;
+  audit: AuditRequest;
   labelsPerItem: number;
   includeDirect: boolean;
   filters: BatchFilters;
@@ -40,9 +42,10 @@ export class SelectionService {
   async select(tx: Tx, model: ModelEntity, request: BatchRequest): Promise<Selection> {
     const random = new SeededRandom(request.seed);
     const pool: PoolSpec = { model: model.name, includeDirect: request.includeDirect, filters: request.filters };
-    // The audit sample is drawn first, from the whole pool, so that it stays uniform.
+    // The audit sample is drawn first, from its own frame (every prediction in the window without an
+    // audit label), so that it stays uniform over what estimates are about.
     const auditAsked = Math.round(request.size * request.auditFraction);
-    const audit = await this.auditSample(tx, pool, auditAsked, random);
+    const { rows: audit, design } = await this.auditSample(tx, pool, request.audit, auditAsked, random);
     const counts = request.quotas === 'proportional' ? await this.candidates.countByClass(tx, pool) : undefined;
     const shares = quotaShares(request.quotas, model.classes, counts);
     const asked = apportion(request.size - auditAsked, shares);
@@ -64,19 +67,53 @@ export class SelectionService {
           filled: audit.length,
           shortBy: auditAsked - audit.length,
           reason: audit.length < auditAsked ? 'too_few_candidates' : null,
+          design,
         },
       },
     };
   }
 
-  /** `want` candidates with distinct feature hashes, uniformly at random from the pool. */
-  private async auditSample(tx: Tx, pool: PoolSpec, want: number, random: SeededRandom): Promise<PoolRow[]> {
-    for (let ask = want + Math.ceil(want / 10) + 4; want > 0; ask *= 2) {
-      const { rows, exhausted } = await this.candidates.sample(tx, pool, ask, random);
-      const unique = distinctHashes(rows);
-      if (unique.length >= want || exhausted) return unique.slice(0, want);
+  /**
+   * `want` predictions drawn uniformly from the audit frame (by_slice: from each value of the key,
+   * equally, capped by what each value has). No feature-hash dedup: it would make items with common
+   * features less likely to be drawn than others.
+   */
+  private async auditSample(
+    tx: Tx,
+    pool: PoolSpec,
+    audit: AuditRequest,
+    want: number,
+    random: SeededRandom,
+  ): Promise<{ rows: PoolRow[]; design: AuditDesign }> {
+    const restricted = (key: string, value: string): PoolSpec => ({
+      ...pool,
+      frame: 'audit',
+      filters: { ...pool.filters, slices: { ...pool.filters.slices, [key]: value } },
+    });
+    const frame: PoolSpec =
+      audit.sliceKey !== null && audit.sliceValue !== null
+        ? restricted(audit.sliceKey, audit.sliceValue)
+        : { ...pool, frame: 'audit' };
+    const base = { mode: audit.mode, sliceKey: audit.sliceKey, sliceValue: audit.sliceValue };
+    if (audit.mode === 'uniform' || audit.sliceKey === null) {
+      const population = await this.candidates.count(tx, frame);
+      const { rows } = await this.candidates.sample(tx, frame, Math.min(want, population), random);
+      const value = audit.sliceValue ?? '*';
+      return { rows, design: { ...base, population, strata: [stratum(value, population, want, rows.length)] } };
     }
-    return [];
+    const sizes = await this.candidates.countBySlice(tx, frame, audit.sliceKey);
+    const ordered = new Map([...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const allocation = equalAllocation(want, ordered);
+    const rows: PoolRow[] = [];
+    const strata = [];
+    for (const [value, population] of ordered) {
+      const asked = allocation.get(value) ?? 0;
+      const drawn = asked === 0 ? [] : (await this.candidates.sample(tx, restricted(audit.sliceKey, value), asked, random)).rows;
+      rows.push(...drawn);
+      strata.push(stratum(value, population, asked, drawn.length));
+    }
+    const population = [...ordered.values()].reduce((a, b) => a + b, 0);
+    return { rows, design: { ...base, population, strata } };
   }
 
   private async fillClasses(
@@ -123,9 +160,4 @@ export class SelectionService {
       for (const cls of result.starved) await extend(cls, Math.max(16, lists.get(cls)?.read ?? 0));
     }
   }
-}
-
-function distinctHashes(rows: PoolRow[]): PoolRow[] {
-  const seen = new Set<string>();
-  return rows.filter((row) => !seen.has(row.hash) && seen.add(row.hash));
 }

@@ -131,7 +131,10 @@ describe('the feedback-loop report on a simulated degenerate loop', () => {
       'class_prior_shift',
       'exposure_concentration',
       'missing_propensities',
+      'behaviour_label_quality',
     ]);
+    expect(r.byName.behaviour_label_quality.severity).toBe('unknown');
+    expect(r.recommendation).toEqual({ mitigation: expect.any(String), reason: expect.stringContaining('no human label') });
     expect(r.byName.exploration_share).toMatchObject({ value: 0, threshold: 0.05, severity: 'block' });
     expect(r.byName.model_driven_label_share).toMatchObject({ value: 1, severity: 'warn' });
     expect(r.byName.selection_coverage).toMatchObject({ value: null, severity: 'block' });

@@ -197,7 +197,7 @@ describe('selecting a batch', () => {
 
     const first = await batchOf(model, { size: 10, auditFraction: 0 });
     expect((await tasksOf(first.id)).map((x) => x.prediction_id)).toEqual([free.id]);
-    const second = await batchOf(model, { size: 10, auditFraction: 0.5 });
+    const second = await batchOf(model, { size: 10, auditFraction: 0 });
     expect(second.filled).toBe(0);
     const withDirect = await batchOf(model, { size: 10, auditFraction: 0, includeDirect: true });
     expect((await tasksOf(withDirect.id)).map((x) => x.prediction_id)).toEqual([direct.id]);
@@ -208,7 +208,7 @@ describe('selecting a batch', () => {
     const twins = ladder(model, 'purchase', 4).map((p) => ({ ...p, features: { price: 1, country: 'fr', device: 'mobile' } }));
     const others = ladder(model, 'purchase', 4, 0.6);
     await store([...twins, ...others]);
-    const batch = await batchOf(model, { size: 4, quotas: { purchase: 1 }, auditFraction: 0.5 });
+    const batch = await batchOf(model, { size: 4, quotas: { purchase: 1 }, auditFraction: 0 });
     const picked = (await tasksOf(batch.id)).map((x) => x.prediction_id);
     expect(picked).toHaveLength(4);
     expect(picked.filter((id) => ids(twins).includes(id))).toHaveLength(1);

@@ -33,6 +33,7 @@ const MITIGATION_TEXT: Record<string, string> = {
   explore_only: 'Explore only: just the rows exploration chose',
   downsample_model_driven: 'Downsample model-driven labels to as many as the others',
   class_balance: 'Class balance: equal total weight per class',
+  label_quality: 'Label quality: weight each label by how likely it is right (from human labels), balance classes',
 };
 
 const MITIGATION_SHORT: Record<string, string> = {
@@ -41,6 +42,7 @@ const MITIGATION_SHORT: Record<string, string> = {
   explore_only: 'Explore only',
   downsample_model_driven: 'Model-driven labels downsampled',
   class_balance: 'Class balance',
+  label_quality: 'Label quality',
 };
 
 const SEVERITY_TEXT: Record<string, string> = { ok: 'ok', warn: 'warning', block: 'blocking', unknown: 'cannot tell' };
