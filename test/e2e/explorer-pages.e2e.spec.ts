@@ -83,7 +83,7 @@ beforeAll(async () => {
       exposure: { policy: 'model', propensity: 0.8 },
     }),
   );
-  const post = (body: unknown, headers: Record<string, string> = {}) =>
+  const post = (body: object, headers: Record<string, string> = {}) =>
     t.http().post('/api/v1/predictions').set('Authorization', ingest).set(headers).send(body);
   expect((await post({ predictions: predictions.slice(1) })).status).toBe(201);
   expect((await post(predictions[0], { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` })).status).toBe(201);
