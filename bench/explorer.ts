@@ -27,7 +27,9 @@ const USAGE = 'usage: npm run bench:explorer -- [--rows N] [--runs N]';
 const log = (m: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 function options() {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '20' } },
+  });
   const int = (v: string | undefined, name: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer\n${USAGE}`);
@@ -59,7 +61,20 @@ function seed(db: Db, rows: number, now: number): void {
       const labeled = random() < 0.4;
       const label = labeled ? (random() < 0.8 ? predicted : pick(CLASSES.filter((c) => c !== predicted))) : null;
       const source = labeled ? pick(SOURCES) : null;
-      prediction.run(MODEL, `p${i}`, i < rows / 2 ? 'v1' : 'v2', ts, slices, predicted, slices, random(), ts, label, source, label ? ts : null);
+      prediction.run(
+        MODEL,
+        `p${i}`,
+        i < rows / 2 ? 'v1' : 'v2',
+        ts,
+        slices,
+        predicted,
+        slices,
+        random(),
+        ts,
+        label,
+        source,
+        label ? ts : null,
+      );
       if (label) change.run(MODEL, `p${i}`, label, source, ts + 1);
     }
   });
@@ -100,7 +115,10 @@ async function main(): Promise<void> {
         ['two slice values', { slices: { region: 'r07', device: 'watch' } }],
         ['version', { version: 'v1' }],
         ['one day, 10 days ago', { from: now - 10 * DAY, to: now - 9 * DAY }],
-        ['day + slices + disagreement', { from: now - 10 * DAY, to: now - 9 * DAY, slices: { region: 'r07', device: 'watch' }, disagree: true }],
+        [
+          'day + slices + disagreement',
+          { from: now - 10 * DAY, to: now - 9 * DAY, slices: { region: 'r07', device: 'watch' }, disagree: true },
+        ],
         ['no match (label never given)', { label: 'nothing' }],
         ['no match in one day', { from: now - 10 * DAY, to: now - 9 * DAY, label: 'nothing' }],
       ];
@@ -112,7 +130,9 @@ async function main(): Promise<void> {
         for (let i = 0; i < 3 && cursor; i++) cursor = (await search.search(MODEL, filter, cursor, PAGE)).next;
         const fifth = cursor ? await time(runs, () => search.search(MODEL, filter, cursor, PAGE)) : null;
         const shown = (await search.search(MODEL, filter, null, PAGE)).rows.length;
-        console.log(`| ${name} | ${first.p50.toFixed(1)} / ${first.max.toFixed(1)} | ${fifth ? fifth.p50.toFixed(1) : '–'} | ${shown} |`);
+        console.log(
+          `| ${name} | ${first.p50.toFixed(1)} / ${first.max.toFixed(1)} | ${fifth ? fifth.p50.toFixed(1) : '–'} | ${shown} |`,
+        );
       }
       const today = Math.floor(now / DAY) * DAY;
       const counts = await time(runs, () => search.counts(MODEL, today));

@@ -54,7 +54,12 @@ export class PredictionSearchRepository {
   constructor(private readonly db: Db) {}
 
   /** Up to `limit` predictions matching the filter, newest first, after the cursor (keyset pagination). */
-  async search(model: string, filter: PredictionFilter, after: PredictionCursor | null, limit: number): Promise<PredictionListRow[]> {
+  async search(
+    model: string,
+    filter: PredictionFilter,
+    after: PredictionCursor | null,
+    limit: number,
+  ): Promise<PredictionListRow[]> {
     const where: string[] = ['model = ?'];
     const params: unknown[] = [model];
     const add = (sql: string, ...values: unknown[]) => {

@@ -42,7 +42,13 @@ let labeler: WebSession;
 let admin: WebSession;
 
 const decode = (s: string) =>
-  s.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const idsOf = (html: string) => [...html.matchAll(/<tr data-id="([^"]*)">/g)].map((m) => decode(m[1]));
 const nextOf = (html: string) => {
   const m = /<a href="([^"]*)" rel="next"/.exec(html);
@@ -79,7 +85,8 @@ beforeAll(async () => {
       timestamp: new Date(s.ts).toISOString(),
       features: { price: 10, country: s.country, device: s.device, title: 'shoes' },
       prediction: s.prediction,
-      scores: s.prediction === 'purchase' ? { purchase: 0.6, click: 0.3, ignore: 0.1 } : { purchase: 0.3, click: 0.6, ignore: 0.1 },
+      scores:
+        s.prediction === 'purchase' ? { purchase: 0.6, click: 0.3, ignore: 0.1 } : { purchase: 0.3, click: 0.6, ignore: 0.1 },
       exposure: { policy: 'model', propensity: 0.8 },
     }),
   );
@@ -87,7 +94,9 @@ beforeAll(async () => {
     t.http().post('/api/v1/predictions').set('Authorization', ingest).set(headers).send(body);
   expect((await post({ predictions: predictions.slice(1) })).status).toBe(201);
   expect((await post(predictions[0], { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` })).status).toBe(201);
-  expect((await post(aPrediction({ id: EVIL, modelVersion: 'v3', timestamp: new Date(BASE + MIN).toISOString() }))).status).toBe(201);
+  expect((await post(aPrediction({ id: EVIL, modelVersion: 'v3', timestamp: new Date(BASE + MIN).toISOString() }))).status).toBe(
+    201,
+  );
   const events = SEED.filter((s) => s.source === 'direct').map((s) =>
     anEvent(s.id, { type: 'purchase', timestamp: new Date(s.ts + MIN).toISOString() }),
   );
@@ -129,7 +138,10 @@ describe('/models/:model/predictions', () => {
     ['disagree=on', (s: Seeded) => s.label !== null && s.label !== s.prediction],
     ['version=v1', (s: Seeded) => s.version === 'v1'],
     ['sliceKey=country&sliceValue=fr&sliceKey=device&sliceValue=', (s: Seeded) => s.country === 'fr'],
-    ['sliceKey=country&sliceValue=us&sliceKey=device&sliceValue=mobile', (s: Seeded) => s.country === 'us' && s.device === 'mobile'],
+    [
+      'sliceKey=country&sliceValue=us&sliceKey=device&sliceValue=mobile',
+      (s: Seeded) => s.country === 'us' && s.device === 'mobile',
+    ],
     [`from=${iso(BASE - 30 * MIN)}&to=${iso(BASE - 10 * MIN)}`, (s: Seeded) => s.ts >= BASE - 30 * MIN && s.ts < BASE - 10 * MIN],
   ])('filters by %s', async (query, keep) => {
     const want = expected(keep);

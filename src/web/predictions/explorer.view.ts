@@ -26,7 +26,10 @@ export function explorerView(input: ExplorerInput) {
       q: query.q ?? '',
       classes: [option('', query.predicted, 'any'), ...model.classes.map((c) => option(c, query.predicted))],
       labels: [option('', query.label, 'any'), ...model.classes.map((c) => option(c, query.label))],
-      sources: [option('', query.source, 'any'), ...SOURCE_CHOICES.map((s) => option(s, query.source, s === 'none' ? 'no label' : s))],
+      sources: [
+        option('', query.source, 'any'),
+        ...SOURCE_CHOICES.map((s) => option(s, query.source, s === 'none' ? 'no label' : s)),
+      ],
       disagree: query.disagree === 'on',
       from: query.from ?? '',
       to: query.to ?? '',

@@ -16,8 +16,25 @@ export interface PredictionDetail {
   traceId: string | null;
   uncertainty: { leastConfidence: number; margin: number; entropy: number };
   receivedAt: string;
-  events: { id: string; type: string; timestamp: string; value: number | null; attributes: unknown; state: string; receivedAt: string }[];
-  labels: { label: string; source: string; by: string; rule: unknown; eventIds: string[]; final: boolean; createdAt: string; updatedAt: string }[];
+  events: {
+    id: string;
+    type: string;
+    timestamp: string;
+    value: number | null;
+    attributes: unknown;
+    state: string;
+    receivedAt: string;
+  }[];
+  labels: {
+    label: string;
+    source: string;
+    by: string;
+    rule: unknown;
+    eventIds: string[];
+    final: boolean;
+    createdAt: string;
+    updatedAt: string;
+  }[];
   effectiveLabel: { label: string; source: string } | null;
 }
 
@@ -55,7 +72,12 @@ export function timeline(input: Omit<PredictionPageInput, 'traceUrlTemplate'>): 
       at: Date.parse(e.timestamp),
       kind: 'event' as const,
       title: `Event ${e.type}${e.value === null ? '' : ` = ${e.value}`}`,
-      details: [`id ${e.id}`, `state ${e.state}`, `received ${e.receivedAt}`, ...(e.attributes ? [JSON.stringify(e.attributes)] : [])],
+      details: [
+        `id ${e.id}`,
+        `state ${e.state}`,
+        `received ${e.receivedAt}`,
+        ...(e.attributes ? [JSON.stringify(e.attributes)] : []),
+      ],
     })),
     ...p.labels.map((l) => ({
       at: Date.parse(l.createdAt),
