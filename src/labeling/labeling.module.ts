@@ -13,7 +13,14 @@ import { TaskHistoryService } from './task-history.service.js';
 @Module({
   imports: [ModelsModule, LabelsModule, PredictionsModule],
   controllers: [LabelingController],
-  providers: [CandidatesRepository, LabelingRepository, SelectionService, LabelingService, TaskHistoryRepository, TaskHistoryService],
+  providers: [
+    CandidatesRepository,
+    LabelingRepository,
+    SelectionService,
+    LabelingService,
+    TaskHistoryRepository,
+    TaskHistoryService,
+  ],
   exports: [LabelingService, TaskHistoryService],
 })
 export class LabelingModule {}

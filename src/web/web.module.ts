@@ -10,6 +10,15 @@ import { SlicesPageModule } from './slices/slices-page.module.js';
 
 /** The pages. Each page module calls feature services only; templates are under views/. */
 @Module({
-  imports: [NavModule, HomePageModule, LoginPageModule, LabelingPageModule, SlicesPageModule, ExportsPageModule, PredictionsPageModule, SettingsPageModule],
+  imports: [
+    NavModule,
+    HomePageModule,
+    LoginPageModule,
+    LabelingPageModule,
+    SlicesPageModule,
+    ExportsPageModule,
+    PredictionsPageModule,
+    SettingsPageModule,
+  ],
 })
 export class WebModule {}
