@@ -1,4 +1,5 @@
 import { Foundation1764150000000 } from './1764150000000-foundation.js';
+import { Explorer1764240000000 } from './1764240000000-explorer.js';
 import { Alerts1764190000000 } from './1764190000000-alerts.js';
 import { Exports1764200000000 } from './1764200000000-exports.js';
 import { Labels1764160000000 } from './1764160000000-labels.js';
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Slices1764180000000,
   Alerts1764190000000,
   Exports1764200000000,
+  Explorer1764240000000,
 ];

@@ -66,6 +66,11 @@ export class AppConfig {
   @Max(512)
   BODY_LIMIT_MB = 16;
 
+  /** A trace UI's URL with `{traceId}` in it (e.g. Jaeger's): prediction pages link their trace id there. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S*\{traceId\}\S*$/, { message: 'TRACE_URL_TEMPLATE must be an http(s) URL containing {traceId}' })
+  TRACE_URL_TEMPLATE?: string;
+
   /** Key prefix for BullMQ queues, so several deployments can share one Redis. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ . -' })
@@ -100,6 +105,7 @@ const ENV_KEYS = [
   'SESSION_SECRET',
   'BODY_LIMIT_MB',
   'QUEUE_PREFIX',
+  'TRACE_URL_TEMPLATE',
 ] as const;
 
 /** Validates an environment; throws a ConfigError naming every bad variable. */

@@ -18,6 +18,10 @@ const SETTLE_TIMEOUT_MS = 30_000;
 const OPTIONAL_PAGES = [
   { label: 'labeling queue', path: '/labeling' },
   { label: 'accuracy by slice', path: `/models/${MODEL_NAME}/slices` },
+  { label: 'every model at a glance', path: '/' },
+  { label: 'prediction explorer', path: `/models/${MODEL_NAME}/predictions` },
+  { label: 'model settings', path: `/models/${MODEL_NAME}/settings` },
+  { label: 'exports (admin)', path: `/models/${MODEL_NAME}/exports` },
 ];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';

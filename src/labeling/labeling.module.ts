@@ -7,11 +7,20 @@ import { LabelingController } from './labeling.controller.js';
 import { LabelingRepository } from './labeling.repository.js';
 import { LabelingService } from './labeling.service.js';
 import { SelectionService } from './selection.service.js';
+import { TaskHistoryRepository } from './task-history.repository.js';
+import { TaskHistoryService } from './task-history.service.js';
 
 @Module({
   imports: [ModelsModule, LabelsModule, PredictionsModule],
   controllers: [LabelingController],
-  providers: [CandidatesRepository, LabelingRepository, SelectionService, LabelingService],
-  exports: [LabelingService],
+  providers: [
+    CandidatesRepository,
+    LabelingRepository,
+    SelectionService,
+    LabelingService,
+    TaskHistoryRepository,
+    TaskHistoryService,
+  ],
+  exports: [LabelingService, TaskHistoryService],
 })
 export class LabelingModule {}

@@ -8,6 +8,7 @@ import { bigintNumber } from '../database/columns.js';
  */
 @Entity('label_changes')
 @Index('idx_label_changes_pending', ['processedAt', 'seq'])
+@Index('idx_label_changes_prediction', ['model', 'predictionId'])
 export class LabelChangeEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;

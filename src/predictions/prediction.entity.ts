@@ -15,6 +15,8 @@ export type ExposurePolicy = (typeof EXPOSURE_POLICIES)[number];
 @Index('idx_predictions_entropy', ['model', 'prediction', 'entropy'])
 @Index('idx_predictions_implicit_at', ['implicitAt'])
 @Index('idx_predictions_final_at', ['finalAt'])
+@Index('idx_predictions_version_ts', ['model', 'modelVersion', 'ts'])
+@Index('idx_predictions_effective_ts', ['model', 'effectiveLabel', 'ts'])
 export class PredictionEntity {
   @PrimaryColumn({ type: 'varchar', length: 100 })
   model!: string;

@@ -1,15 +1,18 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
+import { HomePageService } from './home-page.service.js';
 
-/** The signed-in home page. Later features add their own sections (model lists). */
+/** The signed-in home page: every model at a glance (figures for those who may read them). */
 @ApiExcludeController()
 @Controller()
 export class HomeController {
+  constructor(private readonly page: HomePageService) {}
+
   @Roles('labeler', 'ingest')
   @Get()
   @Render('home')
   home(@CurrentPrincipal() principal: Principal) {
-    return { title: 'Home', isAdmin: principal.role === 'admin', canLabel: principal.role !== 'ingest' };
+    return this.page.view(principal);
   }
 }
