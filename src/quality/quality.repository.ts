@@ -123,7 +123,8 @@ export class QualityRepository {
         if (segment.from !== null) conditions.push(['bucket >= ?', segment.from]);
         if (segment.to !== null) conditions.push(['bucket < ?', segment.to]);
         if (version !== null) conditions.push(['model_version = ?', version]);
-        const where = conditions.map(([sql]) => sql).join(' AND ') + (labeledOnly ? " AND b_source <> '' AND h_source <> ''" : '');
+        const where =
+          conditions.map(([sql]) => sql).join(' AND ') + (labeledOnly ? " AND b_source <> '' AND h_source <> ''" : '');
         const rows = await tx.all<QualitySum>(
           `SELECT ${SUM_COLUMNS}, SUM(n) AS n FROM quality_cells WHERE ${where} GROUP BY ${GROUP}`,
           conditions.map(([, v]) => v),
@@ -141,5 +142,18 @@ export class QualityRepository {
 }
 
 function keyValues(c: QualityCellKey): unknown[] {
-  return [c.model, c.grain, c.bucket, c.modelVersion, c.key, c.value, c.predicted, c.bSource, c.bRule, c.bLabel, c.hSource, c.hLabel];
+  return [
+    c.model,
+    c.grain,
+    c.bucket,
+    c.modelVersion,
+    c.key,
+    c.value,
+    c.predicted,
+    c.bSource,
+    c.bRule,
+    c.bLabel,
+    c.hSource,
+    c.hLabel,
+  ];
 }

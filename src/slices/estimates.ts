@@ -23,7 +23,11 @@ function fields(labelAccuracy: number | null, e: SliceEstimate): EstimateFields 
 }
 
 /** The report with each slice's (and the overall's) corrected estimate, bias flag and audit plan. */
-export function withEstimates(body: SliceReportBody, estimates: Map<string, SliceEstimate>, targetHalfWidth: number): EstimatedReportBody {
+export function withEstimates(
+  body: SliceReportBody,
+  estimates: Map<string, SliceEstimate>,
+  targetHalfWidth: number,
+): EstimatedReportBody {
   const of = (key: string, value: string) => estimateFor(estimates, key, value, targetHalfWidth);
   return {
     ...body,

@@ -1,7 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { ClassMetricsDto, SeriesQueryDto, SliceReportDto, SliceSeriesDto, SlicesReportQueryDto, toSliceQuery } from './slices.dto.js';
+import {
+  ClassMetricsDto,
+  SeriesQueryDto,
+  SliceReportDto,
+  SliceSeriesDto,
+  SlicesReportQueryDto,
+  toSliceQuery,
+} from './slices.dto.js';
 import { SlicesService } from './slices.service.js';
 
 @ApiTags('slices')

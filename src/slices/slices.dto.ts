@@ -117,7 +117,10 @@ class EstimatedDto {
   @ApiProperty({ type: [Number], description: '95% interval [lo, hi]' })
   ci!: [number, number];
 
-  @ApiProperty({ enum: ['ppi++', 'ppi', 'audit_only'], description: 'prediction-powered (behaviour labels rectified by the audit) or the audit alone' })
+  @ApiProperty({
+    enum: ['ppi++', 'ppi', 'audit_only'],
+    description: 'prediction-powered (behaviour labels rectified by the audit) or the audit alone',
+  })
   method!: string;
 
   @ApiProperty({ description: 'predictions in the population (the slice in the window)' })

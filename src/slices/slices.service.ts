@@ -83,8 +83,18 @@ export class SlicesService {
       thresholds: thresholdsOf(model.settings.alerts),
     });
     const target = query.targetHalfWidth ?? DEFAULT_TARGET_HALF_WIDTH;
-    const estimates = await this.quality.sliceEstimates(model.name, { from: window.from, to: window.to, version: filter.version }, target);
-    return { model: model.name, window: isoWindow(window), version: filter.version, source, ...withEstimates(body, estimates, target) };
+    const estimates = await this.quality.sliceEstimates(
+      model.name,
+      { from: window.from, to: window.to, version: filter.version },
+      target,
+    );
+    return {
+      model: model.name,
+      window: isoWindow(window),
+      version: filter.version,
+      source,
+      ...withEstimates(body, estimates, target),
+    };
   }
 
   /** n, correct, accuracy and interval per hour or day of one slice value (key and value * for the whole model). */

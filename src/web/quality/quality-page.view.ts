@@ -53,7 +53,11 @@ export function buildQualityPage(input: QualityPageInput) {
     title: `${model} · label quality`,
     styles: ['slices.css'],
     model,
-    links: { slices: `/models/${enc}/slices`, labeling: `/labeling/${enc}`, exports: input.canExport ? `/models/${enc}/exports` : null },
+    links: {
+      slices: `/models/${enc}/slices`,
+      labeling: `/labeling/${enc}`,
+      exports: input.canExport ? `/models/${enc}/exports` : null,
+    },
     empty: quality.sources.length === 0,
     sources: quality.sources.map((s) => sourceView(s, classes)),
     bySlice: quality.bySlice.map((sl) => ({

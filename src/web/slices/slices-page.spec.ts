@@ -159,7 +159,6 @@ describe('buildSlicesPage', () => {
     expect(page.estimateExplained).toMatch(/audit labels/);
   });
 
-
   const report = (slices = rows, n = 520): SliceReport => ({
     model: 'shop',
     window: { from: null, to: null },

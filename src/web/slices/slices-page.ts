@@ -179,7 +179,13 @@ export function estimateView(s: EstimateFields) {
   const e = s.estimated;
   return {
     estimate: e
-      ? { accuracy: pct(e.accuracy), ci: range(e.ci), method: METHODS[e.method] ?? e.method, nAudit: count(e.nAudit), note: e.note }
+      ? {
+          accuracy: pct(e.accuracy),
+          ci: range(e.ci),
+          method: METHODS[e.method] ?? e.method,
+          nAudit: count(e.nAudit),
+          note: e.note,
+        }
       : null,
     noEstimate: e ? null : (NO_ESTIMATE[s.estimatedReason ?? ''] ?? 'not estimated'),
     biased: s.biased,
