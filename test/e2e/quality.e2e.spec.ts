@@ -10,6 +10,7 @@ import { anEvent, SHOP_RULES } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { openPage, postForm, signIn } from '../support/web.js';
 
 const MIN = 60_000;
 const CLASSES = SHOP_MODEL.classes;
@@ -303,5 +304,44 @@ describe('label quality and corrected accuracy', () => {
     expect(direct.rule).toBe('click');
     expect(direct.audit.agreement).toBeLessThan(0.7);
     expect(direct.perClass.purchase.status).toBe('not measured');
+  });
+});
+
+describe('the label-quality page and the queue-audit button', () => {
+  it('shows each source with audit-only figures beside, and is linked from the slices page', async () => {
+    const session = await signIn(t.http, await t.tokenFor('labeler', 'page-reader'));
+    const quality = await openPage(t.http, session, '/models/quality-loop/quality');
+    expect(quality.status).toBe(200);
+    expect(quality.text).toContain('Direct (event rule) · click');
+    expect(quality.text).toContain('Audit labels only');
+    expect(quality.text).toContain('not measured');
+    expect((await openPage(t.http, session, '/models/nope/quality')).status).toBe(404);
+    const slices = await openPage(t.http, session, '/models/quality-loop/slices?window=all');
+    expect(slices.text).toContain('href="/models/quality-loop/quality"');
+    expect(slices.text).toContain('biased labels');
+    expect(slices.text).not.toContain('/slices/audit-batch');
+  });
+
+  it('queues the audit a slice needs for an admin, with the CSRF token only', async () => {
+    const session = await signIn(t.http, t.adminToken);
+    const html = (await openPage(t.http, session, '/models/quality-none/slices?window=all')).text;
+    const size = /name="size" value="(\d+)"/.exec(html)?.[1];
+    expect(Number(size)).toBeGreaterThan(0);
+    const form = { key: 'country', value: 'de', size: size!, back: 'window=all' };
+    await t
+      .http()
+      .post('/models/quality-none/slices/audit-batch')
+      .set('Cookie', session.cookie)
+      .type('form')
+      .send(form)
+      .expect(403);
+    const res = await postForm(t.http, session, '/models/quality-none/slices/audit-batch', form);
+    expect(res.status).toBe(303);
+    const batchId = new URL(res.headers.location as string, 'http://x').searchParams.get('batch');
+    expect(batchId).toBeTruthy();
+    const batch = await t.http().get(`/api/v1/labeling-batches/${batchId}`).set('Authorization', admin);
+    expect(batch.status).toBe(200);
+    expect(batch.body).toMatchObject({ size: Number(size), audit: { fraction: 1 } });
+    expect((await postForm(t.http, session, '/models/quality-none/slices/audit-batch', { ...form, size: '0' })).status).toBe(400);
   });
 });
