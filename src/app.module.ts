@@ -19,6 +19,7 @@ import { ModelsModule } from './models/models.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
+import { QualityModule } from './quality/quality.module.js';
 import { SlicesModule } from './slices/slices.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -40,6 +41,7 @@ export class AppModule {
         LabelsModule,
         LabelingModule,
         SlicesModule,
+        QualityModule,
         AlertsModule,
         FeedbackModule,
         ExportsModule,

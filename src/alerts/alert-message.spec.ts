@@ -29,9 +29,24 @@ describe('describeAlert', () => {
       'weather=rain is at 56.0% accuracy (95% CI 54.2–57.8%) against 76.0% for the whole model (84.6% for the rest) ' +
         'over the last 7d, surely below the rest of the model. ' +
         'Behind it: 3,000 labels (60% direct, 38% implicit, 2% manual). ' +
+        'Judged on label accuracy. ' +
         'Most confused: labeled ignore but predicted click (700 times). ' +
         'Next step: queue 100 examples of weather=rain for labeling.',
     );
+  });
+
+  it('says when the label accuracy it judged comes from labels the audit shows to be biased', () => {
+    const { message, details } = describeAlert({
+      ...rain,
+      estimate: { estimated: { accuracy: 0.31, ci: [0.25, 0.37] }, biased: true },
+    });
+    expect(message).toContain(
+      "Judged on label accuracy, but this slice's labels are biased: corrected with audit labels it is at 31.0% (95% CI 25.0–37.0%).",
+    );
+    expect(details).toMatchObject({ judged: 'label_accuracy', biased: true, estimated: { accuracy: 0.31 } });
+    expect(
+      describeAlert({ ...rain, estimate: { estimated: { accuracy: 0.55, ci: [0.5, 0.6] }, biased: false } }).message,
+    ).toContain('Judged on label accuracy. Most confused');
   });
 
   it('keeps the numbers behind the message', () => {

@@ -44,6 +44,11 @@ export interface AlertDetails {
   baseline: (Accuracy & { from: string }) | null;
   drop: Drop | null;
   thresholds: AlertThresholds;
+  /** The figure the alert judged: label accuracy (the labels as they are), not the audit-corrected estimate. */
+  judged: 'label_accuracy';
+  /** The slice's audit-corrected estimate, when it has one, and whether its label accuracy is significantly off it. */
+  estimated: { accuracy: number; ci: Interval } | null;
+  biased: boolean;
   /** Set when the alert resolves: what the numbers were then. */
   resolution?: string;
 }
@@ -57,6 +62,8 @@ export interface AlertContext {
   confusion: Confusion;
   window: { length: string; from: number; baselineFrom: number };
   thresholds: AlertThresholds;
+  /** The slice's corrected estimate in the same window (slices API), when known. */
+  estimate?: { estimated: { accuracy: number; ci: Interval } | null; biased: boolean };
 }
 
 export const sliceLabel = (key: string, value: string) => `${key}=${value}`;
@@ -86,18 +93,32 @@ export function describeAlert(ctx: AlertContext): { message: string; details: Al
       : null,
     drop: finding.drop,
     thresholds: ctx.thresholds,
+    judged: 'label_accuracy',
+    estimated: ctx.estimate?.estimated ? { accuracy: ctx.estimate.estimated.accuracy, ci: ctx.estimate.estimated.ci } : null,
+    biased: ctx.estimate?.biased ?? false,
   };
   const name = sliceLabel(finding.key, finding.value);
   const sentences = [
     `${name} is at ${pct(slice.accuracy)} accuracy (95% CI ${range(slice.ci)}) against ${pct(overall.accuracy)} ` +
       `for the whole model (${pct(rest.accuracy)} for the rest) over the last ${ctx.window.length}${because(details)}.`,
     `Behind it: ${count(slice.n)} labels (${sourceMix(ctx.sources)}).`,
+    judgedOn(details),
     confused
       ? `Most confused: labeled ${confused.actual} but predicted ${confused.predicted} (${count(confused.n)} times).`
       : 'No class pair stands out among its mistakes.',
     `Next step: ${recommendation.text}.`,
   ];
   return { message: sentences.join(' '), details, recommendation };
+}
+
+/** Which figure the alert judged, and a warning when that figure comes from biased labels. */
+function judgedOn(d: AlertDetails): string {
+  if (d.biased && d.estimated)
+    return (
+      `Judged on label accuracy, but this slice's labels are biased: corrected with audit labels it is at ` +
+      `${pct(d.estimated.accuracy)} (95% CI ${range(d.estimated.ci)}).`
+    );
+  return 'Judged on label accuracy.';
 }
 
 /** A line for a resolved alert: the slice's numbers now, or that it has too few labels to judge. */

@@ -102,6 +102,7 @@ export class AlertsService {
         confusion: rows.get(id)?.confusion ?? {},
         window,
         thresholds,
+        estimate: rows.get(id),
       });
     };
     const summary: EvaluationSummary = { fired: 0, resolved: 0, firing: 0, notified: 0 };

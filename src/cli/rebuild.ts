@@ -8,8 +8,8 @@ import { type CliIo, type Env, processIo, runWhenInvoked, usageFailure, withAppC
 
 export const USAGE = `Usage: node dist/src/cli/rebuild.js [--model <name>] [--check]
 
-Recomputes the slice rollups of one model (or of every model) from the predictions and their
-effective labels, replacing the live cells. With --check, only compares the live cells with a
+Recomputes the slice rollups and the label-quality cells of one model (or of every model) from the
+predictions, their effective labels and quality keys, replacing the live cells. With --check, only compares the live cells with a
 recomputation and exits 1 when they differ. The database comes from the environment (DATA_DIR or
 DATABASE_URL), as for the service. On SQLite a rebuild holds the database's writer while it runs.
 `;
@@ -45,13 +45,13 @@ export async function main(argv: string[], env: Env = process.env, io: CliIo = p
         for (const name of names) {
           const result = await rollups.check(name);
           io.out(describeCheck(result));
-          differ ||= result.mismatches > 0;
+          differ ||= result.mismatches > 0 || result.quality.mismatches > 0;
         }
         return differ ? 1 : 0;
       }
       for (const r of await rollups.rebuild(model)) {
         io.out(
-          `${r.model}: ${r.predictions} labeled predictions, ${r.cells} cells` +
+          `${r.model}: ${r.predictions} labeled predictions, ${r.cells} cells, ${r.qualityCells} quality cells` +
             (r.absorbed > 0 ? `, ${r.absorbed} pending label changes counted` : '') +
             '\n',
         );
@@ -75,7 +75,15 @@ export function describeCheck(r: CheckResult): string {
     ({ cell: c, live, expected }) =>
       `  ${c.modelVersion} ${c.key}=${c.value} ${c.grain === 'all' ? 'all time' : `${c.grain} ${new Date(c.bucket).toISOString()}`} ${c.source} ${c.actual}/${c.predicted}: ${live}, expected ${expected}`,
   );
-  return [head, ...lines].join('\n') + '\n';
+  const q = r.quality;
+  const quality = [
+    `${r.model}: ${q.cells} quality cells, ${q.mismatches} differ from the rows`,
+    ...q.examples.map(
+      ({ cell: c, live, expected }) =>
+        `  ${c.modelVersion} ${c.key}=${c.value} ${c.grain === 'all' ? 'all time' : `${c.grain} ${new Date(c.bucket).toISOString()}`} predicted ${c.predicted} behaviour ${c.bSource || '-'}:${c.bLabel || '-'} human ${c.hSource || '-'}:${c.hLabel || '-'}: ${live}, expected ${expected}`,
+    ),
+  ];
+  return [head, ...lines, ...quality].join('\n') + '\n';
 }
 
 runWhenInvoked(import.meta.url, 'rebuild', main);

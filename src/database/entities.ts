@@ -9,6 +9,7 @@ import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
 import { LabelingTaskEntity } from '../labeling/labeling-task.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
+import { QualityCellEntity } from '../quality/quality-cell.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
 import { AppSettingEntity } from './app-setting.entity.js';
 
@@ -26,4 +27,5 @@ export const ENTITIES = [
   AlertEntity,
   AlertNotificationEntity,
   ExportEntity,
+  QualityCellEntity,
 ];

@@ -11,6 +11,7 @@ const OWNERS: [RegExp, string][] = [
   [/^(labels|label_changes)$/, 'labels'],
   [/^labeling_/, 'labeling'],
   [/^slice_/, 'slices'],
+  [/^quality_/, 'quality'],
   [/^(alerts|alert_notifications)$/, 'alerts'],
   [/^exports$/, 'exports'],
   [/^tokens$/, 'auth'],

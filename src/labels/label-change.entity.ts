@@ -36,4 +36,11 @@ export class LabelChangeEntity {
 
   @Column({ name: 'processed_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   processedAt!: number | null;
+
+  /** The prediction's quality key before and after (src/quality/quality-key.ts); null on rows from before they existed. */
+  @Column({ name: 'old_quality', type: 'text', nullable: true })
+  oldQuality!: string | null;
+
+  @Column({ name: 'new_quality', type: 'text', nullable: true })
+  newQuality!: string | null;
 }

@@ -22,6 +22,9 @@ export interface EffectiveChange {
   predictionId: string;
   before: EffectiveLabel | null;
   after: EffectiveLabel | null;
+  /** The prediction's quality key before and after (src/quality/quality-key.ts); null before is unlabeled. */
+  qualityBefore?: string | null;
+  qualityAfter?: string | null;
 }
 
 /** Label rows and the outbox of effective-label changes. */
@@ -91,8 +94,8 @@ export class LabelsRepository {
 
   /** The labels of these predictions (at most one chunk of ids), for their effective label. */
   labelsOf(tx: Tx, model: string, predictionIds: string[]) {
-    return tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number }>(
-      `SELECT prediction_id, label, source, updated_at FROM labels WHERE model = ? AND prediction_id IN (${placeholders(predictionIds.length)})`,
+    return tx.all<{ prediction_id: string; label: string; source: LabelSource; updated_at: number; rule: string | null }>(
+      `SELECT prediction_id, label, source, updated_at, rule FROM labels WHERE model = ? AND prediction_id IN (${placeholders(predictionIds.length)})`,
       [model, ...predictionIds],
     );
   }
@@ -101,8 +104,19 @@ export class LabelsRepository {
   async appendChange(tx: Tx, change: EffectiveChange, now: number): Promise<void> {
     const { model, predictionId, before, after } = change;
     await tx.run(
-      'INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [model, predictionId, before?.label ?? null, before?.source ?? null, after?.label ?? null, after?.source ?? null, now],
+      `INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, old_quality, new_quality, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        model,
+        predictionId,
+        before?.label ?? null,
+        before?.source ?? null,
+        after?.label ?? null,
+        after?.source ?? null,
+        change.qualityBefore ?? null,
+        change.qualityAfter ?? null,
+        now,
+      ],
     );
   }
 }

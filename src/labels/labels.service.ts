@@ -8,6 +8,7 @@ import type { LabelSource } from '../models/model-settings.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
 import { PredictionsService } from '../predictions/predictions.service.js';
+import { encodeQualityKey, qualityKeyOf, type QualityLabel, UNLABELED } from '../quality/quality-key.js';
 import { effectiveLabel, type EffectiveLabel, sameEffective } from './effective-label.js';
 import { LabelMetrics } from './label-metrics.js';
 import { type EffectiveChange, LabelsRepository, type LabelWrite } from './labels.repository.js';
@@ -133,10 +134,10 @@ export class LabelsService {
     // labels (a join and a labeler) then take turns instead of both computing from the same "before".
     for (const ids of chunks([...new Set(predictionIds)].sort())) {
       const current = await this.predictions.lockEffective(tx, model, ids);
-      const byPrediction = new Map<string, { label: string; source: LabelSource; updatedAt: number }[]>();
+      const byPrediction = new Map<string, QualityLabel[]>();
       for (const l of await this.labels.labelsOf(tx, model, ids)) {
         const list = byPrediction.get(l.prediction_id) ?? [];
-        list.push({ label: l.label, source: l.source, updatedAt: Number(l.updated_at) });
+        list.push({ label: l.label, source: l.source, updatedAt: Number(l.updated_at), rule: l.rule });
         byPrediction.set(l.prediction_id, list);
       }
       for (const p of current) {
@@ -144,12 +145,17 @@ export class LabelsService {
           p.effective_label === null || p.effective_source === null
             ? null
             : { label: p.effective_label, source: p.effective_source };
-        const after = effectiveLabel(byPrediction.get(p.id) ?? [], order);
-        if (sameEffective(before, after)) continue;
-        const change = { model, predictionId: p.id, before, after };
-        await this.predictions.setEffective(tx, model, p.id, after, now);
+        const labels = byPrediction.get(p.id) ?? [];
+        const after = effectiveLabel(labels, order);
+        const qualityBefore = p.quality_key ?? encodeQualityKey(UNLABELED);
+        const qualityAfter = encodeQualityKey(qualityKeyOf(labels, order));
+        const effectiveChanged = !sameEffective(before, after);
+        if (!effectiveChanged && qualityBefore === qualityAfter) continue;
+        const change = { model, predictionId: p.id, before, after, qualityBefore, qualityAfter };
+        if (effectiveChanged) await this.predictions.setEffective(tx, model, p.id, after, now);
+        if (qualityBefore !== qualityAfter) await this.predictions.setQualityKey(tx, model, p.id, qualityAfter);
         await this.labels.appendChange(tx, change, now);
-        changes.push(change);
+        if (effectiveChanged) changes.push(change);
       }
     }
     return changes;

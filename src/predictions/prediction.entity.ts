@@ -94,4 +94,8 @@ export class PredictionEntity {
 
   @Column({ name: 'labeled_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   labeledAt!: number | null;
+
+  /** The prediction's label-quality key (behaviour and human label, JSON); null until it is first labeled. */
+  @Column({ name: 'quality_key', type: 'text', nullable: true })
+  qualityKey!: string | null;
 }

@@ -98,8 +98,16 @@ export interface PredictionKey {
   id: string;
 }
 
+/** A prediction the ingest stored (not a duplicate), with what its tallies are keyed by. */
+export interface StoredPrediction extends PredictionKey {
+  modelVersion: string;
+  ts: number;
+  predicted: string;
+  slices: Record<string, string>;
+}
+
 /** Called in the ingest transaction with the predictions it stored (not duplicates). */
-export type StoredHook = (tx: Tx, stored: PredictionKey[]) => Promise<void>;
+export type StoredHook = (tx: Tx, stored: StoredPrediction[]) => Promise<void>;
 
 const INSERT_SQLITE = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')}) VALUES (${placeholders(PREDICTION_COLUMNS.length)}) ON CONFLICT (model, id) DO NOTHING`;
 const INSERT_POSTGRES = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', ')})
@@ -122,7 +130,7 @@ export class PredictionsRepository {
         const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates, conflicts: [] };
         const stored = await this.insertNew(tx, unique, receivedAt);
         for (const r of stored) countAccepted(outcome, r.model);
-        if (stored.length > 0) await onStored(tx, stored);
+        if (stored.length > 0) await onStored(tx, storedOf(unique, stored));
         const storedKeys = new Set(stored.map((r) => `${r.model}\u0000${r.id}`));
         const others = unique.filter((row) => !storedKeys.has(`${row.model}\u0000${row.id}`));
         const hashes = await this.contentHashes(tx, others);
@@ -201,8 +209,13 @@ export class PredictionsRepository {
 
   /** The stored effective labels of these predictions, in id order, their rows locked until the transaction ends. */
   lockEffective(tx: Tx, model: string, ids: string[]) {
-    return tx.all<{ id: string; effective_label: string | null; effective_source: LabelSource | null }>(
-      `SELECT id, effective_label, effective_source FROM predictions WHERE model = ? AND id IN (${placeholders(ids.length)}) ORDER BY id${tx.lockRows()}`,
+    return tx.all<{
+      id: string;
+      effective_label: string | null;
+      effective_source: LabelSource | null;
+      quality_key: string | null;
+    }>(
+      `SELECT id, effective_label, effective_source, quality_key FROM predictions WHERE model = ? AND id IN (${placeholders(ids.length)}) ORDER BY id${tx.lockRows()}`,
       [model, ...ids],
     );
   }
@@ -223,6 +236,11 @@ export class PredictionsRepository {
       model,
       id,
     ]);
+  }
+
+  /** Stores the prediction's label-quality key (src/quality/quality-key.ts). */
+  async setQualityKey(tx: Tx, model: string, id: string, qualityKey: string): Promise<void> {
+    await tx.run('UPDATE predictions SET quality_key = ? WHERE model = ? AND id = ?', [qualityKey, model, id]);
   }
 
   /**
@@ -250,6 +268,21 @@ export interface DuePrediction {
   model: string;
   id: string;
   ts: number;
+}
+
+function storedOf(rows: readonly PredictionRow[], keys: readonly PredictionKey[]): StoredPrediction[] {
+  const byKey = new Map(rows.map((r) => [`${r.model}\u0000${r.id}`, r]));
+  return keys.map(({ model, id }) => {
+    const r = byKey.get(`${model}\u0000${id}`)!;
+    return {
+      model,
+      id,
+      modelVersion: r.modelVersion,
+      ts: r.ts,
+      predicted: r.prediction,
+      slices: JSON.parse(r.slicesJson) as Record<string, string>,
+    };
+  });
 }
 
 function groupKeys(keys: readonly PredictionKey[]): Map<string, string[]> {

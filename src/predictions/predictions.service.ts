@@ -8,7 +8,12 @@ import { ModelsService } from '../models/models.service.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { toPredictionDto } from './predictions.dto.js';
 import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
-import { type PredictionKey, PredictionsRepository } from './predictions.repository.js';
+import { type PredictionKey, PredictionsRepository, type StoredPrediction } from './predictions.repository.js';
+
+export type { StoredPrediction };
+
+/** What another module adds to the ingest transaction for the predictions it stored (the quality tallies). */
+export type StoredListener = (tx: Tx, stored: StoredPrediction[]) => Promise<void>;
 
 /**
  * What the events module does when predictions arrive (it registers itself, so predictions does not
@@ -24,6 +29,7 @@ export class PredictionsService {
   private readonly ingested;
   private readonly duplicates;
   private readonly arrivals: ArrivalListener[] = [];
+  private readonly storedListeners: StoredListener[] = [];
 
   constructor(
     private readonly repository: PredictionsRepository,
@@ -52,6 +58,7 @@ export class PredictionsService {
       throw badRequest(`invalid_predictions: ${badRows} of ${raw.length} rows are invalid; nothing was stored`, errors);
     }
     const outcome = await this.repository.insertBatch(rows, now, async (tx, stored) => {
+      for (const listener of this.storedListeners) await listener(tx, stored);
       for (const listener of this.arrivals) await listener.stored(tx, stored);
     });
     if (outcome.conflicts.length > 0) {
@@ -96,6 +103,11 @@ export class PredictionsService {
     this.arrivals.push(listener);
   }
 
+  /** Registers what runs in the ingest transaction with the stored predictions, before the arrival listeners. */
+  onStored(listener: StoredListener): void {
+    this.storedListeners.push(listener);
+  }
+
   /** The stored prediction, or null. */
   find(model: string, id: string) {
     return this.repository.findOne(model, id);
@@ -119,6 +131,10 @@ export class PredictionsService {
 
   setEffective(tx: Tx, model: string, id: string, effective: EffectiveLabel | null, now: number) {
     return this.repository.setEffective(tx, model, id, effective, now);
+  }
+
+  setQualityKey(tx: Tx, model: string, id: string, qualityKey: string) {
+    return this.repository.setQualityKey(tx, model, id, qualityKey);
   }
 
   /** Predictions whose implicit-label (or final-label) time has come, taken: their due time is cleared. */

@@ -4,6 +4,7 @@ import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
+import { type QualityCheck, type QualityMove, QualityRollup } from '../quality/quality-rollup.service.js';
 import { CellDeltas, type CellKey, cellId } from './cells.js';
 import { SlicesRepository } from './slices.repository.js';
 
@@ -18,6 +19,8 @@ export interface RebuildResult {
   cells: number;
   /** Pending outbox rows that the rebuild counted from the rows and marked processed. */
   absorbed: number;
+  /** Quality cells written (every prediction, labeled or not, is in them). */
+  qualityCells: number;
 }
 
 export interface CellMismatch {
@@ -34,6 +37,8 @@ export interface CheckResult {
   mismatches: number;
   /** The first mismatches, for a message. */
   examples: CellMismatch[];
+  /** The label-quality cells, compared the same way. */
+  quality: QualityCheck;
 }
 
 /**
@@ -47,6 +52,7 @@ export class SliceRollups {
     private readonly cells: SlicesRepository,
     private readonly models: ModelsService,
     private readonly outbox: LabelOutbox,
+    private readonly quality: QualityRollup,
   ) {}
 
   /**
@@ -59,11 +65,15 @@ export class SliceRollups {
       const changes = await this.cells.pendingChanges(tx, limit);
       if (changes.length === 0) return 0;
       const deltas = new CellDeltas();
+      const moves: QualityMove[] = [];
       for (const change of changes) {
         if (!change.prediction) continue;
         deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
+        if (change.qualityTracked)
+          moves.push({ prediction: change.prediction, before: change.qualityBefore, after: change.qualityAfter });
       }
       await this.cells.addToCells(tx, deltas.changes());
+      await this.quality.applyMoves(tx, moves);
       await this.outbox.markProcessed(
         tx,
         changes.map((c) => c.seq),
@@ -110,7 +120,8 @@ export class SliceRollups {
             await this.cells.addToCells(tx, changes);
             deltas.clear();
           });
-          return { model: name, predictions, cells, absorbed };
+          const quality = await this.quality.rebuild(tx, name);
+          return { model: name, predictions, cells, absorbed, qualityCells: quality.cells };
         }),
       );
     }
@@ -139,7 +150,8 @@ export class SliceRollups {
         if (cell.n !== want) mismatches.push({ cell, live: cell.n, expected: want });
       }
       for (const { cell, n } of expected.values()) if (n !== 0) mismatches.push({ cell, live: 0, expected: n });
-      return { model, pending, cells: live.length, mismatches: mismatches.length, examples: mismatches.slice(0, 20) };
+      const quality = await this.quality.check(tx, model);
+      return { model, pending, cells: live.length, mismatches: mismatches.length, examples: mismatches.slice(0, 20), quality };
     });
   }
 

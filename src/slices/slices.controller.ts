@@ -1,7 +1,14 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { ClassMetricsDto, SeriesQueryDto, SliceReportDto, SliceSeriesDto, SlicesQueryDto, toSliceQuery } from './slices.dto.js';
+import {
+  ClassMetricsDto,
+  SeriesQueryDto,
+  SliceReportDto,
+  SliceSeriesDto,
+  SlicesReportQueryDto,
+  toSliceQuery,
+} from './slices.dto.js';
 import { SlicesService } from './slices.service.js';
 
 @ApiTags('slices')
@@ -15,12 +22,13 @@ export class SlicesController {
   @Roles('labeler')
   @ApiOperation({
     summary: 'Accuracy per slice with 95% Wilson intervals, per-class metrics, difference from overall and flags',
-    description: 'Read from incremental rollups; windows are on prediction time in whole hours.',
+    description:
+      'Read from incremental rollups; windows are on prediction time in whole hours. accuracy is of the labels as they are; estimated is corrected with audit labels (null without them, with estimatedReason), biased when they disagree significantly, audit.needed the audit labels to reach targetHalfWidth.',
   })
   @ApiResponse({ status: 200, type: SliceReportDto })
   @ApiResponse({ status: 400, description: 'a bad query value, named in details' })
   @ApiResponse({ status: 404, description: 'model_not_found' })
-  report(@Param('model') model: string, @Query() query: SlicesQueryDto) {
+  report(@Param('model') model: string, @Query() query: SlicesReportQueryDto) {
     return this.slices.report(model, toSliceQuery(query));
   }
 

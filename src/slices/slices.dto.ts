@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { SERIES_BUCKETS, type SeriesBucket, SOURCE_FILTERS, type SliceQuery, type SourceFilter } from './slices.service.js';
 
 export class SlicesQueryDto {
@@ -28,6 +29,16 @@ export class SlicesQueryDto {
   source?: SourceFilter;
 }
 
+export class SlicesReportQueryDto extends SlicesQueryDto {
+  @ApiPropertyOptional({ default: 0.05, description: "the 95% interval half-width each slice's audit plan aims at" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.001)
+  @Max(0.5)
+  targetHalfWidth?: number;
+}
+
 export class SeriesQueryDto extends SlicesQueryDto {
   @ApiPropertyOptional({ enum: SERIES_BUCKETS, default: 'day' })
   @IsOptional()
@@ -41,6 +52,7 @@ export function toSliceQuery(dto: SlicesQueryDto): SliceQuery {
     to: dto.to === undefined ? null : Date.parse(dto.to),
     version: dto.version ?? null,
     source: dto.source ?? 'all',
+    ...(dto instanceof SlicesReportQueryDto && dto.targetHalfWidth !== undefined ? { targetHalfWidth: dto.targetHalfWidth } : {}),
   };
 }
 
@@ -98,12 +110,55 @@ const CONFUSION = {
   description: 'actual class -> predicted class -> count',
 } as const;
 
+class EstimatedDto {
+  @ApiProperty({ description: 'corrected accuracy over every prediction of the slice in the window, labeled or not' })
+  accuracy!: number;
+
+  @ApiProperty({ type: [Number], description: '95% interval [lo, hi]' })
+  ci!: [number, number];
+
+  @ApiProperty({
+    enum: ['ppi++', 'ppi', 'audit_only'],
+    description: 'prediction-powered (behaviour labels rectified by the audit) or the audit alone',
+  })
+  method!: string;
+
+  @ApiProperty({ description: 'predictions in the population (the slice in the window)' })
+  n!: number;
+
+  @ApiProperty({ description: 'audit labels among them' })
+  nAudit!: number;
+
+  @ApiProperty({ description: 'why this method' })
+  note!: string;
+}
+
+class AuditPlanDto {
+  @ApiProperty({ description: 'more audit labels that would bring the half-width to the target' })
+  needed!: number;
+
+  @ApiProperty()
+  targetHalfWidth!: number;
+}
+
 class OverallDto extends AccuracyDto {
   @ApiProperty(PER_CLASS)
   perClass!: Record<string, ClassMetricsDto>;
 
   @ApiProperty(CONFUSION)
   confusion!: Record<string, Record<string, number>>;
+
+  @ApiProperty({ type: EstimatedDto, nullable: true, description: 'null without audit labels; see estimatedReason' })
+  estimated!: EstimatedDto | null;
+
+  @ApiProperty({ enum: ['no_audit_labels', 'unaudited_stratum'], nullable: true })
+  estimatedReason!: string | null;
+
+  @ApiProperty({ description: "label accuracy lies outside the estimate's 95% interval" })
+  biased!: boolean;
+
+  @ApiProperty({ type: AuditPlanDto })
+  audit!: AuditPlanDto;
 }
 
 class SliceRowDto extends OverallDto {

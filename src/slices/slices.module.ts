@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LabelsModule } from '../labels/labels.module.js';
 import { ModelsModule } from '../models/models.module.js';
+import { QualityModule } from '../quality/quality.module.js';
 import { SliceRollups } from './rollups.service.js';
 import { SliceSeriesRepository } from './slice-series.repository.js';
 import { SlicesController } from './slices.controller.js';
@@ -9,7 +10,7 @@ import { SlicesRepository } from './slices.repository.js';
 import { SlicesService } from './slices.service.js';
 
 @Module({
-  imports: [ModelsModule, LabelsModule],
+  imports: [ModelsModule, LabelsModule, QualityModule],
   controllers: [SlicesController],
   providers: [SlicesRepository, SliceSeriesRepository, SlicesService, SliceRollups, SlicesProcessor],
   exports: [SlicesService, SliceRollups, SlicesProcessor],

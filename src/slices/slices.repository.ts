@@ -13,6 +13,10 @@ export interface PendingChange {
   model: string;
   before: { label: string; source: string } | null;
   after: { label: string; source: string } | null;
+  /** The quality keys as written to the outbox; `qualityTracked` false on rows from before they were. */
+  qualityBefore: string | null;
+  qualityAfter: string | null;
+  qualityTracked: boolean;
   prediction: RolledPrediction | null;
 }
 
@@ -52,12 +56,14 @@ export class SlicesRepository {
       old_source: string | null;
       new_label: string | null;
       new_source: string | null;
+      old_quality: string | null;
+      new_quality: string | null;
       model_version: string | null;
       ts: number | null;
       prediction: string | null;
       slices: string | null;
     }>(
-      `SELECT c.seq, c.model, c.old_label, c.old_source, c.new_label, c.new_source, p.model_version, p.ts, p.prediction, p.slices
+      `SELECT c.seq, c.model, c.old_label, c.old_source, c.new_label, c.new_source, c.old_quality, c.new_quality, p.model_version, p.ts, p.prediction, p.slices
        FROM label_changes c LEFT JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
        WHERE c.processed_at IS NULL${model === undefined ? '' : ' AND c.model = ?'} ORDER BY c.seq LIMIT ?`,
       model === undefined ? [limit] : [model, limit],
@@ -67,6 +73,9 @@ export class SlicesRepository {
       model: r.model,
       before: r.old_label === null || r.old_source === null ? null : { label: r.old_label, source: r.old_source },
       after: r.new_label === null || r.new_source === null ? null : { label: r.new_label, source: r.new_source },
+      qualityBefore: r.old_quality,
+      qualityAfter: r.new_quality,
+      qualityTracked: r.new_quality !== null,
       prediction:
         r.model_version === null
           ? null

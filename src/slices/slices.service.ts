@@ -3,9 +3,11 @@ import { badRequest, notFound } from '../common/api-error.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { LABEL_SOURCES } from '../models/model-settings.js';
 import { ModelsService } from '../models/models.service.js';
+import { DEFAULT_TARGET_HALF_WIDTH, QualityService } from '../quality/quality.service.js';
 import { crossKey, OVERALL } from './cells.js';
+import { type EstimatedReportBody, withEstimates } from './estimates.js';
 import { thresholdsOf } from './flagging.js';
-import { buildReport, type SliceReportBody, summarise, type AccuracySummary } from './report.js';
+import { buildReport, summarise, type AccuracySummary } from './report.js';
 import { SliceSeriesRepository } from './slice-series.repository.js';
 import { type CellFilter, SlicesRepository } from './slices.repository.js';
 import { alignWindow, bucketOf, daySegmentsFor, planFor, type Segment, type Window } from './window.js';
@@ -24,15 +26,17 @@ export interface SliceQuery {
   version?: string | null;
   /** Labels of one source only; default all. */
   source?: SourceFilter;
+  /** The 95% half-width the audit plan aims at; default 0.05. */
+  targetHalfWidth?: number;
 }
 
-export interface SliceReport extends SliceReportBody {
+export type SliceReport = EstimatedReportBody & {
   model: string;
   /** The hour-aligned window the numbers cover (ISO 8601; null is unbounded). */
   window: { from: string | null; to: string | null };
   version: string | null;
   source: SourceFilter;
-}
+};
 
 export interface SeriesPoint extends AccuracySummary {
   /** Start of the bucket, ISO 8601. */
@@ -56,6 +60,7 @@ export class SlicesService {
     private readonly cells: SlicesRepository,
     private readonly models: ModelsService,
     private readonly seriesRepository: SliceSeriesRepository,
+    private readonly quality: QualityService,
   ) {}
 
   /** The model versions that have labels, oldest name first. */
@@ -77,7 +82,19 @@ export class SlicesService {
       auditCells,
       thresholds: thresholdsOf(model.settings.alerts),
     });
-    return { model: model.name, window: isoWindow(window), version: filter.version, source, ...body };
+    const target = query.targetHalfWidth ?? DEFAULT_TARGET_HALF_WIDTH;
+    const estimates = await this.quality.sliceEstimates(
+      model.name,
+      { from: window.from, to: window.to, version: filter.version },
+      target,
+    );
+    return {
+      model: model.name,
+      window: isoWindow(window),
+      version: filter.version,
+      source,
+      ...withEstimates(body, estimates, target),
+    };
   }
 
   /** n, correct, accuracy and interval per hour or day of one slice value (key and value * for the whole model). */

@@ -6,6 +6,7 @@ import { NavModule } from './nav/nav.module.js';
 import { LoginPageModule } from './login/login-page.module.js';
 import { PredictionsPageModule } from './predictions/predictions-page.module.js';
 import { SettingsPageModule } from './settings/settings-page.module.js';
+import { QualityPageModule } from './quality/quality-page.module.js';
 import { SlicesPageModule } from './slices/slices-page.module.js';
 
 /** The pages. Each page module calls feature services only; templates are under views/. */
@@ -19,6 +20,7 @@ import { SlicesPageModule } from './slices/slices-page.module.js';
     ExportsPageModule,
     PredictionsPageModule,
     SettingsPageModule,
+    QualityPageModule,
   ],
 })
 export class WebModule {}

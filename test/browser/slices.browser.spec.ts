@@ -139,7 +139,7 @@ describe('the accuracy-by-slice page in a browser', () => {
     await Promise.all([page.waitForURL(/sort=n&dir=desc/), page.getByRole('link', { name: 'Labels', exact: true }).click()]);
     const counts = await page
       .getByTestId('slice-row')
-      .evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td.num')[2].textContent!.replace(/,/g, ''))));
+      .evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td.num')[3].textContent!.replace(/,/g, ''))));
     expect(counts.length).toBeGreaterThan(5);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('Labels');

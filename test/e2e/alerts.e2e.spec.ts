@@ -60,7 +60,7 @@ interface AlertBody {
 
 /** The rain alert's message once every label of the first test is rolled up. */
 const FINAL_MESSAGE =
-  /^weather=rain is at 20\.0% accuracy \(95% CI 10\.5–34\.8%\) against 62\.5% for the whole model \(69\.9% for the rest\) over the last 7d, surely below the rest of the model\. Behind it: 40 labels \(95% direct, 5% manual\)\. Most confused: labeled purchase but predicted click \(30 times\)\. Next step: queue 100 examples of weather=rain for labeling\.$/;
+  /^weather=rain is at 20\.0% accuracy \(95% CI 10\.5–34\.8%\) against 62\.5% for the whole model \(69\.9% for the rest\) over the last 7d, surely below the rest of the model\. Behind it: 40 labels \(95% direct, 5% manual\)\. Judged on label accuracy\. Most confused: labeled purchase but predicted click \(30 times\)\. Next step: queue 100 examples of weather=rain for labeling\.$/;
 
 const MODEL = {
   classes: ['purchase', 'click', 'ignore'],

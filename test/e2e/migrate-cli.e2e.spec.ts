@@ -27,7 +27,7 @@ describe('migration CLI', () => {
       expect(await main(['revert'], env, capture().stream)).toBe(0);
       const diff = capture();
       await main(['generate'], env, diff.stream);
-      expect(diff.text()).toMatch(/CREATE TABLE/);
+      expect(diff.text()).toMatch(/CREATE (TABLE|INDEX)/);
     } finally {
       await database?.drop();
     }

@@ -171,7 +171,9 @@ describe('/models/:model/slices', () => {
     const admin = sessions.get('admin')!;
     const res = await page('admin');
     const forms = [...res.text.matchAll(/<form[^>]*method="post"[^>]*>/g)];
-    expect(forms.length).toBe(2 + 5 + 1); // two alerts, five slices, sign out
+    // two alerts, five slices each with a labeling and an audit form, the overall's audit form, sign out
+    expect(forms.length).toBe(2 + 5 * 2 + 1 + 1);
+    expect(forms.filter((f) => f[0].includes('/slices/audit-batch'))).toHaveLength(6);
     expect(csrfFields(res.text)).toEqual(forms.map(() => admin.csrf));
     expect(decoded(res.text)).toContain(
       '<button type="submit" class="button">queue 100 examples of weather=rain for labeling</button>',

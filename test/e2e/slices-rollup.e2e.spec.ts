@@ -145,7 +145,7 @@ describe('slice rollups', () => {
     await registerRandomModel(model);
     await randomHistory(model, seed, 40, 160);
     const rollups = t.app.get(SliceRollups);
-    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0, examples: [] });
+    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0, examples: [], quality: { mismatches: 0 } });
     const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
     expect(sorted(await reportedCounts(model))).toEqual(sorted(await rawCounts(model)));
     for (const source of ['manual', 'audit', 'direct', 'implicit'] as const) {
@@ -201,7 +201,7 @@ describe('slice rollups', () => {
     const applied = await Promise.all([1, 2, 3, 4].map(() => rollups.applyPending()));
     await settle();
     expect(applied.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(90);
-    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0 });
+    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0, quality: { mismatches: 0 } });
   });
 
   it('finds drifted cells with the rebuild CLI and repairs them', async () => {

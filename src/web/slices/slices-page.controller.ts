@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpStatus, Param, Post, Query, Render, Res } fr
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decorator.js';
-import { QueueSliceFormDto, SlicesPageQueryDto, toPageQuery } from './slices-page.dto.js';
+import { QueueAuditFormDto, QueueSliceFormDto, SlicesPageQueryDto, toPageQuery } from './slices-page.dto.js';
 import { SlicesPageService } from './slices-page.service.js';
 
 /** The accuracy-by-slice page, and its per-slice "queue for labeling" button. */
@@ -27,5 +27,16 @@ export class SlicesPageController {
     @Res() res: Response,
   ): Promise<void> {
     res.redirect(HttpStatus.SEE_OTHER, await this.page.queue(model, form, admin));
+  }
+
+  @Post('audit-batch')
+  @Roles('admin')
+  async queueAudit(
+    @Param('model') model: string,
+    @Body() form: QueueAuditFormDto,
+    @CurrentPrincipal() admin: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
+    res.redirect(HttpStatus.SEE_OTHER, await this.page.queueAudit(model, form, admin));
   }
 }

@@ -90,3 +90,31 @@ export class QueueSliceFormDto {
   @Length(0, 200)
   _csrf?: string;
 }
+
+/** The per-slice "queue audit" form: the audit labels the slice's estimate needs. */
+export class QueueAuditFormDto {
+  /** A slice key, or * (with value *) for a uniform audit of the whole model. */
+  @IsString()
+  @Length(1, 201)
+  key!: string;
+
+  @IsString()
+  @Length(1, 401)
+  value!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  size!: number;
+
+  @IsOptional()
+  @IsString()
+  @Length(0, 1000)
+  back?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(0, 200)
+  _csrf?: string;
+}

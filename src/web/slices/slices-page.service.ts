@@ -10,7 +10,7 @@ import { ModelsService } from '../../models/models.service.js';
 import { OVERALL } from '../../slices/cells.js';
 import { type SliceQuery, SlicesService } from '../../slices/slices.service.js';
 import { PAGE_WINDOWS, type PageQuery, seriesPlan } from './slices-page-order.js';
-import type { QueueSliceFormDto } from './slices-page.dto.js';
+import type { QueueAuditFormDto, QueueSliceFormDto } from './slices-page.dto.js';
 import { buildSlicesPage, type PageBatch, sliceKeyId } from './slices-page.js';
 import type { SparkPoint } from './sparkline.js';
 
@@ -79,20 +79,47 @@ export class SlicesPageService {
   async queue(modelName: string, form: QueueSliceFormDto, admin: Principal): Promise<string> {
     const model = await this.models.require(modelName);
     const { body } = recommend(model.name, form.key, form.value).action;
-    const back = backQuery(form.back);
-    try {
-      const batch = await this.labeling.createBatch(
+    return this.createAndReturn(model.name, form.back, form.key, form.value, () =>
+      this.labeling.createBatch(
         model.name,
         { ...body, size: form.size ?? RECOMMENDED_BATCH_SIZE, filters: { slices: sliceFilter(form.key, form.value) } },
         admin,
-      );
+      ),
+    );
+  }
+
+  /**
+   * Queues the audit labels a slice's estimate needs: a batch that is all audit, sampled uniformly
+   * from the slice's predictions (by_slice), or from the whole model's for key * (uniform).
+   */
+  async queueAudit(modelName: string, form: QueueAuditFormDto, admin: Principal): Promise<string> {
+    const model = await this.models.require(modelName);
+    const whole = form.key === OVERALL;
+    const request: AuditBatchRequest = whole
+      ? { size: form.size, audit: 'uniform', auditFraction: 1 }
+      : { size: form.size, audit: 'by_slice', auditSliceKey: form.key, auditSliceValue: form.value, auditFraction: 1 };
+    return this.createAndReturn(model.name, form.back, form.key, form.value, () =>
+      this.labeling.createBatch(model.name, request as Parameters<LabelingService['createBatch']>[1], admin),
+    );
+  }
+
+  private async createAndReturn(
+    model: string,
+    backField: string | undefined,
+    key: string,
+    value: string,
+    create: () => Promise<{ id: string }>,
+  ): Promise<string> {
+    const back = backQuery(backField);
+    try {
+      const batch = await create();
       back.set('batch', batch.id);
     } catch (error) {
       if (!(error instanceof ApiError) || error.getStatus() >= 500) throw error;
-      this.logger.warn(`labeling batch for ${form.key}=${form.value} refused: ${errorMessage(error)}`);
+      this.logger.warn(`labeling batch for ${key}=${value} refused: ${errorMessage(error)}`);
       back.set('batchError', error.message.replace(/[^a-z_]/g, '').slice(0, 60) || 'refused');
     }
-    return `/models/${encodeURIComponent(model.name)}/slices?${back.toString()}`;
+    return `/models/${encodeURIComponent(model)}/slices?${back.toString()}`;
   }
 
   private async batchSummary(id: string, model: string): Promise<PageBatch | null> {
@@ -106,6 +133,12 @@ export class SlicesPageService {
     }
   }
 }
+
+/** The labeling module's audit batch fields (audit, auditSliceKey, auditSliceValue). */
+type AuditBatchRequest = {
+  size: number;
+  auditFraction: 1;
+} & ({ audit: 'uniform' } | { audit: 'by_slice'; auditSliceKey: string; auditSliceValue: string });
 
 /** The page's own query fields from the form's `back`, and nothing else (no open redirect through it). */
 function backQuery(back: string | undefined): URLSearchParams {

@@ -4,6 +4,12 @@ import { wilson } from '../../slices/wilson.js';
 import { type PageQuery, pageHref, sortLink, sortRows } from './slices-page-order.js';
 import { bar, barDomain, buildSlicesPage, severity, signedPoints, since, type SlicesPageInput } from './slices-page.js';
 
+const unestimated: Pick<SliceReport['overall'], 'estimated' | 'estimatedReason' | 'biased' | 'audit'> = {
+  estimated: null,
+  estimatedReason: 'no_audit_labels',
+  biased: false,
+  audit: { needed: 385, targetHalfWidth: 0.05 },
+};
 const base: PageQuery = { window: '7d', version: null, source: 'all', sort: null, dir: null };
 const row = (key: string, value: string, n: number, correct: number, flagged = false) => ({
   key,
@@ -17,6 +23,7 @@ const row = (key: string, value: string, n: number, correct: number, flagged = f
   flagReason: flagged ? ('below_rest' as const) : null,
   perClass: {},
   confusion: {},
+  ...unestimated,
 });
 const rows = [
   row('weather', 'sun', 200, 170),
@@ -133,6 +140,25 @@ describe('severity', () => {
 });
 
 describe('buildSlicesPage', () => {
+  it('shows label accuracy and the estimate side by side, and marks a biased slice', () => {
+    const biased = {
+      ...row('weather', 'snow', 100, 90),
+      estimated: { accuracy: 0.4, ci: [0.3, 0.5] as [number, number], method: 'ppi++' as const, n: 500, nAudit: 60, note: 'n' },
+      estimatedReason: null,
+      biased: true,
+      audit: { needed: 12, targetHalfWidth: 0.05 },
+    };
+    const page = buildSlicesPage({ ...input(), report: report([biased, ...rows]) });
+    const snow = page.rows.find((r) => r.value === 'snow')!;
+    expect(snow).toMatchObject({ accuracy: '90.0%', biased: true, auditNeeded: 12 });
+    expect(snow.estimate).toMatchObject({ accuracy: '40.0%', ci: '30.0–50.0%', nAudit: '60' });
+    expect(page.biasedCount).toBe(1);
+    const sun = page.rows.find((r) => r.value === 'sun')!;
+    expect(sun).toMatchObject({ estimate: null, noEstimate: 'no audit labels yet', biased: false });
+    expect(page.overall.noEstimate).toBe('no audit labels yet');
+    expect(page.estimateExplained).toMatch(/audit labels/);
+  });
+
   const report = (slices = rows, n = 520): SliceReport => ({
     model: 'shop',
     window: { from: null, to: null },
@@ -145,6 +171,7 @@ describe('buildSlicesPage', () => {
       ci: n === 0 ? null : [0.71, 0.79],
       perClass: {},
       confusion: {},
+      ...unestimated,
     },
     audit: null,
     slices,

@@ -1,3 +1,4 @@
+import type { EstimateFields } from '../../slices/estimates.js';
 import type { AccuracySummary } from '../../slices/report.js';
 import { SOURCE_FILTERS, type SliceReport } from '../../slices/slices.service.js';
 import {
@@ -109,6 +110,7 @@ export function buildSlicesPage(input: SlicesPageInput) {
     flagText: s.flagReason ? REASONS[s.flagReason] : null,
     firing: firingIds.has(sliceKeyId(s.key, s.value)),
     fewLabels: s.n < model.minSupport,
+    ...estimateView(s),
     bar: bar(s.ci, s.accuracy, overallAccuracy, domain),
     spark: spark(input.series.get(sliceKeyId(s.key, s.value)) ?? []),
   }));
@@ -119,7 +121,10 @@ export function buildSlicesPage(input: SlicesPageInput) {
     model: model.name,
     canQueue: input.canQueue,
     windowLabel: WINDOW_LABELS[query.window],
-    overall: summary(report.overall),
+    overall: { ...summary(report.overall), ...estimateView(report.overall) },
+    estimateExplained: ESTIMATE_EXPLAINED,
+    qualityHref: `/models/${encodeURIComponent(model.name)}/quality`,
+    biasedCount: report.slices.filter((s) => s.biased).length,
     overallSpark: spark(input.overallSeries),
     audit: report.audit ? summary(report.audit) : null,
     auditDisagrees: disagree(report.overall, report.audit),
@@ -152,6 +157,41 @@ export function buildSlicesPage(input: SlicesPageInput) {
     batchError: input.batchError,
     minSupport: model.minSupport,
     bar: { width: BAR_WIDTH },
+  };
+}
+
+/** The one sentence that says why the two figures differ. */
+export const ESTIMATE_EXPLAINED =
+  'Label accuracy scores the model against its labels as they are, and most of those come from user behaviour the model itself shaped; the estimate corrects them with audit labels (a uniform random sample of all predictions in the window), so it holds even where behaviour labels are noisy or one-sided.';
+
+const NO_ESTIMATE: Record<string, string> = {
+  no_audit_labels: 'no audit labels yet',
+  unaudited_stratum: 'part of the slice has no audit labels',
+};
+const METHODS: Record<string, string> = {
+  'ppi++': 'behaviour labels corrected by the audit',
+  ppi: 'behaviour labels corrected by the audit',
+  audit_only: 'audit labels alone',
+};
+
+/** The corrected estimate of a slice (or the overall) as the page shows it. */
+export function estimateView(s: EstimateFields) {
+  const e = s.estimated;
+  return {
+    estimate: e
+      ? {
+          accuracy: pct(e.accuracy),
+          ci: range(e.ci),
+          method: METHODS[e.method] ?? e.method,
+          nAudit: count(e.nAudit),
+          note: e.note,
+        }
+      : null,
+    noEstimate: e ? null : (NO_ESTIMATE[s.estimatedReason ?? ''] ?? 'not estimated'),
+    biased: s.biased,
+    auditNeeded: s.audit.needed,
+    auditNeededText: count(s.audit.needed),
+    targetHalfWidth: `±${(s.audit.targetHalfWidth * 100).toFixed(1)} pts`,
   };
 }
 
