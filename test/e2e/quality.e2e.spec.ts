@@ -341,7 +341,10 @@ describe('the label-quality page and the queue-audit button', () => {
     expect(batchId).toBeTruthy();
     const batch = await t.http().get(`/api/v1/labeling-batches/${batchId}`).set('Authorization', admin);
     expect(batch.status).toBe(200);
-    expect(batch.body).toMatchObject({ size: Number(size), audit: { fraction: 1 } });
+    expect(batch.body).toMatchObject({
+      size: Number(size),
+      audit: { fraction: 1, design: { mode: 'by_slice', sliceKey: 'country', sliceValue: 'de' } },
+    });
     expect((await postForm(t.http, session, '/models/quality-none/slices/audit-batch', { ...form, size: '0' })).status).toBe(400);
   });
 });
