@@ -4,7 +4,7 @@ import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
-import { openPage, signIn, type WebSession } from '../support/web.js';
+import { decodeHtml, openPage, signIn, type WebSession } from '../support/web.js';
 
 const MIN = 60_000;
 const N = 120;
@@ -41,14 +41,7 @@ let t: TestApp;
 let labeler: WebSession;
 let admin: WebSession;
 
-const decode = (s: string) =>
-  s
-    .replace(/&#x3D;/g, '=')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+const decode = decodeHtml;
 const idsOf = (html: string) => [...html.matchAll(/<tr data-id="([^"]*)">/g)].map((m) => decode(m[1]));
 const nextOf = (html: string) => {
   const m = /<a href="([^"]*)" rel="next"/.exec(html);

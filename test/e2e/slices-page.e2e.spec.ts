@@ -5,7 +5,7 @@ import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { eventually } from '../support/eventually.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { csrfFields, openPage, signIn, type WebSession } from '../support/web.js';
+import { csrfFields, decodeHtml, openPage, signIn, type WebSession } from '../support/web.js';
 
 const MIN = 60_000;
 const EVIL = '<script>alert("slice")</script>';
@@ -21,16 +21,7 @@ const sessions = new Map<TokenRole, WebSession>();
 
 const page = (role: TokenRole, path = '/models/shop/slices') => openPage(t.http, sessions.get(role)!, path);
 
-/** The page as a reader sees it: entities decoded (Handlebars escapes = as well as <, >, & and quotes). */
-function decoded(html: string): string {
-  return html
-    .replace(/&#x3D;/g, '=')
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
+const decoded = decodeHtml;
 
 /** Rows of the table as "key=value" in page order (values unescaped for reading). */
 function rowsOf(html: string): string[] {

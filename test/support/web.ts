@@ -78,3 +78,14 @@ export const postForm = (http: () => TestAgent, session: WebSession, path: strin
     .set('Cookie', session.cookie)
     .type('form')
     .send({ _csrf: session.csrf, ...form });
+
+/** HTML as a reader sees it: the entities Handlebars writes (it escapes = as well as <, >, & and quotes) decoded. */
+export function decodeHtml(html: string): string {
+  return html
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
