@@ -4,6 +4,7 @@ import { Exports1764200000000 } from './1764200000000-exports.js';
 import { Labels1764160000000 } from './1764160000000-labels.js';
 import { Labeling1764170000000 } from './1764170000000-labeling.js';
 import { Slices1764180000000 } from './1764180000000-slices.js';
+import { Weak1764230000000 } from './1764230000000-weak.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Slices1764180000000,
   Alerts1764190000000,
   Exports1764200000000,
+  Weak1764230000000,
 ];

@@ -20,6 +20,7 @@ import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
 import { SlicesModule } from './slices/slices.module.js';
+import { WeakModule } from './weak/weak.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         AlertsModule,
         FeedbackModule,
         ExportsModule,
+        WeakModule,
         WebModule,
       ],
       providers: [

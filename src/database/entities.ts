@@ -10,6 +10,7 @@ import { LabelingTaskEntity } from '../labeling/labeling-task.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
+import { LfFunctionEntity, LfPendingEntity, LfRunEntity, LfStateEntity, LfVoteEntity } from '../weak/weak.entities.js';
 import { AppSettingEntity } from './app-setting.entity.js';
 
 export const ENTITIES = [
@@ -26,4 +27,9 @@ export const ENTITIES = [
   AlertEntity,
   AlertNotificationEntity,
   ExportEntity,
+  LfFunctionEntity,
+  LfVoteEntity,
+  LfPendingEntity,
+  LfStateEntity,
+  LfRunEntity,
 ];
