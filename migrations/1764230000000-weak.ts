@@ -39,11 +39,7 @@ export class Weak1764230000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'lf_state',
-        columns: [
-          model,
-          { name: 'votes_changed', type: 'bigint' },
-          { name: 'fitted_at', type: 'bigint', isNullable: true },
-        ],
+        columns: [model, { name: 'votes_changed', type: 'bigint' }, { name: 'fitted_at', type: 'bigint', isNullable: true }],
       }),
     );
     await queryRunner.createTable(

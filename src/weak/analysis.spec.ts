@@ -67,10 +67,14 @@ describe('scoreModel and chooseMethod', () => {
     // Row 0: ham; row 1: spam; row 2 is a tie, unlabelled.
     expect(mv.labelled).toBe(2);
     expect(mv.human).toMatchObject({ n: 2, correct: 2 });
-    expect(chooseMethod(mv, { ...mv, method: 'dawid_skene', human: { n: 0, correct: 0, accuracy: null, ci: [0, 1] } })).toBe('majority');
-    expect(chooseMethod(mv, { ...mv, method: 'dawid_skene', human: { n: 2, correct: 2, accuracy: 1, ci: [0, 1] } })).toBe('majority');
-    expect(chooseMethod({ ...mv, human: { n: 2, correct: 1, accuracy: 0.5, ci: [0, 1] } }, { ...mv, method: 'dawid_skene' })).toBe(
-      'dawid_skene',
+    expect(chooseMethod(mv, { ...mv, method: 'dawid_skene', human: { n: 0, correct: 0, accuracy: null, ci: [0, 1] } })).toBe(
+      'majority',
     );
+    expect(chooseMethod(mv, { ...mv, method: 'dawid_skene', human: { n: 2, correct: 2, accuracy: 1, ci: [0, 1] } })).toBe(
+      'majority',
+    );
+    expect(
+      chooseMethod({ ...mv, human: { n: 2, correct: 1, accuracy: 0.5, ci: [0, 1] } }, { ...mv, method: 'dawid_skene' }),
+    ).toBe('dawid_skene');
   });
 });

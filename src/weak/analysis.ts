@@ -30,7 +30,12 @@ export class Tally {
     if (right) this.correct += count;
   }
   get figures(): Agreement {
-    return { n: this.n, correct: this.correct, accuracy: this.n === 0 ? null : this.correct / this.n, ci: wilson(this.correct, this.n) };
+    return {
+      n: this.n,
+      correct: this.correct,
+      accuracy: this.n === 0 ? null : this.correct / this.n,
+      ci: wilson(this.correct, this.n),
+    };
   }
 }
 

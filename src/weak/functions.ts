@@ -49,6 +49,7 @@ export function parseFunction(
     external: [],
   };
   for (const key of Object.keys(body)) {
+    if (body[key] === undefined) continue;
     if (!['kind', 'label', 'enabled', ...allowed[kind as FunctionKind]].includes(key))
       problems.push({ field: key, message: `not allowed for a ${kind} function` });
   }
@@ -75,14 +76,20 @@ export function parseFunction(
   const spec = typeof feature === 'string' ? model.featureSchema?.[feature] : undefined;
   const wants = kind === 'range' ? 'number' : kind === 'category' ? 'category' : 'text';
   if (typeof feature !== 'string' || feature.length === 0) problems.push({ field: 'feature', message: 'must name a feature' });
-  else if (model.featureSchema && !spec) problems.push({ field: 'feature', message: `"${feature}" is not in the model's feature schema` });
+  else if (model.featureSchema && !spec)
+    problems.push({ field: 'feature', message: `"${feature}" is not in the model's feature schema` });
   else if (spec && spec.type !== wants && !(kind === 'category' && spec.type === 'text'))
     problems.push({ field: 'feature', message: `a ${kind} function needs a ${wants} feature; "${feature}" is ${spec.type}` });
   const base = { feature: feature as string, label: label as string };
   switch (kind) {
     case 'keyword': {
       const k = body.keywords;
-      if (!Array.isArray(k) || k.length === 0 || k.length > MAX_KEYWORDS || !k.every((w) => typeof w === 'string' && w.trim() !== ''))
+      if (
+        !Array.isArray(k) ||
+        k.length === 0 ||
+        k.length > MAX_KEYWORDS ||
+        !k.every((w) => typeof w === 'string' && w.trim() !== '')
+      )
         problems.push({ field: 'keywords', message: `must be 1 to ${MAX_KEYWORDS} non-empty strings` });
       return problems.length > 0 ? { problems } : { definition: { kind, ...base, keywords: k as string[] }, enabled };
     }
@@ -114,7 +121,8 @@ export function parseFunction(
         problems.push({ field: 'values', message: 'must be a non-empty list of strings' });
       else if (spec?.type === 'category') {
         const unknown = v.filter((x) => !spec.values.includes(x as string));
-        if (unknown.length > 0) problems.push({ field: 'values', message: `not values of "${base.feature}": ${unknown.join(', ')}` });
+        if (unknown.length > 0)
+          problems.push({ field: 'values', message: `not values of "${base.feature}": ${unknown.join(', ')}` });
       }
       return problems.length > 0 ? { problems } : { definition: { kind: 'category', ...base, values: v as string[] }, enabled };
     }

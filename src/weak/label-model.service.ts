@@ -55,7 +55,9 @@ export class LabelModelService {
     const posteriors = posteriorsOf(method, em, k);
     await progress(0.5);
     const author = `label model (fit ${runId})`;
-    const written = await this.writeLabels(model, index, posteriors, { runId, method, author, expected: table.total }, (p) => progress(0.5 + p * 0.5));
+    const written = await this.writeLabels(model, index, posteriors, { runId, method, author, expected: table.total }, (p) =>
+      progress(0.5 + p * 0.5),
+    );
     const figures = functionFigures(table, total, model.classes);
     const estimated = em ? estimatedAccuracies(em) : null;
     await this.repo.fitted(model.name, seenChanges, Date.now());
@@ -69,7 +71,8 @@ export class LabelModelService {
       labelled: written.labelled,
       removed: written.removed,
       majority,
-      dawidSkene: dawidSkene && em ? { ...dawidSkene, iterations: em.iterations, converged: em.converged, priors: em.priors } : null,
+      dawidSkene:
+        dawidSkene && em ? { ...dawidSkene, iterations: em.iterations, converged: em.converged, priors: em.priors } : null,
       functions: functions.map((f, j) => ({ name: f.name, ...figures[j], estimatedAccuracy: estimated ? estimated[j] : null })),
       durationMs: Date.now() - started,
       heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
@@ -82,8 +85,15 @@ export class LabelModelService {
     let after: { predictionId: string; fn: string } | null = null;
     let current: Group | null = null;
     const start = (r: VoteRow): Group => {
-      const human = r.effective_source === 'manual' || r.effective_source === 'audit' ? (classIndex.get(r.effective_label ?? '') ?? -1) : -1;
-      return { predictionId: r.prediction_id, outcomes: new Uint8Array(index.size), votes: {}, human, audit: r.effective_source === 'audit' };
+      const human =
+        r.effective_source === 'manual' || r.effective_source === 'audit' ? (classIndex.get(r.effective_label ?? '') ?? -1) : -1;
+      return {
+        predictionId: r.prediction_id,
+        outcomes: new Uint8Array(index.size),
+        votes: {},
+        human,
+        audit: r.effective_source === 'audit',
+      };
     };
     for (;;) {
       const page: VoteRow[] = await this.repo.votePage(model.name, after, VOTE_PAGE);
@@ -140,7 +150,13 @@ export class LabelModelService {
             now,
           );
         }
-        await this.labels.refreshEffective(tx, model.name, items.map((i) => i.group.predictionId), model.settings.labelSourceOrder, now);
+        await this.labels.refreshEffective(
+          tx,
+          model.name,
+          items.map((i) => i.group.predictionId),
+          model.settings.labelSourceOrder,
+          now,
+        );
       });
       labelled += items.length;
       if (labelled % 20_000 < WRITE_BATCH) await progress(Math.min(0.95, labelled / Math.max(1, fit.expected)));

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../common/random.js';
 import reference from './fixtures/dawid-skene.json' with { type: 'json' };
-import {
-  argmax,
-  estimatedAccuracies,
-  fitDawidSkene,
-  majorityPosterior,
-  PatternTable,
-  posteriorOf,
-} from './label-model.js';
+import { argmax, estimatedAccuracies, fitDawidSkene, majorityPosterior, PatternTable, posteriorOf } from './label-model.js';
 
 interface SyntheticFunction {
   coverage: number;
@@ -30,7 +23,7 @@ function synthetic(seed: number, n: number, classes: number, prior: number[], fn
     fns.forEach((f, j) => {
       if (f.only !== undefined) {
         // Fires on its class with the rate that gives it the wanted accuracy at the wanted coverage.
-        const onClass = f.coverage * f.accuracy / prior[f.only];
+        const onClass = (f.coverage * f.accuracy) / prior[f.only];
         const offClass = (f.coverage * (1 - f.accuracy)) / (1 - prior[f.only]);
         if (random.chance(truth === f.only ? onClass : offClass)) outcomes[j] = 1 + f.only;
         return;

@@ -47,7 +47,8 @@ export class WeakVotesService implements OnModuleInit {
     body.votes.forEach((v, index) => {
       if (!model.classes.includes(v.label))
         problems.push({ index, field: `votes.${index}.label`, message: `"${v.label}" is not one of the model's classes` });
-      if (seen.has(v.predictionId)) problems.push({ index, field: `votes.${index}.predictionId`, message: 'appears twice in the batch' });
+      if (seen.has(v.predictionId))
+        problems.push({ index, field: `votes.${index}.predictionId`, message: 'appears twice in the batch' });
       seen.add(v.predictionId);
     });
     if (problems.length > 0) throw badRequest('invalid_votes: nothing was stored', problems);
@@ -55,12 +56,22 @@ export class WeakVotesService implements OnModuleInit {
       const fn = await this.repo.function(tx, model.name, body.function);
       if (!fn) throw notFound('labeling_function_not_found');
       if (fn.kind !== 'external') throw conflict('labeling_function_not_external: this function computes its own votes');
-      const known = await this.repo.existing(tx, model.name, body.votes.map((v) => v.predictionId));
+      const known = await this.repo.existing(
+        tx,
+        model.name,
+        body.votes.map((v) => v.predictionId),
+      );
       const stored = body.votes.filter((v) => known.has(v.predictionId));
       const unknown = body.votes.filter((v) => !known.has(v.predictionId)).map((v) => v.predictionId);
       const changed = await this.repo.upsertVotes(tx, model.name, fn.name, stored, Date.now());
       await this.repo.addVotesChanged(tx, model.name, changed);
-      return { accepted: stored.length, changed, unchanged: stored.length - changed, unknown: unknown.length, unknownIds: unknown.slice(0, 100) };
+      return {
+        accepted: stored.length,
+        changed,
+        unchanged: stored.length - changed,
+        unknown: unknown.length,
+        unknownIds: unknown.slice(0, 100),
+      };
     });
   }
 
@@ -72,7 +83,8 @@ export class WeakVotesService implements OnModuleInit {
       for (const r of taken) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r.prediction_id]);
       for (const [model, ids] of byModel) {
         const functions = (await this.repo.functions(model)).filter((f) => f.enabled && f.kind !== 'external');
-        if (functions.length > 0) await this.applyIn(tx, model, functions, await this.repo.predictionsByIds(tx, model, ids), false);
+        if (functions.length > 0)
+          await this.applyIn(tx, model, functions, await this.repo.predictionsByIds(tx, model, ids), false);
         await this.repo.donePending(tx, model, ids);
       }
       return taken.length;
@@ -101,8 +113,16 @@ export class WeakVotesService implements OnModuleInit {
   }
 
   /** Evaluates the functions on these predictions and stores their votes; with `replace`, abstentions remove earlier votes. */
-  private async applyIn(tx: Tx, model: string, functions: FunctionRow[], rows: PredictionInput[], replace: boolean): Promise<number> {
-    const voters = functions.map((f) => ({ name: f.name, voter: voterOf(f.definition) })).filter((v): v is { name: string; voter: Voter } => v.voter !== null);
+  private async applyIn(
+    tx: Tx,
+    model: string,
+    functions: FunctionRow[],
+    rows: PredictionInput[],
+    replace: boolean,
+  ): Promise<number> {
+    const voters = functions
+      .map((f) => ({ name: f.name, voter: voterOf(f.definition) }))
+      .filter((v): v is { name: string; voter: Voter } => v.voter !== null);
     const parsed = rows.map((r) => ({
       id: r.id,
       features: JSON.parse(r.features) as Record<string, unknown>,

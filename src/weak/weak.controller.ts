@@ -19,7 +19,7 @@ export class WeakController {
   @ApiOperation({
     summary: "The model's labeling functions with their figures, and the label model",
     description:
-      'Figures come from the last label-model fit: coverage, overlap and conflict as shares of all predictions (as Snorkel\'s LFAnalysis), polarity, accuracy against human labels with a 95% Wilson interval (audit-only apart, and per voted class), and the accuracy the label model estimates without labels.',
+      "Figures come from the last label-model fit: coverage, overlap and conflict as shares of all predictions (as Snorkel's LFAnalysis), polarity, accuracy against human labels with a 95% Wilson interval (audit-only apart, and per voted class), and the accuracy the label model estimates without labels.",
   })
   async list(@Param('model') model: string) {
     return toFunctionListDto(await this.functions.list(model));

@@ -40,7 +40,9 @@ export class PutFunctionDto {
   @Allow()
   keywords?: unknown;
 
-  @ApiPropertyOptional({ description: 'regex: a pattern of the linear-time subset (no backreferences or lookaround), case-folded' })
+  @ApiPropertyOptional({
+    description: 'regex: a pattern of the linear-time subset (no backreferences or lookaround), case-folded',
+  })
   @Allow()
   pattern?: unknown;
 
@@ -90,7 +92,10 @@ export class LfVotesDto {
 }
 
 export class StartRunDto {
-  @ApiProperty({ enum: ['apply', 'fit'], description: 'apply: run the functions over all history; fit: refit the label model now' })
+  @ApiProperty({
+    enum: ['apply', 'fit'],
+    description: 'apply: run the functions over all history; fit: refit the label model now',
+  })
   @IsIn(['apply', 'fit'])
   kind!: 'apply' | 'fit';
 
@@ -148,7 +153,7 @@ export function toRunDto(r: RunRow) {
 
 /** The list answer: every function with the figures of the last fit, and the label model itself. */
 export function toFunctionListDto(list: { functions: FunctionRow[]; fit: RunRow | null; lastApply: RunRow | null }) {
-  const result = list.fit?.result as { functions?: StoredFigures[] } & Record<string, unknown> | undefined;
+  const result = list.fit?.result as ({ functions?: StoredFigures[] } & Record<string, unknown>) | undefined;
   const byName = new Map((result?.functions ?? []).map((f) => [f.name, f]));
   const { functions: _figures, ...labelModel } = result ?? {};
   return {

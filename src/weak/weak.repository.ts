@@ -43,7 +43,8 @@ export interface PredictionInput {
   scores: string;
 }
 
-type RawFunction = Record<'model' | 'name' | 'kind' | 'definition', string> & Record<'enabled' | 'version' | 'created_at' | 'updated_at', number | string>;
+type RawFunction = Record<'model' | 'name' | 'kind' | 'definition', string> &
+  Record<'enabled' | 'version' | 'created_at' | 'updated_at', number | string>;
 type RawRun = Omit<RunRow, 'result' | 'createdAt' | 'finishedAt' | 'progress'> & {
   result: string | null;
   progress: number | string;
@@ -82,7 +83,9 @@ export class WeakRepository {
   // Functions
 
   async functions(model: string): Promise<FunctionRow[]> {
-    return (await this.db.query<RawFunction>('SELECT * FROM lf_functions WHERE model = ? ORDER BY name', [model])).map(toFunction);
+    return (await this.db.query<RawFunction>('SELECT * FROM lf_functions WHERE model = ? ORDER BY name', [model])).map(
+      toFunction,
+    );
   }
 
   async function(tx: Tx, model: string, name: string): Promise<FunctionRow | null> {
@@ -100,7 +103,12 @@ export class WeakRepository {
   }
 
   async setEnabled(tx: Tx, model: string, name: string, enabled: boolean, now: number): Promise<number> {
-    return tx.run('UPDATE lf_functions SET enabled = ?, updated_at = ? WHERE model = ? AND name = ?', [enabled ? 1 : 0, now, model, name]);
+    return tx.run('UPDATE lf_functions SET enabled = ?, updated_at = ? WHERE model = ? AND name = ?', [
+      enabled ? 1 : 0,
+      now,
+      model,
+      name,
+    ]);
   }
 
   async deleteFunction(tx: Tx, model: string, name: string): Promise<void> {
@@ -111,7 +119,13 @@ export class WeakRepository {
   // Votes
 
   /** Stores votes, replacing a function's earlier vote on the same prediction; returns how many rows changed. */
-  async upsertVotes(tx: Tx, model: string, fn: string, votes: { predictionId: string; label: string }[], now: number): Promise<number> {
+  async upsertVotes(
+    tx: Tx,
+    model: string,
+    fn: string,
+    votes: { predictionId: string; label: string }[],
+    now: number,
+  ): Promise<number> {
     let changed = 0;
     for (const part of chunks(votes, 200)) {
       changed += await tx.run(
@@ -128,11 +142,10 @@ export class WeakRepository {
   async deleteVotes(tx: Tx, model: string, fn: string, predictionIds: string[]): Promise<number> {
     let n = 0;
     for (const ids of chunks(predictionIds)) {
-      n += await tx.run(`DELETE FROM lf_votes WHERE model = ? AND function_name = ? AND prediction_id IN (${placeholders(ids.length)})`, [
-        model,
-        fn,
-        ...ids,
-      ]);
+      n += await tx.run(
+        `DELETE FROM lf_votes WHERE model = ? AND function_name = ? AND prediction_id IN (${placeholders(ids.length)})`,
+        [model, fn, ...ids],
+      );
     }
     return n;
   }
@@ -173,10 +186,10 @@ export class WeakRepository {
     const out: PredictionInput[] = [];
     for (const part of chunks(ids)) {
       out.push(
-        ...(await tx.all<PredictionInput>(`SELECT id, features, scores FROM predictions WHERE model = ? AND id IN (${placeholders(part.length)})`, [
-          model,
-          ...part,
-        ])),
+        ...(await tx.all<PredictionInput>(
+          `SELECT id, features, scores FROM predictions WHERE model = ? AND id IN (${placeholders(part.length)})`,
+          [model, ...part],
+        )),
       );
     }
     return out;
@@ -186,10 +199,10 @@ export class WeakRepository {
   async existing(tx: Tx, model: string, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const part of chunks(ids)) {
-      for (const r of await tx.all<{ id: string }>(`SELECT id FROM predictions WHERE model = ? AND id IN (${placeholders(part.length)})`, [
-        model,
-        ...part,
-      ]))
+      for (const r of await tx.all<{ id: string }>(
+        `SELECT id FROM predictions WHERE model = ? AND id IN (${placeholders(part.length)})`,
+        [model, ...part],
+      ))
         found.add(r.id);
     }
     return found;
@@ -207,12 +220,17 @@ export class WeakRepository {
   }
 
   takePending(tx: Tx, limit: number): Promise<{ model: string; prediction_id: string }[]> {
-    return tx.all(`SELECT model, prediction_id FROM lf_pending ORDER BY model, prediction_id LIMIT ${Math.floor(limit)}${tx.skipLocked()}`);
+    return tx.all(
+      `SELECT model, prediction_id FROM lf_pending ORDER BY model, prediction_id LIMIT ${Math.floor(limit)}${tx.skipLocked()}`,
+    );
   }
 
   async donePending(tx: Tx, model: string, ids: string[]): Promise<void> {
     for (const part of chunks(ids)) {
-      await tx.run(`DELETE FROM lf_pending WHERE model = ? AND prediction_id IN (${placeholders(part.length)})`, [model, ...part]);
+      await tx.run(`DELETE FROM lf_pending WHERE model = ? AND prediction_id IN (${placeholders(part.length)})`, [
+        model,
+        ...part,
+      ]);
     }
   }
 
@@ -241,7 +259,11 @@ export class WeakRepository {
     const rows = await this.db.query<{ model: string; votes_changed: number | string; fitted_at: number | string | null }>(
       'SELECT model, votes_changed, fitted_at FROM lf_state',
     );
-    return rows.map((r) => ({ model: r.model, votesChanged: Number(r.votes_changed), fittedAt: r.fitted_at === null ? null : Number(r.fitted_at) }));
+    return rows.map((r) => ({
+      model: r.model,
+      votesChanged: Number(r.votes_changed),
+      fittedAt: r.fitted_at === null ? null : Number(r.fitted_at),
+    }));
   }
 
   /** After a fit that started having seen `seen` changes: later changes stay counted. */
@@ -258,14 +280,20 @@ export class WeakRepository {
     );
   }
 
-  async updateRun(id: string, set: { status?: RunStatus; progress?: number; result?: Record<string, unknown>; error?: string; finishedAt?: number }) {
-    const cols: string[] = [];
-    const params: unknown[] = [];
-    if (set.status !== undefined) (cols.push('status = ?'), params.push(set.status));
-    if (set.progress !== undefined) (cols.push('progress = ?'), params.push(set.progress));
-    if (set.result !== undefined) (cols.push('result = ?'), params.push(JSON.stringify(set.result)));
-    if (set.error !== undefined) (cols.push('error = ?'), params.push(set.error));
-    if (set.finishedAt !== undefined) (cols.push('finished_at = ?'), params.push(set.finishedAt));
+  async updateRun(
+    id: string,
+    set: { status?: RunStatus; progress?: number; result?: Record<string, unknown>; error?: string; finishedAt?: number },
+  ) {
+    const values: [string, unknown][] = [
+      ['status', set.status],
+      ['progress', set.progress],
+      ['result', set.result === undefined ? undefined : JSON.stringify(set.result)],
+      ['error', set.error],
+      ['finished_at', set.finishedAt],
+    ];
+    const given = values.filter(([, v]) => v !== undefined);
+    const cols = given.map(([c]) => `${c} = ?`);
+    const params = given.map(([, v]) => v);
     await this.write(`UPDATE lf_runs SET ${cols.join(', ')} WHERE id = ?`, [...params, id]);
   }
 
