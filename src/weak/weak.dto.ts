@@ -155,10 +155,14 @@ export function toRunDto(r: RunRow) {
 export function toFunctionListDto(list: { functions: FunctionRow[]; fit: RunRow | null; lastApply: RunRow | null }) {
   const result = list.fit?.result as ({ functions?: StoredFigures[] } & Record<string, unknown>) | undefined;
   const byName = new Map((result?.functions ?? []).map((f) => [f.name, f]));
-  const { functions: _figures, ...labelModel } = result ?? {};
+  const { functions: _figures, ...labelModel }: Record<string, unknown> = result ?? {};
   return {
     functions: list.functions.map((f) => toFunctionDto(f, byName.get(f.name))),
-    labelModel: list.fit ? { fittedAt: new Date(list.fit.finishedAt ?? list.fit.createdAt).toISOString(), ...labelModel } : null,
+    labelModel: list.fit
+      ? ({ fittedAt: new Date(list.fit.finishedAt ?? list.fit.createdAt).toISOString(), ...labelModel } as {
+          fittedAt: string;
+        } & Record<string, unknown>)
+      : null,
     lastApply: list.lastApply ? toRunDto(list.lastApply) : null,
   };
 }

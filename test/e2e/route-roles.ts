@@ -94,6 +94,14 @@ export const ROUTE_ROLES: RouteRole[] = [
   },
   { method: 'post', route: '/api/v1/models/:model/weak-runs', roles: ADMIN, body: { kind: 'fit' }, okStatus: 404 },
   { method: 'get', route: '/api/v1/models/:model/weak-runs/:id', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/models/:model/labeling-functions', roles: LABELER, okStatus: 404 },
+  {
+    method: 'post',
+    route: '/models/:model/labeling-functions/:name/enabled',
+    roles: ADMIN,
+    body: { enabled: 'true' },
+    okStatus: 404,
+  },
 ];
 
 /** Values for a route's :params: a model nobody registered, an id nothing has, a slice. */
