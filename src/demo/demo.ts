@@ -18,6 +18,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 const OPTIONAL_PAGES = [
   { label: 'labeling queue', path: '/labeling' },
   { label: 'accuracy by slice', path: `/models/${MODEL_NAME}/slices` },
+  { label: 'labeling functions', path: `/models/${MODEL_NAME}/labeling-functions` },
 ];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';

@@ -54,6 +54,7 @@ export class LabelModelService {
     const method = chooseMethod(majority, dawidSkene);
     const posteriors = posteriorsOf(method, em, k);
     await progress(0.5);
+    const fitMs = Date.now() - started;
     const author = `label model (fit ${runId})`;
     const written = await this.writeLabels(model, index, posteriors, { runId, method, author, expected: table.total }, (p) =>
       progress(0.5 + p * 0.5),
@@ -74,6 +75,7 @@ export class LabelModelService {
       dawidSkene:
         dawidSkene && em ? { ...dawidSkene, iterations: em.iterations, converged: em.converged, priors: em.priors } : null,
       functions: functions.map((f, j) => ({ name: f.name, ...figures[j], estimatedAccuracy: estimated ? estimated[j] : null })),
+      fitMs,
       durationMs: Date.now() - started,
       heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1e6),
     };
