@@ -8,6 +8,13 @@ import { SlicesPageModule } from './slices/slices-page.module.js';
 
 /** The pages. Each page module calls feature services only; templates are under views/. */
 @Module({
-  imports: [HomePageModule, LoginPageModule, LabelingPageModule, SlicesPageModule, ExportsPageModule, LabelingFunctionsPageModule],
+  imports: [
+    HomePageModule,
+    LoginPageModule,
+    LabelingPageModule,
+    SlicesPageModule,
+    ExportsPageModule,
+    LabelingFunctionsPageModule,
+  ],
 })
 export class WebModule {}
