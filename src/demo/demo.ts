@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   });
   await service.waitHealthy(START_TIMEOUT_MS);
 
-  simulator = new Simulator({ baseUrl: settings.localUrl, adminToken: admin.token, log: say });
+  simulator = new Simulator({ baseUrl: settings.localUrl, adminToken: admin.token, labelingFunctions: true, log: say });
   await setUpSimulator(simulator, admin);
   const total = BACKFILL.days * BACKFILL.perDay;
   say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);

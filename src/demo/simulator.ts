@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   behaviour?: BehaviourOptions;
   /** When model version v2 replaced v1; default one day before the simulator was made. */
   v2Since?: number;
+  /** Register the demo's labeling functions too (npm run demo does; tests of the label job do not). */
+  labelingFunctions?: boolean;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -164,8 +166,9 @@ export class Simulator {
   /** Registers (or replaces) the model and creates the ingest token the simulator sends with. */
   async setUp(): Promise<void> {
     await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}`, SHOP_RECOMMENDER_MODEL, [200, 201]);
-    for (const [name, fn] of Object.entries(DEMO_LABELING_FUNCTIONS))
-      await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}/labeling-functions/${name}`, fn, [200]);
+    if (this.options.labelingFunctions)
+      for (const [name, fn] of Object.entries(DEMO_LABELING_FUNCTIONS))
+        await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}/labeling-functions/${name}`, fn, [200]);
     this.ingest = await this.createToken('demo-simulator', 'ingest');
   }
 

@@ -324,7 +324,7 @@ export class WeakRepository {
   /** Weak labels of the model not written by this fit: their predictions lost their votes. */
   async staleWeakLabels(model: string, fitAuthor: string, limit: number): Promise<string[]> {
     const rows = await this.db.query<{ prediction_id: string }>(
-      `SELECT prediction_id FROM labels WHERE model = ? AND source = 'weak' AND author_name <> ? LIMIT ${Math.floor(limit)}`,
+      `SELECT prediction_id FROM labels WHERE model = ? AND source = 'weak' AND author = '' AND author_name <> ? LIMIT ${Math.floor(limit)}`,
       [model, fitAuthor],
     );
     return rows.map((r) => r.prediction_id);
