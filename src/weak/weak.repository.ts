@@ -159,12 +159,13 @@ export class WeakRepository {
    * prediction's effective label; a keyset page, so that a fit holds one page at a time.
    */
   votePage(model: string, after: { predictionId: string; fn: string } | null, limit: number): Promise<VoteRow[]> {
-    const where = after === null ? '' : ' AND (v.prediction_id > ? OR (v.prediction_id = ? AND v.function_name > ?))';
+    // A row-value comparison, so that both databases seek the primary key instead of scanning.
+    const where = after === null ? '' : ' AND (v.prediction_id, v.function_name) > (?, ?)';
     return this.db.query<VoteRow>(
       `SELECT v.prediction_id, v.function_name, v.label, p.effective_label, p.effective_source
        FROM lf_votes v JOIN predictions p ON p.model = v.model AND p.id = v.prediction_id
        WHERE v.model = ?${where} ORDER BY v.prediction_id, v.function_name LIMIT ${Math.floor(limit)}`,
-      after === null ? [model] : [model, after.predictionId, after.predictionId, after.fn],
+      after === null ? [model] : [model, after.predictionId, after.fn],
     );
   }
 
