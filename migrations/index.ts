@@ -6,6 +6,7 @@ import { Labels1764160000000 } from './1764160000000-labels.js';
 import { Labeling1764170000000 } from './1764170000000-labeling.js';
 import { Quality1764210000000 } from './1764210000000-quality.js';
 import { Slices1764180000000 } from './1764180000000-slices.js';
+import { Weak1764230000000 } from './1764230000000-weak.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   Alerts1764190000000,
   Exports1764200000000,
   Quality1764210000000,
+  Weak1764230000000,
   Explorer1764240000000,
 ];

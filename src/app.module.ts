@@ -21,6 +21,7 @@ import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
 import { QualityModule } from './quality/quality.module.js';
 import { SlicesModule } from './slices/slices.module.js';
+import { WeakModule } from './weak/weak.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -45,6 +46,7 @@ export class AppModule {
         AlertsModule,
         FeedbackModule,
         ExportsModule,
+        WeakModule,
         WebModule,
       ],
       providers: [

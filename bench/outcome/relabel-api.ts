@@ -53,7 +53,7 @@ export interface ExportResult {
 export class RelabelModel {
   constructor(
     private readonly service: { baseUrl: string; adminToken: string },
-    private readonly admin: ApiClient,
+    readonly admin: ApiClient,
     private readonly ingest: ApiClient,
     private readonly labeler: ApiClient,
     readonly name: string,

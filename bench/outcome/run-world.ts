@@ -3,6 +3,7 @@ import { readExport } from './export-reader.js';
 import { example, retrain, type Score, score } from './arms.js';
 import { NaiveBayes } from './naive-bayes.js';
 import type { HumanAnswer, RelabelModel, SliceReport } from './relabel-api.js';
+import { weakArm } from './weak.js';
 import { type ExposurePolicy, serve, type Served } from './world.js';
 
 export const FORMATS = ['csv', 'jsonl', 'parquet'] as const;
@@ -129,6 +130,15 @@ export async function runWorld(
     });
   }
   await checkFormatsAgree(relabel, byId, answers);
+  arms.push(
+    await weakArm(
+      relabel,
+      train,
+      heldOut,
+      arms.find((a) => a.arm === 'none'),
+      log,
+    ),
+  );
   const truthAll = served.map((s) => example(s.mail));
   add('ceiling: all served mail, true labels', new NaiveBayes([...train.map((m) => example(m)), ...truthAll]), served.length);
   const sizes = { train: train.length, stream: stream.length, heldOut: heldOut.length, heldOutByGroup: countByGroup(heldOut) };

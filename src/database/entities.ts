@@ -11,6 +11,7 @@ import { ModelEntity } from '../models/model.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { QualityCellEntity } from '../quality/quality-cell.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
+import { LfFunctionEntity, LfPendingEntity, LfRunEntity, LfStateEntity, LfVoteEntity } from '../weak/weak.entities.js';
 import { AppSettingEntity } from './app-setting.entity.js';
 
 export const ENTITIES = [
@@ -28,4 +29,9 @@ export const ENTITIES = [
   AlertNotificationEntity,
   ExportEntity,
   QualityCellEntity,
+  LfFunctionEntity,
+  LfVoteEntity,
+  LfPendingEntity,
+  LfStateEntity,
+  LfRunEntity,
 ];

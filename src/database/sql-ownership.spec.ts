@@ -15,6 +15,7 @@ const OWNERS: [RegExp, string][] = [
   [/^(alerts|alert_notifications)$/, 'alerts'],
   [/^exports$/, 'exports'],
   [/^tokens$/, 'auth'],
+  [/^lf_/, 'weak'],
 ];
 
 // The migration CLI reports applied migrations; it moves to a Nest application context in its own change.

@@ -22,6 +22,7 @@ const OPTIONAL_PAGES = [
   { label: 'prediction explorer', path: `/models/${MODEL_NAME}/predictions` },
   { label: 'model settings', path: `/models/${MODEL_NAME}/settings` },
   { label: 'exports (admin)', path: `/models/${MODEL_NAME}/exports` },
+  { label: 'labeling functions', path: `/models/${MODEL_NAME}/labeling-functions` },
 ];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   });
   await service.waitHealthy(START_TIMEOUT_MS);
 
-  simulator = new Simulator({ baseUrl: settings.localUrl, adminToken: admin.token, log: say });
+  simulator = new Simulator({ baseUrl: settings.localUrl, adminToken: admin.token, labelingFunctions: true, log: say });
   await setUpSimulator(simulator, admin);
   const total = BACKFILL.days * BACKFILL.perDay;
   say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);

@@ -34,6 +34,13 @@ export const SHOP_RECOMMENDER_MODEL = {
   eventGrace: '10s',
 };
 
+/** Labeling functions the demo registers, so that the labeling-functions page has votes and a fitted label model. */
+export const DEMO_LABELING_FUNCTIONS: Record<string, Record<string, unknown>> = {
+  cheap_items: { kind: 'range', feature: 'price', label: 'click', max: 20 },
+  night_owls: { kind: 'range', feature: 'hour', label: 'ignore', min: 0, max: 5 },
+  premium_words: { kind: 'keyword', feature: 'title', label: 'purchase', keywords: ['deluxe', 'pro'] },
+};
+
 const CATEGORY_ITEMS: Record<string, { nouns: string[]; medianPrice: number }> = {
   shoes: { nouns: ['running shoes', 'leather boots', 'sandals', 'sneakers', 'hiking boots'], medianPrice: 70 },
   books: { nouns: ['cookbook', 'thriller', 'field guide', 'biography', 'poetry collection'], medianPrice: 15 },

@@ -11,7 +11,14 @@ import {
 } from './behaviour.js';
 import { DueQueue } from './due-queue.js';
 import { SeededRandom } from '../common/random.js';
-import { MODEL_NAME, type PredictionPayload, SHOP_RECOMMENDER_MODEL, ShopWorld, type Truth } from './shop-world.js';
+import {
+  DEMO_LABELING_FUNCTIONS,
+  MODEL_NAME,
+  type PredictionPayload,
+  SHOP_RECOMMENDER_MODEL,
+  ShopWorld,
+  type Truth,
+} from './shop-world.js';
 import { BoundedMap } from './truth-store.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +46,8 @@ export interface SimulatorOptions {
   behaviour?: BehaviourOptions;
   /** When model version v2 replaced v1; default one day before the simulator was made. */
   v2Since?: number;
+  /** Register the demo's labeling functions too (npm run demo does; tests of the label job do not). */
+  labelingFunctions?: boolean;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -157,6 +166,9 @@ export class Simulator {
   /** Registers (or replaces) the model and creates the ingest token the simulator sends with. */
   async setUp(): Promise<void> {
     await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}`, SHOP_RECOMMENDER_MODEL, [200, 201]);
+    if (this.options.labelingFunctions)
+      for (const [name, fn] of Object.entries(DEMO_LABELING_FUNCTIONS))
+        await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}/labeling-functions/${name}`, fn, [200]);
     this.ingest = await this.createToken('demo-simulator', 'ingest');
   }
 

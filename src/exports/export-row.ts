@@ -28,6 +28,8 @@ export interface ExportRow {
   slices: Record<string, string>;
   weight: number;
   split: Split;
+  /** The label model's probability of a weak label (usable as a sample weight); null for other sources. */
+  labelProbability: number | null;
 }
 
 export type ColumnType = 'string' | 'number' | 'boolean' | 'object';
@@ -80,6 +82,7 @@ export function flatColumns(layout: ExportLayout): ColumnSpec[] {
     ...layout.sliceKeys.map((k): ColumnSpec => ({ name: `slice.${k}`, type: 'string' })),
     { name: 'weight', type: 'number' },
     { name: 'split', type: 'string' },
+    { name: 'label_probability', type: 'number' },
   ];
 }
 
@@ -100,6 +103,7 @@ export function flatValues(row: ExportRow, layout: ExportLayout): (string | numb
     ...layout.sliceKeys.map((k) => row.slices[k] ?? null),
     row.weight,
     row.split,
+    row.labelProbability,
   ];
 }
 
@@ -117,6 +121,7 @@ export function nestedRecord(row: ExportRow): Record<string, unknown> {
     slices: row.slices,
     weight: row.weight,
     split: row.split,
+    label_probability: row.labelProbability,
   };
 }
 

@@ -19,6 +19,8 @@ export interface SourceRow extends PolicyRow {
   prediction: string;
   scores: string;
   slices: string;
+  /** The weak label's provenance, when the effective label is weak. */
+  weakRule: string | null;
 }
 
 interface RawRow {
@@ -33,13 +35,15 @@ interface RawRow {
   source: string;
   exposure_policy: string | null;
   propensity: number | null;
+  weak_rule?: string | null;
 }
 
 /** Rows a page: small, so that a page dies young instead of piling up in the old generation (peak RSS). */
 export const CHUNK_ROWS = 1000;
 
-const FULL =
-  'id, ts, model_version, features, prediction, scores, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity';
+const WEAK_RULE =
+  "(SELECT l.rule FROM labels l WHERE l.model = predictions.model AND l.prediction_id = predictions.id AND l.source = 'weak' AND l.author = '' AND predictions.effective_source = 'weak') AS weak_rule";
+const FULL = `id, ts, model_version, features, prediction, scores, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity, ${WEAK_RULE}`;
 const LIGHT = 'id, ts, slices, effective_label AS label, effective_source AS source, exposure_policy, propensity';
 
 /**
@@ -106,6 +110,7 @@ function toRow(raw: RawRow): SourceRow {
     source: raw.source,
     exposurePolicy: raw.exposure_policy,
     propensity: raw.propensity === null ? null : Number(raw.propensity),
+    weakRule: raw.weak_rule ?? null,
   };
 }
 

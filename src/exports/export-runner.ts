@@ -196,6 +196,7 @@ function toExportRow(source: SourceRow, weight: number, split: ExportRow['split'
     slices: JSON.parse(source.slices) as ExportRow['slices'],
     weight,
     split,
+    labelProbability: source.weakRule ? ((JSON.parse(source.weakRule) as { probability?: number }).probability ?? null) : null,
   };
 }
 

@@ -26,6 +26,7 @@ function aRow(n: number, overrides: Partial<ExportRow> = {}): ExportRow {
     slices: { country: 'de' },
     weight: 1,
     split: n % 10 === 0 ? 'validation' : 'train',
+    labelProbability: n === 0 ? 0.875 : null,
     ...overrides,
   };
 }
@@ -67,7 +68,7 @@ describe('writers', () => {
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0].split(',')).toEqual(flatColumns(layout).map((c) => c.name));
     expect(lines).toHaveLength(26);
-    expect(lines[1]).toBe('p-000,2026-01-01T00:00:00.000Z,v1,0,item 0,true,click,manual,click,0.25,0.75,de,1,validation');
+    expect(lines[1]).toBe('p-000,2026-01-01T00:00:00.000Z,v1,0,item 0,true,click,manual,click,0.25,0.75,de,1,validation,0.875');
   });
 
   it('JSONL nests features, scores and slices', async () => {
@@ -89,6 +90,7 @@ describe('writers', () => {
       slices: { country: 'de' },
       weight: 1,
       split: 'train',
+      label_probability: null,
     });
   });
 

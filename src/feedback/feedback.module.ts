@@ -10,11 +10,7 @@ import { QualityAgreementTallies } from './quality-agreement-tallies.js';
 @Module({
   imports: [ModelsModule, QualityModule],
   controllers: [FeedbackController],
-  providers: [
-    FeedbackRepository,
-    FeedbackService,
-    { provide: AgreementTallies, useClass: QualityAgreementTallies },
-  ],
+  providers: [FeedbackRepository, FeedbackService, { provide: AgreementTallies, useClass: QualityAgreementTallies }],
   exports: [FeedbackService],
 })
 export class FeedbackModule {}

@@ -5,6 +5,7 @@ export enum QueueName {
   Slices = 'slices',
   Alerts = 'alerts',
   Exports = 'exports',
+  Weak = 'weak',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

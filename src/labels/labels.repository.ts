@@ -83,6 +83,18 @@ export class LabelsRepository {
     return out;
   }
 
+  /** Removes the labels of one machine source (with no author) from these predictions. */
+  async deleteSource(tx: Tx, model: string, source: LabelSource, predictionIds: string[]): Promise<number> {
+    let n = 0;
+    for (const ids of chunks(predictionIds)) {
+      n += await tx.run(
+        `DELETE FROM labels WHERE model = ? AND source = ? AND author = '' AND prediction_id IN (${placeholders(ids.length)})`,
+        [model, source, ...ids],
+      );
+    }
+    return n;
+  }
+
   async markDirectFinal(tx: Tx, model: string, predictionIds: string[]): Promise<void> {
     for (const ids of chunks(predictionIds)) {
       await tx.run(

@@ -174,4 +174,11 @@ export class LabelsService {
   markDirectFinal(tx: Tx, model: string, predictionIds: string[]) {
     return this.labels.markDirectFinal(tx, model, predictionIds);
   }
+
+  // The label model's writes (weak module), in its transaction.
+
+  /** Removes weak labels whose predictions lost their votes; call refreshEffective after. */
+  removeSourceIn(tx: Tx, model: string, source: 'weak', predictionIds: string[]) {
+    return this.labels.deleteSource(tx, model, source, predictionIds);
+  }
 }

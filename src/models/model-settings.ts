@@ -7,7 +7,7 @@ export type FeatureSpec =
   | { type: 'text'; maxLength?: number; required?: boolean }
   | { type: 'boolean'; required?: boolean };
 
-export const LABEL_SOURCES = ['manual', 'audit', 'direct', 'implicit'] as const;
+export const LABEL_SOURCES = ['manual', 'audit', 'direct', 'weak', 'implicit'] as const;
 export type LabelSource = (typeof LABEL_SOURCES)[number];
 
 export const CONDITION_OPS = ['>', '>=', '<', '<=', '=='] as const;
@@ -83,7 +83,7 @@ export interface ModelSettings {
 export const DEFAULT_SETTINGS: ModelSettings = {
   labelRules: [],
   implicitLabel: null,
-  labelSourceOrder: ['manual', 'audit', 'direct', 'implicit'],
+  labelSourceOrder: ['manual', 'audit', 'direct', 'weak', 'implicit'],
   eventRetention: '7d',
   eventGrace: '10m',
   labeling: { leaseTtl: '10m', labelsPerItem: 1, auditFraction: 0.1 },

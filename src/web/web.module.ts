@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExportsPageModule } from './exports/exports-page.module.js';
 import { HomePageModule } from './home/home-page.module.js';
+import { LabelingFunctionsPageModule } from './labeling-functions/labeling-functions-page.module.js';
 import { LabelingPageModule } from './labeling/labeling-page.module.js';
 import { NavModule } from './nav/nav.module.js';
 import { LoginPageModule } from './login/login-page.module.js';
@@ -21,6 +22,7 @@ import { SlicesPageModule } from './slices/slices-page.module.js';
     PredictionsPageModule,
     SettingsPageModule,
     QualityPageModule,
+    LabelingFunctionsPageModule,
   ],
 })
 export class WebModule {}

@@ -217,6 +217,7 @@ describe('exported files', () => {
       'slice.device',
       'weight',
       'split',
+      'label_probability',
     ]);
     rows.forEach((row, i) => {
       const db = expected[i];
@@ -242,6 +243,7 @@ describe('exported files', () => {
         slices.device ?? '',
         '1',
         row[16],
+        '',
       ]);
       expect(['train', 'validation']).toContain(row[16]);
     });
@@ -262,7 +264,7 @@ describe('exported files', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const expected = await databaseRows();
-    expect(records.map(({ weight: _w, split: _s, ...rest }) => rest)).toEqual(
+    expect(records.map(({ weight: _w, split: _s, label_probability: _p, ...rest }) => rest)).toEqual(
       expected.map((db) => ({
         id: db.id,
         timestamp: new Date(db.ts).toISOString(),

@@ -20,7 +20,7 @@ describe('model registry', () => {
       sliceKeys: ['country', 'device'],
       revision: 1,
     });
-    expect(created.body.labelSourceOrder).toEqual(['manual', 'audit', 'direct', 'implicit']);
+    expect(created.body.labelSourceOrder).toEqual(['manual', 'audit', 'direct', 'weak', 'implicit']);
     expect(created.body.labeling).toEqual({ leaseTtl: '10m', labelsPerItem: 1, auditFraction: 0.1 });
     expect(created.body.alerts.minSupport).toBe(30);
 

@@ -81,6 +81,33 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', route: '/models/:model/predictions', roles: LABELER, okStatus: 404 },
   { method: 'get', route: '/models/:model/predictions/:id', roles: LABELER, okStatus: 404 },
   { method: 'get', route: '/models/:model/settings', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/api/v1/models/:model/labeling-functions', roles: LABELER, okStatus: 404 },
+  {
+    method: 'put',
+    route: '/api/v1/models/:model/labeling-functions/:name',
+    roles: ADMIN,
+    body: { kind: 'external' },
+    okStatus: 404,
+  },
+  { method: 'get', route: '/api/v1/models/:model/labeling-functions/:name', roles: LABELER, okStatus: 404 },
+  { method: 'delete', route: '/api/v1/models/:model/labeling-functions/:name', roles: ADMIN, okStatus: 404 },
+  {
+    method: 'post',
+    route: '/api/v1/models/:model/lf-votes',
+    roles: ['ingest'],
+    body: { function: 'f', votes: [{ predictionId: 'p', label: 'x' }] },
+    okStatus: 404,
+  },
+  { method: 'post', route: '/api/v1/models/:model/weak-runs', roles: ADMIN, body: { kind: 'fit' }, okStatus: 404 },
+  { method: 'get', route: '/api/v1/models/:model/weak-runs/:id', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/models/:model/labeling-functions', roles: LABELER, okStatus: 404 },
+  {
+    method: 'post',
+    route: '/models/:model/labeling-functions/:name/enabled',
+    roles: ADMIN,
+    body: { enabled: 'true' },
+    okStatus: 404,
+  },
 ];
 
 /** Values for a route's :params: a model nobody registered, an id nothing has, a slice. */
@@ -89,6 +116,7 @@ const PARAMS: Record<string, () => string> = {
   id: () => randomUUID(),
   key: () => 'country',
   value: () => 'de',
+  name: () => 'route-check-fn',
 };
 
 /** The route with each :param filled in, ready to request. */
