@@ -1,21 +1,24 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { MODEL, MODEL_DEFINITION, predictionAt } from './ingest/data.js';
-import { Service } from './ingest/service.js';
+import { rawEvents } from './ingest/raw-events.js';
+import { ROOT, Service } from './ingest/service.js';
 
 const TARGET_EVENTS_PER_SECOND = 30_000;
 const TARGET_CLOSE_SECONDS = 60;
 const TARGET_PEAK_RSS_MB = 300;
+/** Issue 11: end to end against raw insert + look-up + label insert of the same events. */
+const TARGET_RAW_RATIO = 0.3;
 const BATCH = 1000;
 const CONNECTIONS = 4;
 const MINUTE = 60_000;
 
-const USAGE = 'usage: npm run bench:events -- [--predictions N] [--events M]';
+const USAGE = 'usage: npm run bench:events -- [--predictions N] [--events M] [--profile]';
 
 /** Click/purchase rules and an implicit "ignore" label after 30 minutes; windows may close 1 s after logging. */
 const DEFINITION = {
@@ -29,11 +32,12 @@ const DEFINITION = {
   eventGrace: '1s',
 };
 
-function options(): { predictions: number; events: number } {
+function options(): { predictions: number; events: number; profile: boolean } {
   const { values } = parseArgs({
     options: {
       predictions: { type: 'string', default: '500000' },
       events: { type: 'string', default: '1000000' },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,7 +51,7 @@ function options(): { predictions: number; events: number } {
       throw new Error(`--${name} must be an integer from 2 to 10,000,000\n${USAGE}`);
     return n;
   };
-  return { predictions: int('predictions'), events: int('events') };
+  return { predictions: int('predictions'), events: int('events'), profile: values.profile };
 }
 
 const mb = (bytes: number) => bytes / 1e6;
@@ -208,7 +212,9 @@ async function main(): Promise<number> {
   try {
     log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), Node ${process.version}, ${load()}`);
     const nowMs = Date.now();
-    service = await Service.start({ dataDir: join(work, 'service') });
+    const profileDir = opts.profile ? resolve(ROOT, 'bench/results/profiles') : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    service = await Service.start({ dataDir: join(work, 'service'), profileDir });
     const registered = await service.request('PUT', `/api/v1/models/${MODEL}`, service.adminToken, DEFINITION);
     if (registered.status >= 300)
       throw new Error(`model registration failed: ${registered.status} ${JSON.stringify(registered.body)}`);
@@ -253,6 +259,14 @@ async function main(): Promise<number> {
     log(`events: ${fmt(joining)} joined and applied ${fmt(joinSeconds, 1)} s after the first was sent`);
 
     const peak = mb(service.memory().peak);
+    await service.stop();
+    log('raw: the same event bodies into primary-key-only tables (insert, look-up, label insert)');
+    const raw = rawEvents(
+      join(work, 'raw'),
+      { model: MODEL, count: opts.predictions, idOf: (i) => `p-${i}`, tsOf: (i) => predictionTs(i, nowMs) },
+      eventBodies(opts.events, opts.predictions, nowMs),
+    );
+    const allRate = opts.events / joinSeconds;
     console.log(`
 | ${fmt(opts.predictions)} predictions, ${fmt(opts.events)} events (${fmt(joining)} joining) | figure | target |
 | --- | ---: | --- |
@@ -262,10 +276,12 @@ async function main(): Promise<number> {
 | events accepted over HTTP | ${fmt(opts.events / ev.seconds)} events/s (${fmt(ev.seconds, 1)} s) | |
 | joining events applied, end to end (joined/s) | ${fmt(joinRate)} events/s (${fmt(joinSeconds, 1)} s) | >= ${fmt(TARGET_EVENTS_PER_SECOND)}/s: ${verdict(joinRate >= TARGET_EVENTS_PER_SECOND)} |
 | all events, sent until every joining one applied (events/s) | ${fmt(opts.events / joinSeconds)} events/s | >= ${fmt(TARGET_EVENTS_PER_SECOND)}/s: ${verdict(opts.events / joinSeconds >= TARGET_EVENTS_PER_SECOND)} |
+| raw better-sqlite3: parse, insert, look up the prediction, insert the label (${fmt(raw.labels)} labels) | ${fmt(raw.eventsPerSecond)} events/s (${fmt(raw.seconds, 1)} s) | |
+| ratio all events end to end / raw | ${fmt(allRate / raw.eventsPerSecond, 2)} | >= ${TARGET_RAW_RATIO}: ${verdict(allRate / raw.eventsPerSecond >= TARGET_RAW_RATIO)} |
+| ratio events accepted over HTTP / raw | ${fmt(opts.events / ev.seconds / raw.eventsPerSecond, 2)} | |
 | service peak RSS (VmHWM) | ${fmt(peak)} MB | <= ${TARGET_PEAK_RSS_MB} MB: ${verdict(peak <= TARGET_PEAK_RSS_MB)} |
 `);
     log(load());
-    await service.stop();
     return 0;
   } finally {
     service?.kill();

@@ -6,10 +6,13 @@ import { parseArgs } from 'node:util';
 import { MODEL, MODEL_DEFINITION } from './ingest/data.js';
 import { type HttpIngestResult, type RunShape, sendBatches, serialiseBatches } from './ingest/http-ingest.js';
 import { type LatencyResult, measureLatency } from './ingest/latency.js';
-import { compareStores, type RawIngestResult, rawIngest } from './ingest/raw-ingest.js';
+import { compareStores, type RawIngestResult, rawIngest, rawPrimaryKeyIngest } from './ingest/raw-ingest.js';
 import { ROOT, Service } from './ingest/service.js';
 
-const TARGET_RATIO = 0.4;
+/** Issue 11: against raw prepared inserts into a primary-key-only table, parsing the same bodies. */
+const TARGET_RATIO = 0.5;
+/** The earlier target, against the service's own schema with its indexes. */
+const TARGET_RATIO_SCHEMA = 0.4;
 const TARGET_PEAK_RSS_MB = 300;
 const TARGET_P99_MS = 10;
 
@@ -135,10 +138,15 @@ async function main(): Promise<number> {
     log('raw: inserting the same rows with better-sqlite3');
     const rawDir = join(work, 'raw');
     const raw = await rawIngest(rawDir, shape);
-    log(`raw: ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.seconds, 1)} s inside transactions)`);
+    log(`raw (service schema): ${fmt(raw.rowsPerSecond)} rows/s (${fmt(raw.seconds, 1)} s inside transactions)`);
     const differences = compareStores(serviceDir, rawDir, shape);
     rmSync(rawDir, { recursive: true, force: true });
-    printIngest(http, raw, differences);
+    log('raw: the same bodies parsed and inserted into a primary-key-only table');
+    const pkDir = join(work, 'raw-pk');
+    const rawPk = rawPrimaryKeyIngest(pkDir, shape);
+    rmSync(pkDir, { recursive: true, force: true });
+    log(`raw (primary key only): ${fmt(rawPk.rowsPerSecond)} rows/s (${fmt(rawPk.seconds, 1)} s parsing and inserting)`);
+    printIngest(http, rawPk, raw, differences);
 
     let latency: LatencyResult | undefined;
     if (opts.latency) {
@@ -156,7 +164,7 @@ async function main(): Promise<number> {
     const exitCode = await service.stop();
     service = undefined;
     log(`service stopped (exit code ${exitCode}); ${load()}; peak RSS over the whole run ${fmt(mb(overallPeak))} MB`);
-    saveResults(opts, { http, raw, latency, overallPeakRss: overallPeak, differences, loadavgAtEnd: loadavg() });
+    saveResults(opts, { http, raw, rawPk, latency, overallPeakRss: overallPeak, differences, loadavgAtEnd: loadavg() });
 
     const failed =
       http.failures.length > 0 ||
@@ -170,16 +178,27 @@ async function main(): Promise<number> {
   }
 }
 
-function printIngest(http: HttpIngestResult, raw: RawIngestResult, differences: string[]): void {
-  const ratio = http.rowsPerSecond / raw.rowsPerSecond;
+function printIngest(http: HttpIngestResult, rawPk: RawIngestResult, raw: RawIngestResult, differences: string[]): void {
+  const ratio = http.rowsPerSecond / rawPk.rowsPerSecond;
+  const ratioSchema = http.rowsPerSecond / raw.rowsPerSecond;
   const rows: [string, string, string][] = [
     [
       'HTTP ingest (service)',
       `${fmt(http.rowsPerSecond)} rows/s`,
       `${fmt(http.rows)} rows in ${fmt(http.seconds, 1)} s, ${http.requests} requests`,
     ],
-    ['raw better-sqlite3', `${fmt(raw.rowsPerSecond)} rows/s`, `${fmt(raw.seconds, 1)} s inside transactions`],
-    ['ratio HTTP / raw', fmt(ratio, 2), `target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}`],
+    [
+      'raw, primary key only, same JSON parsed',
+      `${fmt(rawPk.rowsPerSecond)} rows/s`,
+      `${fmt(rawPk.seconds, 1)} s parsing and inside transactions`,
+    ],
+    ['ratio HTTP / raw (primary key only)', fmt(ratio, 2), `target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)}`],
+    ["raw, the service's schema", `${fmt(raw.rowsPerSecond)} rows/s`, `${fmt(raw.seconds, 1)} s inside transactions`],
+    [
+      "ratio HTTP / raw (service's schema)",
+      fmt(ratioSchema, 2),
+      `earlier target >= ${TARGET_RATIO_SCHEMA}: ${verdict(ratioSchema >= TARGET_RATIO_SCHEMA)}`,
+    ],
     [
       'service peak RSS',
       `${fmt(mb(http.peakRss))} MB`,

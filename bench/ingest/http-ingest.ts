@@ -28,11 +28,14 @@ export interface HttpIngestResult {
 /** Every batch as a ready-to-send JSON body, so the client does no work while timed. */
 export function serialiseBatches(shape: RunShape): Buffer[] {
   const bodies: Buffer[] = [];
-  for (let from = 0; from < shape.rows; from += shape.batchSize) {
-    const to = Math.min(shape.rows, from + shape.batchSize);
-    bodies.push(Buffer.from(JSON.stringify({ predictions: predictionsIn(from, to, shape.startMs, shape.idPrefix) })));
-  }
+  for (let from = 0; from < shape.rows; from += shape.batchSize) bodies.push(serialisedBatch(shape, from));
   return bodies;
+}
+
+/** The body of the batch starting at row `from`, byte for byte what the HTTP side sends. */
+export function serialisedBatch(shape: RunShape, from: number): Buffer {
+  const to = Math.min(shape.rows, from + shape.batchSize);
+  return Buffer.from(JSON.stringify({ predictions: predictionsIn(from, to, shape.startMs, shape.idPrefix) }));
 }
 
 /** POSTs the bodies over `concurrency` keep-alive connections and times the whole transfer. */

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { ErrorDetail } from '../../src/common/api-error.js';
 import { openDatabase, sqliteFile } from '../../src/database/data-source.js';
@@ -5,7 +6,7 @@ import type { FeatureSpec } from '../../src/models/model-settings.js';
 import { compileModels, validatePrediction } from '../../src/predictions/prediction-rows.js';
 import { PREDICTION_COLUMNS as COLUMNS, predictionValues } from '../../src/predictions/predictions.repository.js';
 import { MODEL, MODEL_DEFINITION, predictionsIn } from './data.js';
-import type { RunShape } from './http-ingest.js';
+import { type RunShape, serialisedBatch } from './http-ingest.js';
 
 export interface RawIngestResult {
   rows: number;
@@ -32,14 +33,7 @@ export async function rawIngest(dataDir: string, shape: RunShape): Promise<RawIn
     const insertBatch = db.transaction((batch: unknown[][]) => {
       for (const values of batch) insert.run(values);
     });
-    const models = compileModels([
-      {
-        name: MODEL,
-        classes: MODEL_DEFINITION.classes,
-        sliceKeys: MODEL_DEFINITION.sliceKeys,
-        featureSchema: MODEL_DEFINITION.featureSchema as Record<string, FeatureSpec>,
-      },
-    ]);
+    const models = compileModels([benchModel()]);
 
     let nanos = 0n;
     for (let from = 0; from < shape.rows; from += shape.batchSize) {
@@ -60,6 +54,57 @@ export async function rawIngest(dataDir: string, shape: RunShape): Promise<RawIn
   } finally {
     db.close();
   }
+}
+
+/**
+ * The issue's baseline (issue 11): the same rows inserted with a prepared INSERT into a table with
+ * the predictions' columns and only the primary key, in transactions of `batchSize` rows, the raw
+ * side parsing the same JSON bodies the service receives. Timed: JSON.parse of each body and the
+ * insert transaction; validatePrediction (the derived columns) is computed outside the clock.
+ */
+export function rawPrimaryKeyIngest(dataDir: string, shape: RunShape): RawIngestResult {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(sqliteFile(dataDir));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`CREATE TABLE predictions (${COLUMNS.join(', ')}, PRIMARY KEY (model, id))`);
+    const insert = db.prepare(`INSERT INTO predictions (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    const insertBatch = db.transaction((batch: unknown[][]) => {
+      for (const values of batch) insert.run(values);
+    });
+    const models = compileModels([benchModel()]);
+    let nanos = 0n;
+    for (let from = 0; from < shape.rows; from += shape.batchSize) {
+      const body = serialisedBatch(shape, from);
+      const parseStarted = process.hrtime.bigint();
+      const parsed = (JSON.parse(body.toString('utf8')) as { predictions: unknown[] }).predictions;
+      nanos += process.hrtime.bigint() - parseStarted;
+      const now = Date.now();
+      const batch = parsed.map((p, i) => {
+        const errors: ErrorDetail[] = [];
+        const row = validatePrediction(p, i, { models, now, traceId: null }, errors);
+        if (!row) throw new Error(`generated row ${from + i} is invalid: ${JSON.stringify(errors)}`);
+        return predictionValues(row, now);
+      });
+      const started = process.hrtime.bigint();
+      insertBatch(batch);
+      nanos += process.hrtime.bigint() - started;
+    }
+    const seconds = Number(nanos) / 1e9;
+    return { rows: shape.rows, seconds, rowsPerSecond: shape.rows / seconds };
+  } finally {
+    db.close();
+  }
+}
+
+function benchModel() {
+  return {
+    name: MODEL,
+    classes: MODEL_DEFINITION.classes,
+    sliceKeys: MODEL_DEFINITION.sliceKeys,
+    featureSchema: MODEL_DEFINITION.featureSchema as Record<string, FeatureSpec>,
+  };
 }
 
 /**

@@ -12,8 +12,19 @@ export interface ServiceOptions {
   dataDir: string;
   /** Directory for a V8 CPU profile of the service (node --cpu-prof); none when unset. */
   profileDir?: string;
-  /** Extra node flags for the service, e.g. ['--max-semi-space-size=32'], to try GC settings. */
+  /** Extra node flags for the service after those of `npm start`, e.g. ['--max-semi-space-size=32'], to try GC settings. */
   nodeFlags?: string[];
+}
+
+/**
+ * The node flags of `npm start` (package.json), so the benchmarks run the service as it is deployed:
+ * the heap limit there is what keeps its RSS under 300 MB (README, "Memory").
+ */
+export function startFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const match = /^node\s+(.*?)\s*dist\/src\/main\.js$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script is not "node [flags] dist/src/main.js": ${scripts.start}`);
+  return match[1].split(/\s+/).filter(Boolean);
 }
 
 /** The real service (`node dist/src/main.js`) as a child process on a loopback port. */
@@ -33,7 +44,7 @@ export class Service {
   static async start(options: ServiceOptions): Promise<Service> {
     const port = await freePort();
     const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
-    const nodeArgs = ['--enable-source-maps', ...(options.nodeFlags ?? [])];
+    const nodeArgs = ['--enable-source-maps', ...startFlags(), ...(options.nodeFlags ?? [])];
     if (options.profileDir) {
       // Nest's shutdown hook re-raises SIGTERM, which would skip writing the profile; exit cleanly instead.
       nodeArgs.push(

@@ -104,11 +104,13 @@ export class EventsRepository {
    * them 'new' for the label join, by index, in the transaction that stores it.
    */
   async joinEarly(tx: Tx, predictions: { model: string; id: string }[]): Promise<void> {
-    for (const p of predictions) {
-      await tx.run("UPDATE events SET state = 'new' WHERE model = ? AND prediction_id = ? AND state = 'pending'", [
-        p.model,
-        p.id,
-      ]);
+    for (const [model, ofModel] of groupBy(predictions, (p) => p.model)) {
+      for (const ids of chunks(ofModel.map((p) => p.id))) {
+        await tx.run(
+          `UPDATE events SET state = 'new' WHERE model = ? AND prediction_id IN (${placeholders(ids.length)}) AND state = 'pending'`,
+          [model, ...ids],
+        );
+      }
     }
   }
 

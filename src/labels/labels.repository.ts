@@ -27,6 +27,23 @@ export interface EffectiveChange {
   qualityAfter?: string | null;
 }
 
+const OUTBOX_ROWS = 100;
+
+function outboxValues(change: EffectiveChange, now: number): unknown[] {
+  const { model, predictionId, before, after } = change;
+  return [
+    model,
+    predictionId,
+    before?.label ?? null,
+    before?.source ?? null,
+    after?.label ?? null,
+    after?.source ?? null,
+    change.qualityBefore ?? null,
+    change.qualityAfter ?? null,
+    now,
+  ];
+}
+
 /** Label rows and the outbox of effective-label changes. */
 @Injectable()
 export class LabelsRepository {
@@ -110,6 +127,17 @@ export class LabelsRepository {
       `SELECT prediction_id, label, source, updated_at, rule FROM labels WHERE model = ? AND prediction_id IN (${placeholders(predictionIds.length)})`,
       [model, ...predictionIds],
     );
+  }
+
+  /** Appends changes to the outbox in their order, a multi-row insert a chunk. */
+  async appendChanges(tx: Tx, changes: readonly EffectiveChange[], now: number): Promise<void> {
+    for (const chunk of chunks(changes, OUTBOX_ROWS)) {
+      await tx.run(
+        `INSERT INTO label_changes (model, prediction_id, old_label, old_source, new_label, new_source, old_quality, new_quality, created_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((change) => outboxValues(change, now)),
+      );
+    }
   }
 
   /** Appends a change of a prediction's effective label to the outbox. */

@@ -130,6 +130,7 @@ export class LabelsService {
     now: number,
   ): Promise<EffectiveChange[]> {
     const changes: EffectiveChange[] = [];
+    const outbox: EffectiveChange[] = [];
     // Sorted, and the predictions locked before their labels are read: two writers of one prediction's
     // labels (a join and a labeler) then take turns instead of both computing from the same "before".
     for (const ids of chunks([...new Set(predictionIds)].sort())) {
@@ -152,12 +153,21 @@ export class LabelsService {
         const effectiveChanged = !sameEffective(before, after);
         if (!effectiveChanged && qualityBefore === qualityAfter) continue;
         const change = { model, predictionId: p.id, before, after, qualityBefore, qualityAfter };
-        if (effectiveChanged) await this.predictions.setEffective(tx, model, p.id, after, now);
-        if (qualityBefore !== qualityAfter) await this.predictions.setQualityKey(tx, model, p.id, qualityAfter);
-        await this.labels.appendChange(tx, change, now);
+        await this.predictions.setLabelState(
+          tx,
+          model,
+          p.id,
+          {
+            ...(effectiveChanged ? { effective: after } : {}),
+            ...(qualityBefore !== qualityAfter ? { qualityKey: qualityAfter } : {}),
+          },
+          now,
+        );
+        outbox.push(change);
         if (effectiveChanged) changes.push(change);
       }
     }
+    await this.labels.appendChanges(tx, outbox, now);
     return changes;
   }
 

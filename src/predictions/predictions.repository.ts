@@ -238,6 +238,31 @@ export class PredictionsRepository {
     ]);
   }
 
+  /**
+   * Stores what a label refresh changed on the prediction in one statement: its effective label
+   * (when `effective` is given) and its label-quality key (when `qualityKey` is given).
+   */
+  async setLabelState(
+    tx: Tx,
+    model: string,
+    id: string,
+    change: { effective?: EffectiveLabel | null; qualityKey?: string },
+    now: number,
+  ): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    if (change.effective !== undefined) {
+      sets.push('effective_label = ?', 'effective_source = ?', 'labeled_at = ?');
+      params.push(change.effective?.label ?? null, change.effective?.source ?? null, change.effective ? now : null);
+    }
+    if (change.qualityKey !== undefined) {
+      sets.push('quality_key = ?');
+      params.push(change.qualityKey);
+    }
+    if (sets.length === 0) return;
+    await tx.run(`UPDATE predictions SET ${sets.join(', ')} WHERE model = ? AND id = ?`, [...params, model, id]);
+  }
+
   /** Stores the prediction's label-quality key (src/quality/quality-key.ts). */
   async setQualityKey(tx: Tx, model: string, id: string, qualityKey: string): Promise<void> {
     await tx.run('UPDATE predictions SET quality_key = ? WHERE model = ? AND id = ?', [qualityKey, model, id]);

@@ -133,6 +133,11 @@ export class PredictionsService {
     return this.repository.setEffective(tx, model, id, effective, now);
   }
 
+  /** The effective label and / or quality key a label refresh changed, in one write. */
+  setLabelState(tx: Tx, model: string, id: string, change: { effective?: EffectiveLabel | null; qualityKey?: string }, now: number) {
+    return this.repository.setLabelState(tx, model, id, change, now);
+  }
+
   setQualityKey(tx: Tx, model: string, id: string, qualityKey: string) {
     return this.repository.setQualityKey(tx, model, id, qualityKey);
   }

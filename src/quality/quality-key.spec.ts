@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelSource } from '../models/model-settings.js';
+import type { RolledPrediction } from '../slices/cells.js';
 import {
   decodeQualityKey,
   encodeQualityKey,
+  qualityCellId,
   qualityCellsOf,
   QualityDeltas,
   qualityKeyOf,
@@ -92,6 +94,26 @@ describe('quality keys and cells', () => {
     expect(changes.every((c) => c.delta === 1 && c.cell.bSource === 'implicit')).toBe(true);
     deltas.move(p, labeled, labeled, crosses);
     expect(deltas.changes()).toHaveLength(12);
+  });
+
+  it('lists changes in one key order whatever order they were added in, so concurrent writers lock cells alike', () => {
+    const at = (country: string, predicted: string, hour: number): RolledPrediction => ({
+      model: 'm',
+      modelVersion: 'v1',
+      ts: Date.parse('2026-11-20T00:00:00Z') + hour * 3_600_000,
+      predicted,
+      slices: { country, device: 'mobile' },
+    });
+    const batch = [at('de', 'click', 3), at('fr', 'ignore', 1), at('de', 'ignore', 2), at('us', 'click', 0)];
+    const ids = (order: RolledPrediction[]) => {
+      const deltas = new QualityDeltas();
+      for (const p of order) deltas.add(qualityCellsOf(p, UNLABELED, []), 1);
+      return deltas.changes().map((c) => qualityCellId(c.cell));
+    };
+    const forward = ids(batch);
+    expect(ids([...batch].reverse())).toEqual(forward);
+    expect(forward).toEqual([...forward].sort());
+    expect(new Set(forward).size).toBe(forward.length);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Tx } from '../database/tx.js';
 import { ModelsService } from '../models/models.service.js';
 import { PredictionsService, type StoredPrediction } from '../predictions/predictions.service.js';
 import type { RolledPrediction } from '../slices/cells.js';
+import { bucketOf } from '../slices/window.js';
 import { decodeQualityKey, type QualityCellKey, qualityCellId, qualityCellsOf, QualityDeltas, UNLABELED } from './quality-key.js';
 import { QualityRepository } from './quality.repository.js';
 
@@ -41,11 +42,20 @@ export class QualityRollup implements OnModuleInit {
 
   /** Adds newly stored predictions to their unlabeled cells, in the ingest transaction: one upsert per distinct cell. */
   async stored(tx: Tx, stored: readonly StoredPrediction[]): Promise<void> {
+    // Predictions of one hour, version, class and slice values fall in the same cells: expand each
+    // such group once, with its count (a batch of 1,000 holds a few hundred groups).
+    const groups = new Map<string, { p: StoredPrediction; n: number }>();
+    for (const p of stored) {
+      const id = [p.model, p.modelVersion, bucketOf(p.ts, 'hour'), p.predicted, ...Object.entries(p.slices).flat()].join('\u0000');
+      const group = groups.get(id);
+      if (group) group.n++;
+      else groups.set(id, { p, n: 1 });
+    }
     const deltas = new QualityDeltas();
     const crosses = new Map<string, [string, string][]>();
-    for (const p of stored) {
+    for (const { p, n } of groups.values()) {
       if (!crosses.has(p.model)) crosses.set(p.model, await this.crossesOf(p.model));
-      deltas.add(qualityCellsOf(p, UNLABELED, crosses.get(p.model)!), 1);
+      deltas.add(qualityCellsOf(p, UNLABELED, crosses.get(p.model)!), n);
     }
     await this.cells.addToCells(tx, deltas.changes());
   }
