@@ -53,7 +53,16 @@ export function rawEvents(
     const batch = db.transaction((events: BodyEvent[], now: number) => {
       for (const e of events) {
         const found = lookUp.get(e.model, e.predictionId) as { ts: number } | undefined;
-        insertEvent.run(e.model, e.id, e.predictionId, e.type, Date.parse(e.timestamp), e.value ?? null, found ? 'applied' : 'pending', now);
+        insertEvent.run(
+          e.model,
+          e.id,
+          e.predictionId,
+          e.type,
+          Date.parse(e.timestamp),
+          e.value ?? null,
+          found ? 'applied' : 'pending',
+          now,
+        );
         if (found) {
           insertLabel.run(e.model, e.predictionId, e.type, JSON.stringify([e.id]), now);
           labels++;

@@ -21,7 +21,8 @@ export interface ServiceOptions {
  * the heap limit there is what keeps its RSS under 300 MB (README, "Memory").
  */
 export function startFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
   const match = /^node\s+(.*?)\s*dist\/src\/main\.js$/.exec(scripts.start ?? '');
   if (!match) throw new Error(`package.json's start script is not "node [flags] dist/src/main.js": ${scripts.start}`);
   return match[1].split(/\s+/).filter(Boolean);

@@ -134,7 +134,13 @@ export class PredictionsService {
   }
 
   /** The effective label and / or quality key a label refresh changed, in one write. */
-  setLabelState(tx: Tx, model: string, id: string, change: { effective?: EffectiveLabel | null; qualityKey?: string }, now: number) {
+  setLabelState(
+    tx: Tx,
+    model: string,
+    id: string,
+    change: { effective?: EffectiveLabel | null; qualityKey?: string },
+    now: number,
+  ) {
     return this.repository.setLabelState(tx, model, id, change, now);
   }
 

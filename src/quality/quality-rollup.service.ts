@@ -46,7 +46,9 @@ export class QualityRollup implements OnModuleInit {
     // such group once, with its count (a batch of 1,000 holds a few hundred groups).
     const groups = new Map<string, { p: StoredPrediction; n: number }>();
     for (const p of stored) {
-      const id = [p.model, p.modelVersion, bucketOf(p.ts, 'hour'), p.predicted, ...Object.entries(p.slices).flat()].join('\u0000');
+      const id = [p.model, p.modelVersion, bucketOf(p.ts, 'hour'), p.predicted, ...Object.entries(p.slices).flat()].join(
+        '\u0000',
+      );
       const group = groups.get(id);
       if (group) group.n++;
       else groups.set(id, { p, n: 1 });
