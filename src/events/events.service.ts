@@ -37,8 +37,7 @@ export class EventsService implements OnModuleInit {
       const name = (r as { model?: unknown } | null)?.model;
       if (typeof name === 'string') names.add(name);
     }
-    const known = new Set<string>();
-    for (const name of names) if (await this.models.find(name)) known.add(name);
+    const known = new Set((await this.models.findMany(names)).keys());
     const errors: ErrorDetail[] = [];
     const rows: EventRow[] = [];
     for (let i = 0; i < raw.length; i++) {

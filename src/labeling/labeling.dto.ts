@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -22,6 +21,7 @@ import type { TaskRow } from './labeling.repository.js';
 import type { BatchProgress } from './progress.js';
 import type { QuotaSpec } from './quotas.js';
 import { STRATEGIES, type Strategy } from './strategies.js';
+import { IsIsoDateTime } from '../common/dates.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -60,12 +60,12 @@ export class BatchFiltersDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'predictions at or after this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'predictions before this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'slice key -> value' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { SERIES_BUCKETS, type SeriesBucket, SOURCE_FILTERS, type SliceQuery, type SourceFilter } from './slices.service.js';
+import { IsIsoDateTime, parseIsoDateTime } from '../common/dates.js';
 
 export class SlicesQueryDto {
   @ApiPropertyOptional({
@@ -8,12 +9,12 @@ export class SlicesQueryDto {
     example: '2026-11-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time to (exclusive), widened to the end of its hour' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ description: 'one model version; all versions when absent' })
@@ -37,8 +38,8 @@ export class SeriesQueryDto extends SlicesQueryDto {
 
 export function toSliceQuery(dto: SlicesQueryDto): SliceQuery {
   return {
-    from: dto.from === undefined ? null : Date.parse(dto.from),
-    to: dto.to === undefined ? null : Date.parse(dto.to),
+    from: dto.from === undefined ? null : parseIsoDateTime(dto.from),
+    to: dto.to === undefined ? null : parseIsoDateTime(dto.to),
     version: dto.version ?? null,
     source: dto.source ?? 'all',
   };

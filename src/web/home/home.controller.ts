@@ -6,10 +6,11 @@ import { CurrentPrincipal, type Principal, Roles } from '../../auth/roles.decora
 @ApiExcludeController()
 @Controller()
 export class HomeController {
-  @Roles('labeler', 'ingest')
+  // Ingest tokens cannot sign in, and a model server's token has nothing to read here.
+  @Roles('labeler')
   @Get()
   @Render('home')
   home(@CurrentPrincipal() principal: Principal) {
-    return { title: 'Home', isAdmin: principal.role === 'admin', canLabel: principal.role !== 'ingest' };
+    return { title: 'Home', isAdmin: principal.role === 'admin', canLabel: true };
   }
 }
