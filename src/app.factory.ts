@@ -12,7 +12,7 @@ import { authenticateLimited } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { ApiError } from './common/api-error.js';
-import { jsonBodyParsers, rejectNul, SMALL_BODY_LIMIT } from './common/request-limits.js';
+import { jsonBodyParsers, checkRequestText, SMALL_BODY_LIMIT } from './common/request-limits.js';
 import type { AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { Db } from './database/db.js';
@@ -65,7 +65,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.use(cookieParser());
   app.use(...jsonBodyParsers(`${config.BODY_LIMIT_MB}mb`, largeBodyGate(app.get(AuthService), app.get(FailureLimiter))));
   app.use(express.urlencoded({ extended: false, limit: SMALL_BODY_LIMIT }));
-  app.use(rejectNul);
+  app.use(checkRequestText);
   app.useStaticAssets(resolve(ROOT_DIR, 'public'), { prefix: '/static/', maxAge: '1h' });
   setUpViews(app, resolve(ROOT_DIR, 'views'));
   setUpDocs(app);

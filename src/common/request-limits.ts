@@ -80,19 +80,34 @@ export function pathOfNul(value: unknown, path: string, depth = 0): string | nul
 }
 
 /**
- * Refuses NUL in the path, the query and (but for the ingest routes, whose row checks name the row
- * and field) the body: PostgreSQL text cannot hold it, so it would otherwise surface as a 500.
+ * Refuses a path that does not decode, and NUL in the path, the query and (but for the ingest routes,
+ * whose row checks name the row and field) the body: PostgreSQL text cannot hold NUL, so it would
+ * otherwise surface as a 500.
  */
-export function rejectNul(req: Request, res: Response, next: NextFunction): void {
-  const field = /%00/i.test(req.originalUrl.split('?')[0])
-    ? 'path'
-    : (pathOfNul(req.query, 'query') ?? (INGEST_ROUTE.test(req.path) ? null : pathOfNul(req.body, 'body')));
-  if (!field) return next();
-  const name = field.replace(/^(query|body)\./, '');
+export function checkRequestText(req: Request, res: Response, next: NextFunction): void {
+  const problem = pathProblem(req.originalUrl.split('?')[0]) ?? nulProblem(req);
+  if (!problem) return next();
   res.status(400).json({
     statusCode: 400,
     error: 'Bad Request',
-    message: `invalid request: ${name}: must not contain NUL (\\u0000)`,
-    details: [{ field: name, message: 'must not contain NUL (\\u0000)' }],
+    message: `invalid request: ${problem.field}: ${problem.message}`,
+    details: [problem],
   });
+}
+
+const NUL_MESSAGE = 'must not contain NUL (\\u0000)';
+
+function pathProblem(path: string): { field: string; message: string } | null {
+  if (/%00/i.test(path)) return { field: 'path', message: NUL_MESSAGE };
+  try {
+    decodeURIComponent(path);
+    return null;
+  } catch {
+    return { field: 'path', message: 'is not valid percent-encoded UTF-8' };
+  }
+}
+
+function nulProblem(req: Request): { field: string; message: string } | null {
+  const field = pathOfNul(req.query, 'query') ?? (INGEST_ROUTE.test(req.path) ? null : pathOfNul(req.body, 'body'));
+  return field ? { field: field.replace(/^(query|body)\./, ''), message: NUL_MESSAGE } : null;
 }

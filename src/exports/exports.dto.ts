@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -80,6 +81,7 @@ export class CreateExportDto {
 
   @ApiPropertyOptional({ type: ExportSplitDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ExportSplitDto)
   split?: ExportSplitDto;

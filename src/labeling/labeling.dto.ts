@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -116,6 +117,7 @@ export class CreateBatchDto {
 
   @ApiPropertyOptional({ type: BatchFiltersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BatchFiltersDto)
   filters?: BatchFiltersDto;
