@@ -47,7 +47,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const cause = exception.cause as BodyParserError | undefined;
-      if (cause?.type) return { status, body: bodyParserBody(status, cause) };
+      // Body-parser errors arrive wrapped, with the parser's error (http-errors: type, expose) as the cause.
+      if (cause?.type || cause?.expose) return { status, body: bodyParserBody(status, cause) };
       const retryAfter = exception instanceof RetryableError ? exception.retryAfterSeconds : undefined;
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && 'message' in response) {
