@@ -4,7 +4,17 @@ import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
 import { anEvent } from '../factories/events.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { type Callers, callersOf, expectSound, fuzzSeed, mutated, NO_HANG, oddValue, runs, StatusTally } from '../support/fuzz.js';
+import {
+  type Callers,
+  callersOf,
+  expectSound,
+  fuzzSeed,
+  mutated,
+  NO_HANG,
+  oddValue,
+  runs,
+  StatusTally,
+} from '../support/fuzz.js';
 import { ROUTE_ROLES } from './route-roles.js';
 
 /**
@@ -30,13 +40,29 @@ afterAll(async () => {
 const nested = fc
   .tuple(fc.integer({ min: 20, max: 8000 }), fc.constantFrom('{"a":', '[', '{"a":[', '[{"b":'))
   .map(([depth, open]) => {
-    const close = [...open].reverse().map((c) => ({ '{': '}', '[': ']' })[c] ?? '').join('');
+    const close = [...open]
+      .reverse()
+      .map((c) => ({ '{': '}', '[': ']' })[c] ?? '')
+      .join('');
     return open.repeat(depth) + '1' + close.repeat(depth);
   });
 const brokenJson = fc.oneof(
   fc.json().map((text) => text.slice(0, Math.max(0, text.length - 1))),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('', 'null', '"text"', '1', '[]', '{', '{"a":}', '{"a":1,}', "{'a':1}", '\u0000', '\ufeff{}', '{"__proto__":{"x":1}}'),
+  fc.constantFrom(
+    '',
+    'null',
+    '"text"',
+    '1',
+    '[]',
+    '{',
+    '{"a":}',
+    '{"a":1,}',
+    "{'a':1}",
+    '\u0000',
+    '\ufeff{}',
+    '{"__proto__":{"x":1}}',
+  ),
   fc.json(),
   nested,
 );
@@ -64,7 +90,11 @@ describe('fuzzing bodies', () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ route, body, type, encoding, caller }) => {
         const path = route.route.replace(/:model/g, 'shop').replace(/:(\w+)/g, '00000000-0000-0000-0000-000000000000');
-        let req = t.http()[route.method](path).set(callers.header(caller as 'admin')).timeout(NO_HANG);
+        let req = t
+          .http()
+          [route.method](path)
+          .set(callers.header(caller as 'admin'))
+          .timeout(NO_HANG);
         if (type) req = req.set('Content-Type', type);
         if (encoding) req = req.set('Content-Encoding', encoding);
         const res = await req.send(body);
