@@ -90,9 +90,8 @@ describe('fuzzing bodies', () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ route, body, type, encoding, caller }) => {
         const path = route.route.replace(/:model/g, 'shop').replace(/:(\w+)/g, '00000000-0000-0000-0000-000000000000');
-        let req = t
-          .http()
-          [route.method](path)
+        const agent = t.http();
+        let req = agent[route.method](path)
           .set(callers.header(caller as 'admin'))
           .timeout(NO_HANG);
         if (type) req = req.set('Content-Type', type);
