@@ -8,6 +8,11 @@ import express from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { authenticateLimited } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { FailureLimiter } from './auth/failure-limiter.js';
+import { ApiError } from './common/api-error.js';
+import { jsonBodyParsers, checkRequestText, SMALL_BODY_LIMIT } from './common/request-limits.js';
 import type { AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { Db } from './database/db.js';
@@ -57,13 +62,24 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
       hsts: false,
     }),
   );
-  const limit = `${config.BODY_LIMIT_MB}mb`;
-  app.use(express.json({ limit, strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use(cookieParser());
+  app.use(...jsonBodyParsers(`${config.BODY_LIMIT_MB}mb`, largeBodyGate(app.get(AuthService), app.get(FailureLimiter))));
+  app.use(express.urlencoded({ extended: false, limit: SMALL_BODY_LIMIT }));
+  app.use(checkRequestText);
   app.useStaticAssets(resolve(ROOT_DIR, 'public'), { prefix: '/static/', maxAge: '1h' });
   setUpViews(app, resolve(ROOT_DIR, 'views'));
   setUpDocs(app);
+}
+
+/** Before a large body is read: only a caller with an ingest (or admin) token may make the server read it. */
+function largeBodyGate(auth: AuthService, limiter: FailureLimiter) {
+  return (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    authenticateLimited(req, auth, limiter).then((principal) => {
+      if (!principal) return next(new ApiError(401, 'missing_or_invalid_token'));
+      if (principal.role !== 'ingest' && principal.role !== 'admin') return next(new ApiError(403, 'role_not_allowed'));
+      next();
+    }, next);
+  };
 }
 
 export async function closeApp(app: INestApplication): Promise<void> {

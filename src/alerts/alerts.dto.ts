@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { AlertEntity } from './alert.entity.js';
+import { ToNumber } from '../common/validation.js';
 
 export const ALERT_STATE_FILTERS = ['firing', 'resolved', 'all'] as const;
 export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number];
@@ -14,7 +14,7 @@ export class AlertsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @ToNumber()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { AuthGuard, roleAllows } from './auth.guard.js';
+import { FailureLimiter } from './failure-limiter.js';
 import type { AuthService } from './auth.service.js';
 import { type Principal, Public, Roles } from './roles.decorator.js';
 import { TOKEN_ROLES, type TokenRole } from './token.entity.js';
@@ -46,8 +47,11 @@ class IngestRoutes {
 /** The guard on one handler, with a caller already authenticated (or not) by a stand-in AuthService. */
 async function guard(cls: new () => object, handler: string, role: TokenRole | null): Promise<number> {
   const principal: Principal | null = role && { tokenId: 't', name: role, role, via: 'bearer' };
-  const auth = { authenticateRequest: () => Promise.resolve(principal) } as unknown as AuthService;
-  const http = { getRequest: () => ({ method: 'GET' }), getResponse: () => ({ locals: {} }) };
+  const auth = {
+    presentsCredentials: () => principal !== null,
+    authenticateRequest: () => Promise.resolve(principal),
+  } as unknown as AuthService;
+  const http = { getRequest: () => ({ method: 'GET', ip: '10.0.0.1' }), getResponse: () => ({ locals: {} }) };
   const context = {
     getType: () => 'http',
     switchToHttp: () => http,
@@ -55,7 +59,7 @@ async function guard(cls: new () => object, handler: string, role: TokenRole | n
     getClass: () => cls,
   } as unknown as ExecutionContext;
   try {
-    expect(await new AuthGuard(new Reflector(), auth).canActivate(context)).toBe(true);
+    expect(await new AuthGuard(new Reflector(), auth, new FailureLimiter(30, 60_000)).canActivate(context)).toBe(true);
     return 200;
   } catch (error) {
     return (error as { getStatus(): number }).getStatus();

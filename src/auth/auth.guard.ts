@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { ApiError } from '../common/api-error.js';
+import { ApiError, RetryableError } from '../common/api-error.js';
 import { AuthService } from './auth.service.js';
+import { clientAddress, FailureLimiter } from './failure-limiter.js';
 import { type Principal, PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
 import type { TokenRole } from './token.entity.js';
 
@@ -28,6 +29,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly limiter: FailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,7 +38,7 @@ export class AuthGuard implements CanActivate {
     const res = context.switchToHttp().getResponse<Response>();
     const targets = [context.getHandler(), context.getClass()];
 
-    const principal = await this.auth.authenticateRequest(req);
+    const principal = await authenticateLimited(req, this.auth, this.limiter);
     if (principal) {
       req.principal = principal;
       res.locals.principal = principal;
@@ -54,4 +56,18 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/**
+ * The request's principal, counting credentials that do not verify against the client's address;
+ * an address over its limit gets 429 before anything it sends is checked.
+ */
+export async function authenticateLimited(req: Request, auth: AuthService, limiter: FailureLimiter): Promise<Principal | null> {
+  if (!auth.presentsCredentials(req)) return null;
+  const address = clientAddress(req);
+  const wait = limiter.retryAfter(address);
+  if (wait !== null) throw new RetryableError(429, 'too_many_failed_authentications', wait);
+  const principal = await auth.authenticateRequest(req);
+  if (!principal) limiter.fail(address);
+  return principal;
 }

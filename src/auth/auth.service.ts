@@ -43,13 +43,22 @@ export class AuthService {
     const session = verifySession(value, await this.sessionSecret(), Date.now());
     if (!session) return null;
     const token = await this.tokens.findActive(session.tokenId);
-    return token ? toPrincipal(token, 'session') : null;
+    return token && token.role !== 'ingest' ? toPrincipal(token, 'session') : null;
   }
 
-  /** Trades a token secret for a session cookie; the principal, or null when the secret is not an active token. */
-  async signIn(req: Request, res: Response, secret: string): Promise<Principal | null> {
+  /** Whether the request sends credentials (a token or a session cookie) that the guard will check. */
+  presentsCredentials(req: Request): boolean {
+    return req.headers.authorization !== undefined || cookie(req, SESSION_COOKIE) !== undefined;
+  }
+
+  /**
+   * Trades a token secret for a session cookie: the principal, 'ingest' for an ingest token (those
+   * are for model servers and never sign in to the web UI), or null when the secret is not an active token.
+   */
+  async signIn(req: Request, res: Response, secret: string): Promise<Principal | 'ingest' | null> {
     const token = await this.tokens.verify(secret.trim());
     if (!token) return null;
+    if (token.role === 'ingest') return 'ingest';
     const value = signSession({ tokenId: token.id, expiresAt: Date.now() + SESSION_TTL_MS }, await this.sessionSecret());
     res.cookie(SESSION_COOKIE, value, cookieOptions(req, SESSION_TTL_MS));
     res.clearCookie(LOGIN_NONCE_COOKIE, cookieOptions(req));

@@ -15,6 +15,17 @@ export class ApiError extends HttpException {
   }
 }
 
+/** An error the client may retry after a while: the filter sends its Retry-After header (seconds). */
+export class RetryableError extends ApiError {
+  constructor(
+    status: HttpStatus,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(status, message);
+  }
+}
+
 export function reasonPhrase(status: number): string {
   switch (status) {
     case 400:
@@ -37,6 +48,8 @@ export function reasonPhrase(status: number): string {
       return 'Too Many Requests';
     case 503:
       return 'Service Unavailable';
+    case 507:
+      return 'Insufficient Storage';
     default:
       return status >= 500 ? 'Internal Server Error' : 'Error';
   }

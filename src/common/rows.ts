@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ErrorDetail } from './api-error.js';
+import { DATE_TIME_HINT, parseIsoDateTime } from './dates.js';
 
 /** Shared checks of ingested rows (predictions, events): ids, timestamps, batches, hashes. */
 
@@ -8,14 +9,36 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 // Printable: no control characters (they break logs, CSV and terminals).
 // eslint-disable-next-line no-control-regex
 export const ROW_ID = /^[^\s\u0000-\u001f][^\u0000-\u001f]{0,199}$/;
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Longest slice value: slice_cells.slice_value holds a cross of two, "a|b", in varchar(401). */
+export const MAX_SLICE_VALUE = 200;
+
+/** A string of 1-max characters without control characters (PostgreSQL text cannot hold NUL). */
+export function isPrintable(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && !CONTROL.test(value);
+}
 
 /** Epoch ms of an ISO 8601 timestamp, or an error message. */
 export function parseTimestamp(value: unknown, now: number): number | string {
-  const parsed = typeof value === 'string' && ISO_8601.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(parsed)) return 'must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z';
+  const parsed = parseIsoDateTime(value);
+  if (parsed === null) return DATE_TIME_HINT;
   if (parsed > now + MAX_FUTURE_MS) return 'is more than 5 minutes in the future';
   return parsed;
+}
+
+/** Reports the first few unknown fields of a row, then how many more: a row of 100,000 of them is one answer, not 100,000. */
+export function unknownFields(
+  row: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+  bad: (field: string, message: string) => void,
+): void {
+  let unknown = 0;
+  for (const key in row) {
+    if (allowed.has(key)) continue;
+    if (++unknown <= 5) bad(key, 'unknown field');
+  }
+  if (unknown > 5) bad('', `${unknown - 5} more unknown fields`);
 }
 
 /** The rows of a body that holds one row, or {<key>: [...]} with up to MAX_BATCH. */

@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { badRequest, type ErrorDetail } from './api-error.js';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
@@ -21,3 +22,19 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * A form or query field read as a number: text becomes a number, anything else is left for the
+ * validators to refuse. `@Type(() => Number)` calls Number() on objects too, which throws on
+ * `{"toString": "x"}` (a 500).
+ */
+export const ToNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' && value.length <= 40 ? Number(value) : value,
+  );
+
+/** ParseUUIDPipe whose 400 names the parameter, as every 400 names its field. */
+export const uuidParam = (field: string) =>
+  new ParseUUIDPipe({
+    exceptionFactory: () => badRequest(`invalid request: ${field}: must be a UUID`, [{ field, message: 'must be a UUID' }]),
+  });

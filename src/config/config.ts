@@ -71,6 +71,14 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S*\{traceId\}\S*$/, { message: 'TRACE_URL_TEMPLATE must be an http(s) URL containing {traceId}' })
   TRACE_URL_TEMPLATE?: string;
 
+  /** Failed authentications (bad token or cookie, failed sign-in) per client address per minute before 429s. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_LIMIT = 30;
+
   /** Key prefix for BullMQ queues, so several deployments can share one Redis. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ . -' })
@@ -103,6 +111,7 @@ const ENV_KEYS = [
   'LOG_LEVEL',
   'PUBLIC_URL',
   'SESSION_SECRET',
+  'AUTH_FAILURE_LIMIT',
   'BODY_LIMIT_MB',
   'QUEUE_PREFIX',
   'TRACE_URL_TEMPLATE',

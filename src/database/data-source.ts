@@ -28,7 +28,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     logging: false,
   } as const;
   if (settings.DATABASE_URL) {
-    return { ...common, type: 'postgres', url: settings.DATABASE_URL, extra: { max: 10 } };
+    // Without a connect timeout a request waits forever for a server that accepts and never answers.
+    return { ...common, type: 'postgres', url: settings.DATABASE_URL, extra: { max: 10, connectionTimeoutMillis: 5_000 } };
   }
   mkdirSync(resolve(settings.DATA_DIR), { recursive: true });
   return {

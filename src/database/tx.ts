@@ -92,10 +92,11 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: stri
     await runner.commitTransaction();
     return result;
   } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    // When the connection died (a restart), the rollback fails too: the client must hear the cause.
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {
-    await runner.release();
+    await runner.release().catch(() => undefined);
   }
 }
 

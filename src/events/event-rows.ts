@@ -1,5 +1,13 @@
 import type { ErrorDetail } from '../common/api-error.js';
-import { canonicalJson, firstNonFlatKey, parseTimestamp, ROW_ID, rowsOf as rowsOfBody, shortHash } from '../common/rows.js';
+import {
+  canonicalJson,
+  firstNonFlatKey,
+  parseTimestamp,
+  ROW_ID,
+  rowsOf as rowsOfBody,
+  unknownFields,
+  shortHash,
+} from '../common/rows.js';
 
 const ALLOWED = new Set(['id', 'model', 'predictionId', 'type', 'timestamp', 'value', 'attributes']);
 const EVENT_TYPE = /^[A-Za-z0-9][\w.:-]{0,99}$/;
@@ -34,7 +42,7 @@ export function validateEvent(
     return null;
   }
   const r = raw as Record<string, unknown>;
-  for (const key in r) if (!ALLOWED.has(key)) bad(key, 'unknown field');
+  unknownFields(r, ALLOWED, bad);
   if (typeof r.id !== 'string' || !ROW_ID.test(r.id)) bad('id', 'required: a string of 1-200 printable characters');
   if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
   else if (!ctx.models.has(r.model)) bad('model', `unknown model "${r.model}"`);

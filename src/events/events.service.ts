@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { badRequest, conflict, type ErrorDetail } from '../common/api-error.js';
 import { JobQueue, QueueName } from '../jobs/job-queue.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
@@ -23,7 +23,7 @@ export class EventsService implements OnModuleInit {
   onModuleInit(): void {
     this.predictions.onArrival({
       stored: (tx, predictions) => this.repository.joinEarly(tx, predictions),
-      committed: () => this.requestJoin(),
+      committed: () => this.requestJoinSoon(),
     });
   }
 
@@ -37,8 +37,7 @@ export class EventsService implements OnModuleInit {
       const name = (r as { model?: unknown } | null)?.model;
       if (typeof name === 'string') names.add(name);
     }
-    const known = new Set<string>();
-    for (const name of names) if (await this.models.find(name)) known.add(name);
+    const known = new Set((await this.models.findMany(names)).keys());
     const errors: ErrorDetail[] = [];
     const rows: EventRow[] = [];
     for (let i = 0; i < raw.length; i++) {
@@ -59,8 +58,17 @@ export class EventsService implements OnModuleInit {
     }
     if (outcome.joined > 0) this.metrics.events.inc({ state: 'joined' }, outcome.joined);
     if (outcome.pending > 0) this.metrics.events.inc({ state: 'pending' }, outcome.pending);
-    if (outcome.accepted > 0) await this.requestJoin();
+    if (outcome.accepted > 0) await this.requestJoinSoon();
     return { accepted: outcome.accepted, duplicates: outcome.duplicates, joined: outcome.joined, pending: outcome.pending };
+  }
+
+  /**
+   * Asks for the join without waiting on the queue: the rows are committed (the database is the
+   * truth) and the join's sweep finds them anyway, so a Redis outage must not hold the request.
+   */
+  requestJoinSoon(): Promise<void> {
+    this.requestJoin().catch((error: unknown) => new Logger('Events').warn({ err: error }, 'join request not queued'));
+    return Promise.resolve();
   }
 
   /** Queues the join job unless one is already waiting. */

@@ -100,7 +100,7 @@ export function flatValues(row: ExportRow, layout: ExportLayout): (string | numb
     row.labelSource,
     row.prediction,
     ...layout.classes.map((c) => row.scores[c] ?? null),
-    ...layout.sliceKeys.map((k) => row.slices[k] ?? null),
+    ...layout.sliceKeys.map((k) => (Object.hasOwn(row.slices, k) ? row.slices[k] : null)),
     row.weight,
     row.split,
     row.labelProbability,

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
 import { CreateExportDto, ExportCreatedDto, ExportDto, toExportDto, toExportRequest } from './exports.dto.js';
 import { ExportsService } from './exports.service.js';
+import { uuidParam } from '../common/validation.js';
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -40,7 +41,7 @@ export class ExportsController {
   @ApiOperation({ summary: 'An export: status, progress (0..1) and, once done, its manifest' })
   @ApiResponse({ status: 200, type: ExportDto })
   @ApiResponse({ status: 404, description: 'export_not_found' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Param('id', uuidParam('id')) id: string) {
     return toExportDto(await this.exports.get(id));
   }
 
@@ -50,7 +51,7 @@ export class ExportsController {
   @ApiProduces('text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet')
   @ApiResponse({ status: 409, description: 'export_not_ready' })
   @ApiResponse({ status: 404, description: 'export_not_found' })
-  async download(@Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
+  async download(@Param('id', uuidParam('id')) id: string, @Res() res: Response): Promise<void> {
     const file = await this.exports.download(id);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Length', String(file.bytes));

@@ -6,8 +6,8 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -19,6 +19,7 @@ import { LABEL_SOURCES } from '../models/model-settings.js';
 import type { ExportEntity } from './export.entity.js';
 import { EXPORT_FORMATS, type ExportFormat, MITIGATIONS, type Mitigation } from './export-row.js';
 import type { ExportRequest } from './exports.service.js';
+import { IsIsoDateTime } from '../common/dates.js';
 
 export class ExportSplitDto {
   @ApiPropertyOptional({
@@ -52,12 +53,12 @@ export class CreateExportDto {
 
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time from (inclusive)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time to (exclusive)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({
@@ -80,6 +81,7 @@ export class CreateExportDto {
 
   @ApiPropertyOptional({ type: ExportSplitDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ExportSplitDto)
   split?: ExportSplitDto;

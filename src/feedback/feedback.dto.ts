@@ -1,17 +1,18 @@
 import { MITIGATIONS } from '../exports/export-row.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import type { FeedbackQuery } from './feedback.types.js';
+import { IsIsoDateTime, parseIsoDateTime } from '../common/dates.js';
 
 export class FeedbackReportQueryDto {
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time from (inclusive)', example: '2026-11-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time to (exclusive)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ description: 'one model version; all versions when absent' })
@@ -23,8 +24,8 @@ export class FeedbackReportQueryDto {
 
 export function toFeedbackQuery(dto: FeedbackReportQueryDto): FeedbackQuery {
   return {
-    from: dto.from === undefined ? null : Date.parse(dto.from),
-    to: dto.to === undefined ? null : Date.parse(dto.to),
+    from: dto.from === undefined ? null : parseIsoDateTime(dto.from),
+    to: dto.to === undefined ? null : parseIsoDateTime(dto.to),
     version: dto.version ?? null,
   };
 }

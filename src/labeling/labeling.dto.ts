@@ -4,8 +4,8 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -23,6 +23,7 @@ import type { TaskRow } from './labeling.repository.js';
 import type { BatchProgress } from './progress.js';
 import type { QuotaSpec } from './quotas.js';
 import { STRATEGIES, type Strategy } from './strategies.js';
+import { IsIsoDateTime } from '../common/dates.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -61,12 +62,12 @@ export class BatchFiltersDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'predictions at or after this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'predictions before this time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'slice key -> value' })
@@ -140,6 +141,7 @@ export class CreateBatchDto {
 
   @ApiPropertyOptional({ type: BatchFiltersDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BatchFiltersDto)
   filters?: BatchFiltersDto;

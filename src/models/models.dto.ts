@@ -64,6 +64,7 @@ export class LabelRuleDto {
 
   @ApiPropertyOptional({ type: RuleConditionDto, description: "condition on the event's value" })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RuleConditionDto)
   when?: RuleConditionDto;
@@ -273,6 +274,7 @@ export class UpsertModelDto {
   @ApiPropertyOptional({ type: ImplicitLabelDto, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
+  @IsObject()
   @ValidateNested()
   @Type(() => ImplicitLabelDto)
   implicitLabel?: ImplicitLabelDto | null;
@@ -300,24 +302,28 @@ export class UpsertModelDto {
 
   @ApiPropertyOptional({ type: LabelingSettingsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => LabelingSettingsDto)
   labeling?: LabelingSettingsDto;
 
   @ApiPropertyOptional({ type: AlertSettingsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AlertSettingsDto)
   alerts?: AlertSettingsDto;
 
   @ApiPropertyOptional({ type: FeedbackSettingsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => FeedbackSettingsDto)
   feedback?: FeedbackSettingsDto;
 
   @ApiPropertyOptional({ type: ExportSettingsDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ExportSettingsDto)
   exports?: ExportSettingsDto;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { Db } from '../database/db.js';
 import { ModelEntity } from './model.entity.js';
 import { DEFAULT_SETTINGS } from './model-settings.js';
@@ -10,6 +11,16 @@ export class ModelsRepository {
   async findByName(name: string): Promise<ModelEntity | null> {
     const model = await this.db.manager.findOneBy(ModelEntity, { name });
     return model ? withDefaults(model) : null;
+  }
+
+  /** The models with these names, read in chunks (SQLite caps a statement's parameters). */
+  async findByNames(names: string[]): Promise<ModelEntity[]> {
+    const out: ModelEntity[] = [];
+    for (let i = 0; i < names.length; i += 500) {
+      const chunk = await this.db.manager.findBy(ModelEntity, { name: In(names.slice(i, i + 500)) });
+      out.push(...chunk.map(withDefaults));
+    }
+    return out;
   }
 
   async findAll(): Promise<ModelEntity[]> {

@@ -9,6 +9,8 @@ export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 
 /** How long a process trusts its cached copy of a model that another process may have changed. */
 const CACHE_MS = 2000;
+/** Entries the cache keeps (the oldest go first), so that requests naming many models cannot grow it. */
+export const MODEL_CACHE_MAX = 1000;
 
 @Injectable()
 export class ModelsService {
@@ -18,11 +20,43 @@ export class ModelsService {
 
   /** The model by name, from a short-lived cache (ingest looks it up on every request). */
   async find(name: string): Promise<ModelEntity | null> {
-    const hit = this.cache.get(name);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.model;
-    const model = await this.repository.findByName(name);
+    return (await this.findMany([name])).get(name) ?? null;
+  }
+
+  /**
+   * The registered models among these names, with one query for those not cached. A name that
+   * cannot be a model's is not looked up at all.
+   */
+  async findMany(names: Iterable<string>): Promise<Map<string, ModelEntity>> {
+    const now = Date.now();
+    const found = new Map<string, ModelEntity>();
+    const missing: string[] = [];
+    for (const name of new Set(names)) {
+      if (!MODEL_NAME.test(name)) continue;
+      const hit = this.cache.get(name);
+      if (hit && now - hit.at < CACHE_MS) {
+        if (hit.model) found.set(name, hit.model);
+      } else missing.push(name);
+    }
+    if (missing.length === 0) return found;
+    const loaded = new Map((await this.repository.findByNames(missing)).map((m) => [m.name, m]));
+    for (const name of missing) {
+      const model = loaded.get(name) ?? null;
+      this.remember(name, model);
+      if (model) found.set(name, model);
+    }
+    return found;
+  }
+
+  private remember(name: string, model: ModelEntity | null): void {
+    this.cache.delete(name);
+    if (this.cache.size >= MODEL_CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(name, { model, at: Date.now() });
-    return model;
+  }
+
+  /** How many names the cache holds (for tests of its bound). */
+  get cachedNames(): number {
+    return this.cache.size;
   }
 
   async require(name: string): Promise<ModelEntity> {
@@ -61,7 +95,7 @@ export class ModelsService {
       },
       Date.now(),
     );
-    this.cache.set(name, { model: saved.model, at: Date.now() });
+    this.remember(name, saved.model);
     return saved;
   }
 

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { faultOf } from '../common/faults.js';
 import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import { JobQueue } from '../jobs/job-queue.js';
@@ -28,20 +29,27 @@ export class HealthService {
   }
 }
 
+const logger = new Logger('Health');
+
+class ProbeTimeout extends Error {}
+
 async function probe(fn: () => Promise<unknown>): Promise<ComponentHealth> {
   const start = performance.now();
   try {
     await withTimeout(fn(), 2000);
     return { status: 'ok', latencyMs: Math.round((performance.now() - start) * 10) / 10 };
   } catch (error) {
-    return { status: 'down', detail: error instanceof Error ? error.message : String(error) };
+    // /health is public: the raw error (hosts, ports, users) goes to the log, the caller gets a stable word.
+    logger.warn({ err: error }, 'health probe failed');
+    const detail = error instanceof ProbeTimeout ? 'no_answer' : (faultOf(error)?.message ?? 'unavailable');
+    return { status: 'down', detail };
   }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new ProbeTimeout(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,15 @@
 import type { ErrorDetail } from '../common/api-error.js';
-import { canonicalJson, MAX_BATCH, parseTimestamp, ROW_ID, rowsOf as rowsOfBody, shortHash as hash } from '../common/rows.js';
+import {
+  canonicalJson,
+  isPrintable,
+  MAX_BATCH,
+  MAX_SLICE_VALUE,
+  parseTimestamp,
+  ROW_ID,
+  rowsOf as rowsOfBody,
+  unknownFields,
+  shortHash as hash,
+} from '../common/rows.js';
 import { parseDuration } from '../common/durations.js';
 import { compileRules, type CompiledRules, windowCloses } from '../events/rules.js';
 import type { FeatureSpec, ImplicitLabel, LabelRule } from '../models/model-settings.js';
@@ -105,7 +115,7 @@ export function validatePrediction(
     return null;
   }
   const r = raw as Record<string, unknown>;
-  for (const key in r) if (!ALLOWED.has(key)) bad(key, 'unknown field');
+  unknownFields(r, ALLOWED, bad);
 
   const id = r.id;
   if (typeof id !== 'string' || !ROW_ID.test(id)) bad('id', 'required: a string of 1-200 printable characters');
@@ -113,9 +123,7 @@ export function validatePrediction(
   if (typeof r.model !== 'string') bad('model', 'required: the name of a registered model');
   else if (!(model = ctx.models.get(r.model)))
     bad('model', `unknown model "${r.model}": register it with PUT /api/v1/models/${r.model}`);
-  if (typeof r.modelVersion !== 'string' || r.modelVersion.length === 0 || r.modelVersion.length > 100) {
-    bad('modelVersion', 'required: a string of 1-100 characters');
-  }
+  if (!isPrintable(r.modelVersion, 100)) bad('modelVersion', 'required: a string of 1-100 printable characters');
 
   let ts = ctx.now;
   if (r.timestamp !== undefined) {
@@ -133,12 +141,9 @@ export function validatePrediction(
 
   let itemId: string | null = null;
   if (r.itemId !== undefined && r.itemId !== null) {
-    if (
-      (typeof r.itemId === 'string' && r.itemId.length > 0 && r.itemId.length <= 200) ||
-      (typeof r.itemId === 'number' && Number.isFinite(r.itemId))
-    ) {
+    if (isPrintable(r.itemId, 200) || (typeof r.itemId === 'number' && Number.isFinite(r.itemId))) {
       itemId = String(r.itemId);
-    } else bad('itemId', 'must be a string of 1-200 characters or a number');
+    } else bad('itemId', 'must be a string of 1-200 printable characters or a number');
   }
   const exposure = checkExposure(r.exposure, bad);
   let traceId = ctx.traceId;
@@ -200,10 +205,12 @@ function checkFeatures(value: unknown, model: ModelShape | undefined, bad: Bad):
     return null;
   }
   const features = value as Record<string, unknown>;
-  let count = 0;
+  if (Object.keys(features).length > MAX_FEATURES) {
+    bad('features', `at most ${MAX_FEATURES} features`);
+    return null;
+  }
   let ok = true;
   for (const key in features) {
-    count++;
     const v = features[key];
     if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v !== 'string' && typeof v !== 'boolean') {
       bad(
@@ -213,13 +220,9 @@ function checkFeatures(value: unknown, model: ModelShape | undefined, bad: Bad):
       ok = false;
     }
   }
-  if (count > MAX_FEATURES) {
-    bad('features', `at most ${MAX_FEATURES} features`);
-    ok = false;
-  }
   if (model?.featureSchema) {
     for (const name in model.featureSchema) {
-      const problem = checkFeature(model.featureSchema[name], features[name]);
+      const problem = checkFeature(model.featureSchema[name], Object.hasOwn(features, name) ? features[name] : undefined);
       if (problem) {
         bad(`features.${name}`, problem);
         ok = false;
@@ -289,33 +292,36 @@ function checkSlices(
   model: CompiledModel,
   bad: Bad,
 ): Record<string, string> | null {
-  const slices: Record<string, string> = {};
+  // No prototype: a slice key named __proto__ or constructor is a plain key here.
+  const slices = Object.create(null) as Record<string, string>;
+  let ok = true;
   if (features) {
     for (const key of model.sliceKeys) {
-      const v = features[key];
-      if (v !== undefined && v !== null) slices[key] = String(v);
+      const v = Object.hasOwn(features, key) ? features[key] : null;
+      if (v === null) continue;
+      const text = String(v);
+      if (text === '' || isPrintable(text, MAX_SLICE_VALUE)) slices[key] = text;
+      else {
+        bad(`features.${key}`, `is a slice key: its value must be at most ${MAX_SLICE_VALUE} printable characters`);
+        ok = false;
+      }
     }
   }
-  if (value === undefined || value === null) return slices;
+  if (value === undefined || value === null) return ok ? slices : null;
   if (typeof value !== 'object' || Array.isArray(value)) {
     bad('slices', 'must be an object of slice key -> value');
     return null;
   }
-  let ok = true;
   const given = value as Record<string, unknown>;
   for (const key in given) {
     const v = given[key];
     if (!model.sliceKeySet.has(key)) {
       bad(`slices.${key}`, `"${key}" is not one of the model's sliceKeys (${model.sliceKeys.join(', ') || 'none declared'})`);
       ok = false;
-    } else if (
-      (typeof v === 'string' && v.length > 0 && v.length <= 200) ||
-      typeof v === 'boolean' ||
-      (typeof v === 'number' && Number.isFinite(v))
-    ) {
+    } else if (isPrintable(v, MAX_SLICE_VALUE) || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
       slices[key] = String(v);
     } else if (v !== null) {
-      bad(`slices.${key}`, 'must be a string of 1-200 characters, a number or a boolean');
+      bad(`slices.${key}`, `must be a string of 1-${MAX_SLICE_VALUE} printable characters, a number or a boolean`);
       ok = false;
     }
   }

@@ -159,7 +159,6 @@ export class PredictionsService {
       const name = (row as { model?: unknown } | null)?.model;
       if (typeof name === 'string') names.add(name);
     }
-    const found = await Promise.all([...names].map((name) => this.models.find(name)));
-    return found.filter((m): m is ModelEntity => m !== null);
+    return [...(await this.models.findMany(names)).values()];
   }
 }

@@ -42,7 +42,7 @@ export function coordinatesOf(
   const out: SliceCoordinate[] = [{ key: OVERALL, value: OVERALL }];
   for (const key of Object.keys(slices).sort()) out.push({ key, value: slices[key] });
   for (const [a, b] of crosses) {
-    if (slices[a] !== undefined && slices[b] !== undefined)
+    if (Object.hasOwn(slices, a) && Object.hasOwn(slices, b))
       out.push({ key: crossKey(a, b), value: crossKey(slices[a], slices[b]) });
   }
   return out;

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ToNumber } from '../common/validation.js';
 import { SERIES_BUCKETS, type SeriesBucket, SOURCE_FILTERS, type SliceQuery, type SourceFilter } from './slices.service.js';
+import { IsIsoDateTime, parseIsoDateTime } from '../common/dates.js';
 
 export class SlicesQueryDto {
   @ApiPropertyOptional({
@@ -9,12 +10,12 @@ export class SlicesQueryDto {
     example: '2026-11-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; prediction time to (exclusive), widened to the end of its hour' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 
   @ApiPropertyOptional({ description: 'one model version; all versions when absent' })
@@ -32,7 +33,7 @@ export class SlicesQueryDto {
 export class SlicesReportQueryDto extends SlicesQueryDto {
   @ApiPropertyOptional({ default: 0.05, description: "the 95% interval half-width each slice's audit plan aims at" })
   @IsOptional()
-  @Type(() => Number)
+  @ToNumber()
   @IsNumber()
   @Min(0.001)
   @Max(0.5)
@@ -48,8 +49,8 @@ export class SeriesQueryDto extends SlicesQueryDto {
 
 export function toSliceQuery(dto: SlicesQueryDto): SliceQuery {
   return {
-    from: dto.from === undefined ? null : Date.parse(dto.from),
-    to: dto.to === undefined ? null : Date.parse(dto.to),
+    from: dto.from === undefined ? null : parseIsoDateTime(dto.from),
+    to: dto.to === undefined ? null : parseIsoDateTime(dto.to),
     version: dto.version ?? null,
     source: dto.source ?? 'all',
     ...(dto instanceof SlicesReportQueryDto && dto.targetHalfWidth !== undefined ? { targetHalfWidth: dto.targetHalfWidth } : {}),

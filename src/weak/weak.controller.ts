@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { uuidParam } from '../common/validation.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { LfVotesDto, PutFunctionDto, StartRunDto, toFunctionDto, toFunctionListDto, toRunDto } from './weak.dto.js';
@@ -81,7 +82,7 @@ export class WeakController {
   @Roles('labeler')
   @ApiOperation({ summary: 'A run: status, progress (0..1) and its result' })
   @ApiResponse({ status: 404, description: 'run_not_found' })
-  async run(@Param('model') model: string, @Param('id', new ParseUUIDPipe()) id: string) {
+  async run(@Param('model') model: string, @Param('id', uuidParam('id')) id: string) {
     return toRunDto(await this.functions.run(model, id));
   }
 }

@@ -44,12 +44,13 @@ describe('npm run token', () => {
     const id = /\(id ([0-9a-f-]{36})\)/.exec(created.out)?.[1];
     const secret = /(rl_[A-Za-z0-9_-]{43})/.exec(created.out)?.[1];
     expect(id).toBeDefined();
-    await t.http().get('/').set('Authorization', `Bearer ${secret}`).expect(200);
+    // An ingest token reads nothing: an empty event body gets past the guard to validation (400).
+    await t.http().post('/api/v1/events').set('Authorization', `Bearer ${secret}`).send({}).expect(400);
     const revoked = await cli(t.env, 'revoke', id!);
     expect(revoked).toMatchObject({ code: 0, out: `Revoked token ${id}.\n` });
     // Another process revoked it: the service trusts a verified token for VERIFIED_CACHE_MS at most.
     await eventually(
-      () => t.http().get('/').set('Authorization', `Bearer ${secret}`).set('Accept', 'application/json').expect(401),
+      () => t.http().post('/api/v1/events').set('Authorization', `Bearer ${secret}`).send({}).expect(401),
       VERIFIED_CACHE_MS + 2000,
       200,
     );

@@ -134,7 +134,7 @@ describe('access control over the API', () => {
       .expect(201);
     const { id, token } = created.body as { id: string; token: string };
     expect((await listTokens()).find((row) => row.id === id)?.lastUsedAt).toBeNull();
-    await t.http().get('/').set(bearer(token)).expect(200);
+    await t.http().get('/health').set(bearer(token)).expect(200);
     await vi.waitFor(async () =>
       expect((await listTokens()).find((row) => row.id === id)?.lastUsedAt).toEqual(expect.any(String)),
     );

@@ -228,9 +228,9 @@ describe('who may open the pages', () => {
       const anonymous = await t.http().get(path).set('Accept', 'text/html').expect(303);
       expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
-    const ingestSession = await signIn(t.http, await t.tokenFor('ingest'));
-    await open(ingestSession, '/labeling').expect(403);
-    await open(ingestSession, '/labeling/some-model').expect(403);
+    const ingest = `Bearer ${await t.tokenFor('ingest')}`;
+    await t.http().get('/labeling').set('Authorization', ingest).set('Accept', 'text/html').expect(403);
+    await t.http().get('/labeling/some-model').set('Authorization', ingest).set('Accept', 'text/html').expect(403);
     await open(lena, '/labeling').expect(200);
     await open(admin, '/labeling').expect(200);
   });

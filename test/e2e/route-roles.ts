@@ -37,8 +37,8 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', route: '/docs/json', roles: ADMIN, okStatus: 200 },
   { method: 'get', route: '/docs/yaml', roles: ADMIN, okStatus: 200 },
   { method: 'get', route: '/health', roles: 'public', okStatus: 200 },
-  // Home is where every sign-in lands, ingest tokens included; it shows only the caller's own name.
-  { method: 'get', route: '/', roles: ['labeler', 'ingest'], okStatus: 200 },
+  // Home is where every sign-in lands; ingest tokens cannot sign in, and read nothing but /health.
+  { method: 'get', route: '/', roles: LABELER, okStatus: 200 },
   { method: 'get', route: '/login', roles: 'public', okStatus: 200, accept: 'text/html' },
   // Without the login form's nonce cookie and CSRF field the form answers 403 to everyone.
   { method: 'post', route: '/login', roles: 'public', body: {}, okStatus: 403, accept: 'text/html' },

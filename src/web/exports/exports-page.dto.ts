@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIsoDay } from '../../common/dates.js';
 import type { AcknowledgementRequest } from '../../exports/acknowledgement.js';
 import { EXPORT_FORMATS, type ExportFormat, MITIGATIONS, type Mitigation } from '../../exports/export-row.js';
 import type { ExportRequest } from '../../exports/exports.service.js';
@@ -13,19 +14,17 @@ export class ExportsPageQueryDto {
   created?: string;
 }
 
-const DATE = /^(\d{4}-\d{2}-\d{2})?$/;
-
 /** The page's new-export form: every field arrives as text, a checkbox as "on" or not at all. */
 export class ExportFormDto {
   @IsIn(EXPORT_FORMATS)
   format!: ExportFormat;
 
   @IsOptional()
-  @Matches(DATE, { message: 'from must be a date' })
+  @IsIsoDay(true, { message: 'from must be a date such as 2026-01-31' })
   from?: string;
 
   @IsOptional()
-  @Matches(DATE, { message: 'to must be a date' })
+  @IsIsoDay(true, { message: 'to must be a date such as 2026-01-31' })
   to?: string;
 
   @IsOptional()

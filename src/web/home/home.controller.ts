@@ -9,7 +9,8 @@ import { HomePageService } from './home-page.service.js';
 export class HomeController {
   constructor(private readonly page: HomePageService) {}
 
-  @Roles('labeler', 'ingest')
+  // Ingest tokens cannot sign in, and a model server's token has nothing to read here.
+  @Roles('labeler')
   @Get()
   @Render('home')
   home(@CurrentPrincipal() principal: Principal) {

@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { STRATEGIES, type Strategy } from '../../labeling/strategies.js';
+import { ToNumber } from '../../common/validation.js';
 
 /** The class buttons' form: the pressed button sends `label`, the skip button `skip`. */
 export class AnswerFormDto {
@@ -27,7 +27,7 @@ export class UndoFormDto {
 
 /** The admin's "create a balanced batch" form on the empty queue. */
 export class BatchFormDto {
-  @Type(() => Number)
+  @ToNumber()
   @IsInt()
   @Min(1)
   @Max(10_000)

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpStatus, Post, Query, Render, Req, Res } from
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
+import { clientAddress, FailureLimiter } from '../../auth/failure-limiter.js';
 import { type Principal, Public } from '../../auth/roles.decorator.js';
 import { LoginFormDto, type LoginViewModel } from './login.dto.js';
 import { safeNextPath } from './safe-redirect.js';
@@ -12,7 +13,10 @@ type AuthedRequest = Request & { principal?: Principal };
 @ApiExcludeController()
 @Controller()
 export class LoginController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly limiter: FailureLimiter,
+  ) {}
 
   @Public()
   @Get('login')
@@ -35,8 +39,20 @@ export class LoginController {
       const model = await this.viewModel(req, res, form.next, 'The form expired. Please sign in again.');
       return res.status(HttpStatus.FORBIDDEN).render('login', model);
     }
+    const address = clientAddress(req);
+    const wait = this.limiter.retryAfter(address);
+    if (wait !== null) {
+      const model = await this.viewModel(req, res, form.next, `Too many failed sign-ins. Try again in ${wait} seconds.`);
+      res.setHeader('Retry-After', String(wait));
+      return res.status(HttpStatus.TOO_MANY_REQUESTS).render('login', model);
+    }
     const principal = form.token ? await this.auth.signIn(req, res, form.token) : null;
+    if (principal === 'ingest') {
+      const message = 'Ingest tokens are for model servers and cannot sign in. Use a labeler or admin token.';
+      return res.status(HttpStatus.FORBIDDEN).render('login', await this.viewModel(req, res, form.next, message));
+    }
     if (!principal) {
+      this.limiter.fail(address);
       const model = await this.viewModel(req, res, form.next, 'That token is not valid. Check it and try again.');
       return res.status(HttpStatus.UNAUTHORIZED).render('login', model);
     }

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
 import { SOURCE_FILTERS, type SourceFilter } from '../../slices/slices.service.js';
+import { ToNumber } from '../../common/validation.js';
 import {
   PAGE_WINDOW_NAMES,
   type PageQuery,
@@ -73,7 +73,7 @@ export class QueueSliceFormDto {
   value!: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @ToNumber()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -102,7 +102,7 @@ export class QueueAuditFormDto {
   @Length(1, 401)
   value!: string;
 
-  @Type(() => Number)
+  @ToNumber()
   @IsInt()
   @Min(1)
   @Max(10_000)
