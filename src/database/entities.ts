@@ -8,6 +8,13 @@ import { LabelEntity } from '../labels/label.entity.js';
 import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
 import { LabelingTaskEntity } from '../labeling/labeling-task.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
+import {
+  MonitoringBaselineEntity,
+  MonitoringBaselineProfileEntity,
+  MonitoringCalibrationEntity,
+  MonitoringPendingEntity,
+  MonitoringProfileEntity,
+} from '../monitoring/monitoring.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
 import { AppSettingEntity } from './app-setting.entity.js';
@@ -26,4 +33,9 @@ export const ENTITIES = [
   AlertEntity,
   AlertNotificationEntity,
   ExportEntity,
+  MonitoringPendingEntity,
+  MonitoringProfileEntity,
+  MonitoringBaselineEntity,
+  MonitoringBaselineProfileEntity,
+  MonitoringCalibrationEntity,
 ];

@@ -14,6 +14,7 @@ const OWNERS: [RegExp, string][] = [
   [/^(alerts|alert_notifications)$/, 'alerts'],
   [/^exports$/, 'exports'],
   [/^tokens$/, 'auth'],
+  [/^monitoring_/, 'monitoring'],
 ];
 
 // The migration CLI reports applied migrations; it moves to a Nest application context in its own change.

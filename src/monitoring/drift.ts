@@ -144,7 +144,7 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
 
 function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requested: 'psi' | null): void {
   const { largeSample, fewValues, distanceThreshold } = DRIFT_DEFAULTS;
-  const distance = (metric: DriftMetric, value: number, threshold = distanceThreshold) => {
+  const distance = (metric: DriftMetric, value: number, threshold: number = distanceThreshold) => {
     d.metric = metric;
     d.value = value;
     d.threshold = threshold;
