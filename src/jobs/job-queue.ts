@@ -5,6 +5,7 @@ export enum QueueName {
   Slices = 'slices',
   Alerts = 'alerts',
   Exports = 'exports',
+  Monitoring = 'monitoring',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

@@ -100,3 +100,20 @@ export function mergeProfiles(feature: string, stored: AnyProfile | null, delta:
 export function profileRows(feature: string, p: AnyProfile): number {
   return feature === PREDICTIONS ? (p as PredictionProfile).n : (p as FeatureProfile).present + (p as FeatureProfile).nulls;
 }
+
+/** JSON of a profile (an empty sketch's infinite min and max become null there). */
+export function encodeProfile(p: AnyProfile): string {
+  return JSON.stringify(p);
+}
+
+export function decodeProfile(feature: string, json: string): AnyProfile {
+  const p = JSON.parse(json) as AnyProfile;
+  if (feature === PREDICTIONS) return p;
+  const f = p as FeatureProfile;
+  for (const s of [f.num, f.text?.chars, f.text?.tokens]) {
+    if (!s) continue;
+    s.min ??= Infinity;
+    s.max ??= -Infinity;
+  }
+  return f;
+}
