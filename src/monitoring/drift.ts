@@ -64,6 +64,9 @@ export interface DriftOptions {
   metric?: 'psi' | null;
 }
 
+/** The cause a tested cell has if the multiple-testing correction keeps it. */
+const candidates = new WeakMap<FeatureDrift, LikelyCause>();
+
 /** Compares every (feature × slice) cell of the window with the baseline's same cell. */
 export function featureDrift(current: SliceCell[], baseline: SliceCell[], options: DriftOptions): FeatureDrift[] {
   const baseById = new Map(baseline.map((c) => [`${c.key}\u0001${c.value}`, c]));
@@ -79,8 +82,7 @@ export function featureDrift(current: SliceCell[], baseline: SliceCell[], option
     d.pAdjusted = adjusted[i];
     d.drifted = adjusted[i] < DRIFT_DEFAULTS.pValue;
     d.severity = -Math.log10(Math.max(adjusted[i], 1e-300)) / -Math.log10(DRIFT_DEFAULTS.pValue);
-    if (d.drifted) d.likelyCause ??= 'distribution_shift';
-    else if (d.likelyCause === 'distribution_shift') d.likelyCause = null;
+    if (d.drifted) d.likelyCause ??= candidates.get(d) ?? 'distribution_shift';
   });
   return out.sort((a, b) => Number(b.drifted === true) - Number(a.drifted === true) || b.severity - a.severity);
 }
@@ -185,10 +187,10 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     else if (ref.num.count > largeSample) distance('jensenshannon', jensenShannon(countsOf(a), countsOf(b)));
     else if (distinctBuckets(ref.num) > fewValues) test('ks', ksTwoSample(a, b).pValue);
     else test('chisquare', chiSquared(countsOf(a), countsOf(b)).pValue);
-    if (d.drifted) {
-      const ratio = (quantile(cur.num, 0.5) ?? 0) / (quantile(ref.num, 0.5) || Number.NaN);
-      d.likelyCause = ratio >= 5 || (ratio > 0 && ratio <= 0.2) ? 'unit_change' : 'distribution_shift';
-    }
+    const ratio = (quantile(cur.num, 0.5) ?? 0) / (quantile(ref.num, 0.5) || Number.NaN);
+    const cause = ratio >= 5 || (ratio > 0 && ratio <= 0.2) ? 'unit_change' : 'distribution_shift';
+    if (d.drifted) d.likelyCause = cause;
+    else candidates.set(d, cause);
     return;
   }
   if (cur.cat && ref.cat) {
