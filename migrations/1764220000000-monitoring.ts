@@ -109,7 +109,11 @@ export class Monitoring1764220000000 implements MigrationInterface {
     await queryRunner.dropColumn('alerts', 'kind');
     await queryRunner.createIndex(
       'alerts',
-      new TableIndex({ name: 'idx_alerts_open', columnNames: ['model', 'slice_key', 'slice_value', 'open_slot'], isUnique: true }),
+      new TableIndex({
+        name: 'idx_alerts_open',
+        columnNames: ['model', 'slice_key', 'slice_value', 'open_slot'],
+        isUnique: true,
+      }),
     );
     for (const table of [
       'monitoring_calibrations',

@@ -49,7 +49,13 @@ export class AlertsRepository {
 
   /** The model's firing alerts of one kind. */
   async openAlerts(tx: Tx, model: string, kind: AlertKind = 'accuracy'): Promise<OpenAlertRow[]> {
-    const rows = await tx.all<{ id: string; feature: string; slice_key: string; slice_value: string; started_at: number | string }>(
+    const rows = await tx.all<{
+      id: string;
+      feature: string;
+      slice_key: string;
+      slice_value: string;
+      started_at: number | string;
+    }>(
       'SELECT id, feature, slice_key, slice_value, started_at FROM alerts WHERE model = ? AND state = ? AND kind = ? ORDER BY started_at, id',
       [model, 'firing', kind],
     );

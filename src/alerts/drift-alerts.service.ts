@@ -32,7 +32,12 @@ export class DriftAlerts {
     private readonly webhook: AlertWebhook,
   ) {}
 
-  async reconcile(model: string, findings: DriftFinding[], resolution: (f: { feature: string; key: string; value: string }) => string, now = Date.now()) {
+  async reconcile(
+    model: string,
+    findings: DriftFinding[],
+    resolution: (f: { feature: string; key: string; value: string }) => string,
+    now = Date.now(),
+  ) {
     const summary = { fired: 0, resolved: 0, firing: 0 };
     await this.db.tx(async (tx) => {
       const open = await this.repository.openAlerts(tx, model, 'drift');
@@ -43,7 +48,12 @@ export class DriftAlerts {
         // Drift details have their own shape; the column is JSON either way.
         const details = f.details as unknown as AlertDetails;
         if (existing) {
-          await this.repository.refresh(tx, existing.id, { reason: f.reason, message: f.message, details, recommendation: f.recommendation }, now);
+          await this.repository.refresh(
+            tx,
+            existing.id,
+            { reason: f.reason, message: f.message, details, recommendation: f.recommendation },
+            now,
+          );
           continue;
         }
         const alert: AlertEntity = {
@@ -69,7 +79,12 @@ export class DriftAlerts {
       }
       for (const a of open) {
         if (wanted.has(findingId(a.feature, a.key, a.value))) continue;
-        const resolved = await this.repository.resolve(tx, a.id, resolution({ feature: a.feature, key: a.key, value: a.value }), now);
+        const resolved = await this.repository.resolve(
+          tx,
+          a.id,
+          resolution({ feature: a.feature, key: a.key, value: a.value }),
+          now,
+        );
         if (!resolved) continue;
         summary.resolved++;
         await this.webhook.enqueue(tx, resolved, now);

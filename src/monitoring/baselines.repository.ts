@@ -28,7 +28,12 @@ export class BaselinesRepository {
   }
 
   async list(model: string): Promise<MonitoringBaselineEntity[]> {
-    return (await this.db.query<BaselineRow>(`SELECT ${BASELINE_COLUMNS} FROM monitoring_baselines WHERE model = ? ORDER BY created_at, name`, [model])).map(toEntity);
+    return (
+      await this.db.query<BaselineRow>(
+        `SELECT ${BASELINE_COLUMNS} FROM monitoring_baselines WHERE model = ? ORDER BY created_at, name`,
+        [model],
+      )
+    ).map(toEntity);
   }
 
   /** The named baseline, or the model's default when name is null. */
@@ -40,7 +45,8 @@ export class BaselinesRepository {
   }
 
   async save(tx: Tx, b: MonitoringBaselineEntity): Promise<void> {
-    if (b.isDefault) await tx.run('UPDATE monitoring_baselines SET is_default = 0 WHERE model = ? AND name <> ?', [b.model, b.name]);
+    if (b.isDefault)
+      await tx.run('UPDATE monitoring_baselines SET is_default = 0 WHERE model = ? AND name <> ?', [b.model, b.name]);
     await tx.run(
       `INSERT INTO monitoring_baselines (${BASELINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (model, name) DO UPDATE SET is_default = excluded.is_default, source = excluded.source, from_ts = excluded.from_ts,
@@ -54,7 +60,8 @@ export class BaselinesRepository {
   }
 
   async profiles(model: string, baseline: string, tx?: Tx) {
-    const sql = 'SELECT slice_key, slice_value, feature, profile FROM monitoring_baseline_profiles WHERE model = ? AND baseline = ?';
+    const sql =
+      'SELECT slice_key, slice_value, feature, profile FROM monitoring_baseline_profiles WHERE model = ? AND baseline = ?';
     type Row = { slice_key: string; slice_value: string; feature: string; profile: string };
     return tx ? tx.all<Row>(sql, [model, baseline]) : this.db.query<Row>(sql, [model, baseline]);
   }
@@ -91,7 +98,15 @@ export class BaselinesRepository {
   }
 
   calibrations(model: string) {
-    return this.db.query<{ class: string; n: number; source: string; ece_before: number; ece_after: number; calibrator: string | null; fitted_at: number | string }>(
+    return this.db.query<{
+      class: string;
+      n: number;
+      source: string;
+      ece_before: number;
+      ece_after: number;
+      calibrator: string | null;
+      fitted_at: number | string;
+    }>(
       'SELECT class, n, source, ece_before, ece_after, calibrator, fitted_at FROM monitoring_calibrations WHERE model = ? ORDER BY class',
       [model],
     );

@@ -49,8 +49,13 @@ export class BaselinesService {
     const model = await this.models.require(modelName);
     const fromRows = req.rows !== undefined;
     if (fromRows === (req.from !== undefined && req.from !== null))
-      throw badRequest('invalid_baseline: send either rows or a window {from, to}', [{ field: 'rows', message: 'rows or from, not both or neither' }]);
-    const cells = new Map<string, { sliceKey: string; sliceValue: string; feature: string; profile: ReturnType<typeof decodeProfile> }>();
+      throw badRequest('invalid_baseline: send either rows or a window {from, to}', [
+        { field: 'rows', message: 'rows or from, not both or neither' },
+      ]);
+    const cells = new Map<
+      string,
+      { sliceKey: string; sliceValue: string; feature: string; profile: ReturnType<typeof decodeProfile> }
+    >();
     const add = (sliceKey: string, sliceValue: string, feature: string, profile: ReturnType<typeof decodeProfile>) => {
       const id = `${sliceKey}\u0001${sliceValue}\u0001${feature}`;
       const had = cells.get(id);
@@ -61,12 +66,20 @@ export class BaselinesService {
       const rows = req.rows!;
       if (rows.length === 0 || rows.length > MAX_BASELINE_ROWS)
         throw badRequest(`invalid_baseline: send 1 to ${MAX_BASELINE_ROWS} rows a request (append more with append: true)`);
-      const deltas = new ProfileDeltas({ schema: model.featureSchema, crosses: model.sliceCrosses, vocabularies: new Map(), grains: ['all'] });
+      const deltas = new ProfileDeltas({
+        schema: model.featureSchema,
+        crosses: model.sliceCrosses,
+        vocabularies: new Map(),
+        grains: ['all'],
+      });
       rows.forEach((raw, i) => deltas.add(trainingRow(raw, i, model.sliceKeys)));
       if (req.append) {
         const existing = await this.repository.find(model.name, req.name);
-        if (existing && existing.source !== 'rows') throw badRequest('invalid_baseline: only a baseline from rows can be appended to');
-        if (existing) for (const r of await this.repository.profiles(model.name, req.name)) add(r.slice_key, r.slice_value, r.feature, decodeProfile(r.feature, r.profile));
+        if (existing && existing.source !== 'rows')
+          throw badRequest('invalid_baseline: only a baseline from rows can be appended to');
+        if (existing)
+          for (const r of await this.repository.profiles(model.name, req.name))
+            add(r.slice_key, r.slice_value, r.feature, decodeProfile(r.feature, r.profile));
       }
       for (const { key, profile } of deltas.cells.values()) add(key.sliceKey, key.sliceValue, key.feature, profile);
     } else {

@@ -56,7 +56,7 @@ describe('CBPE expected accuracy', () => {
     expect(kept.calibrator).not.toBeNull();
     expect(kept.eceAfter).toBeLessThan(kept.eceBefore);
     // Outcomes that match their scores exactly in every bin leave nothing to fix.
-    const scores = Array.from({ length: 400 }, (_, i) => 0.05 + (Math.floor(i / 40) / 10));
+    const scores = Array.from({ length: 400 }, (_, i) => 0.05 + Math.floor(i / 40) / 10);
     const correct = scores.map((s, i) => (i % 40 < Math.round(s * 40) ? 1 : 0));
     expect(chooseCalibration(scores, correct).calibrator).toBeNull();
   });

@@ -43,7 +43,7 @@ function world(seed: number, n: number, drift: { priceFactorIn?: string; words?:
       modelVersion: 'v1',
       ts: 0,
       features: {
-        price: Math.round((20 + 10 * random.normal()) * 100) / 100 * factor,
+        price: (Math.round((20 + 10 * random.normal()) * 100) / 100) * factor,
         country,
         title: `${words[random.int(words.length)]} ${words[random.int(words.length)]}`,
       },
@@ -94,11 +94,9 @@ describe('feature drift on seeded worlds', () => {
   });
 
   it('gives an empty window n = 0 and no verdict', () => {
-    const d = featureDrift(
-      [{ key: '*', value: '*', rows: 0, features: new Map(), predictions: null }],
-      cells(world(9, 500)),
-      { schema: SCHEMA },
-    );
+    const d = featureDrift([{ key: '*', value: '*', rows: 0, features: new Map(), predictions: null }], cells(world(9, 500)), {
+      schema: SCHEMA,
+    });
     expect(d.length).toBeGreaterThan(0);
     for (const x of d) expect(x).toMatchObject({ n: 0, drifted: null, value: null });
   });
@@ -106,7 +104,10 @@ describe('feature drift on seeded worlds', () => {
   it('reports a feature gone missing upstream and a feature that changed type', () => {
     const current = world(10, 2000).map((r) => ({ ...r, features: { ...r.features, price: undefined, title: 7 } }));
     const d = featureDrift(cells(current), cells(world(11, 2000)), { schema: SCHEMA });
-    expect(d.find((x) => x.feature === 'price' && !x.slice)).toMatchObject({ drifted: true, likelyCause: 'missing_upstream_feature' });
+    expect(d.find((x) => x.feature === 'price' && !x.slice)).toMatchObject({
+      drifted: true,
+      likelyCause: 'missing_upstream_feature',
+    });
     const title = d.find((x) => x.feature === 'title' && !x.slice)!;
     expect(title).toMatchObject({ typeChanged: true, drifted: true, likelyCause: 'type_change' });
     expect(title.violations.wrongType).toBe(2000);

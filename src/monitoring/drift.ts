@@ -19,12 +19,7 @@ export const DRIFT_DEFAULTS = {
 
 export type DriftMetric = 'wasserstein_norm' | 'jensenshannon' | 'ks' | 'chisquare' | 'psi' | 'oov_rate';
 export type LikelyCause =
-  | 'missing_upstream_feature'
-  | 'type_change'
-  | 'unit_change'
-  | 'new_category'
-  | 'vocabulary_shift'
-  | 'distribution_shift';
+  'missing_upstream_feature' | 'type_change' | 'unit_change' | 'new_category' | 'vocabulary_shift' | 'distribution_shift';
 
 export interface SliceCell {
   key: string;
@@ -120,7 +115,11 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
   };
   if (type === 'text') d.oovRate = cur?.text && cur.text.checked > 0 ? cur.text.oov / cur.text.checked : null;
   if (type === 'category' && cur?.cat) {
-    d.newCategories = ref?.cat ? Object.keys(cur.cat.counts).filter((v) => ref.cat!.counts[v] === undefined).slice(0, 5) : [];
+    d.newCategories = ref?.cat
+      ? Object.keys(cur.cat.counts)
+          .filter((v) => ref.cat!.counts[v] === undefined)
+          .slice(0, 5)
+      : [];
     d.categoriesCapped = cur.cat.capped || (ref?.cat?.capped ?? false);
   }
   if (n < DRIFT_DEFAULTS.minCurrent || nBaseline < DRIFT_DEFAULTS.minBaseline) return d;
@@ -232,7 +231,11 @@ export interface PredictionDrift {
 }
 
 /** Predicted-class shares and score distributions of the window against the baseline. */
-export function predictionDrift(current: PredictionProfile | null, baseline: PredictionProfile | null, classes: string[]): PredictionDrift {
+export function predictionDrift(
+  current: PredictionProfile | null,
+  baseline: PredictionProfile | null,
+  classes: string[],
+): PredictionDrift {
   const n = current?.n ?? 0;
   const nBaseline = baseline?.n ?? 0;
   const all = [...new Set([...classes, ...Object.keys(current?.classes ?? {}), ...Object.keys(baseline?.classes ?? {})])];

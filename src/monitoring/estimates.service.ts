@@ -67,7 +67,9 @@ export class EstimatesService {
     const calibrations = await this.store.calibrations(model.name);
     const calibrators = new Map<string, Isotonic>();
     for (const c of calibrations) if (c.calibrator) calibrators.set(c.class, JSON.parse(c.calibrator) as Isotonic);
-    const cells = sliceCells(await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, null, PREDICTIONS));
+    const cells = sliceCells(
+      await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, null, PREDICTIONS),
+    );
     const realized = await this.slices.report(model.name, { from: window.from, to: window.to });
     const realizedOf = new Map(realized.slices.map((s) => [`${s.key}\u0001${s.value}`, s]));
     const row = (p: PredictionProfile | null, labeled: { n: number; accuracy: number | null } | undefined): EstimateRow => ({

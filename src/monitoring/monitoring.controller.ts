@@ -20,7 +20,8 @@ export class MonitoringController {
   @Roles('admin')
   @ApiOperation({
     summary: 'Creates (or replaces) a baseline: from a window of the log, or from training rows sent in batches',
-    description: 'A window baseline merges the stored profiles of [from, to); rows are profiled like the log. The first baseline of a model becomes its default.',
+    description:
+      'A window baseline merges the stored profiles of [from, to); rows are profiled like the log. The first baseline of a model becomes its default.',
   })
   @ApiResponse({ status: 201, description: 'the baseline' })
   @ApiResponse({ status: 400, description: 'invalid_baseline, invalid_baseline_rows or empty_baseline_window' })
@@ -60,7 +61,8 @@ export class MonitoringController {
   @Roles('labeler')
   @ApiOperation({
     summary: 'Label-free accuracy (CBPE) per slice, beside realized accuracy',
-    description: 'Expected accuracy from the predicted class scores, isotonically calibrated per class on labeled predictions (audit labels preferred) where that lowers the calibration error; 95% interval; not estimable below 30 predictions.',
+    description:
+      'Expected accuracy from the predicted class scores, isotonically calibrated per class on labeled predictions (audit labels preferred) where that lowers the calibration error; 95% interval; not estimable below 30 predictions.',
   })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   estimate(@Param('model') model: string, @Query() q: EstimateQueryDto) {

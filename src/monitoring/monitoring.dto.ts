@@ -1,10 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { MAX_BASELINE_ROWS } from './baselines.service.js';
 import type { MonitoringBaselineEntity } from './monitoring.entity.js';
 
 class WindowQueryDto {
-  @ApiPropertyOptional({ description: 'ISO 8601; prediction time from (inclusive), widened to its hour (day for windows over 3 days); default to − 24 h' })
+  @ApiPropertyOptional({
+    description:
+      'ISO 8601; prediction time from (inclusive), widened to its hour (day for windows over 3 days); default to − 24 h',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;

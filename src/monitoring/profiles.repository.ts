@@ -54,7 +54,8 @@ export class ProfilesRepository {
   }
 
   async deletePending(tx: Tx, seqs: number[]): Promise<void> {
-    for (const part of chunks(seqs)) await tx.run(`DELETE FROM monitoring_pending WHERE seq IN (${placeholders(part.length)})`, part);
+    for (const part of chunks(seqs))
+      await tx.run(`DELETE FROM monitoring_pending WHERE seq IN (${placeholders(part.length)})`, part);
   }
 
   async countPending(): Promise<number> {

@@ -113,13 +113,21 @@ export class ProfilesService implements OnModuleInit {
 
   private async store(tx: Tx, model: string, deltas: ProfileDeltas): Promise<void> {
     const buckets = new Map<string, { grain: string; bucket: number }>();
-    for (const { key } of deltas.cells.values()) buckets.set(`${key.grain}:${key.bucket}`, { grain: key.grain, bucket: key.bucket });
+    for (const { key } of deltas.cells.values())
+      buckets.set(`${key.grain}:${key.bucket}`, { grain: key.grain, bucket: key.bucket });
     const rows = [];
     for (const { grain, bucket } of buckets.values()) {
       const stored = new Map<string, string>();
       for (const r of await this.repository.bucketProfiles(tx, model, grain, bucket)) {
         stored.set(
-          cellKeyId({ grain: grain as 'hour', bucket, modelVersion: r.model_version, sliceKey: r.slice_key, sliceValue: r.slice_value, feature: r.feature }),
+          cellKeyId({
+            grain: grain as 'hour',
+            bucket,
+            modelVersion: r.model_version,
+            sliceKey: r.slice_key,
+            sliceValue: r.slice_value,
+            feature: r.feature,
+          }),
           r.profile,
         );
       }

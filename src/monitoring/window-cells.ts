@@ -24,13 +24,18 @@ export function resolveWindow(from: number | null, to: number | null, now: numbe
 }
 
 /** Merges stored profile rows (any buckets, any versions) into one cell per slice. */
-export function sliceCells(rows: Iterable<{ slice_key: string; slice_value: string; feature: string; profile: string }>): SliceCell[] {
+export function sliceCells(
+  rows: Iterable<{ slice_key: string; slice_value: string; feature: string; profile: string }>,
+): SliceCell[] {
   const cells = new Map<string, { key: string; value: string; profiles: Map<string, AnyProfile> }>();
   for (const r of rows) {
     const id = `${r.slice_key}\u0001${r.slice_value}`;
     let cell = cells.get(id);
     if (!cell) cells.set(id, (cell = { key: r.slice_key, value: r.slice_value, profiles: new Map() }));
-    cell.profiles.set(r.feature, mergeProfiles(r.feature, cell.profiles.get(r.feature) ?? null, decodeProfile(r.feature, r.profile)));
+    cell.profiles.set(
+      r.feature,
+      mergeProfiles(r.feature, cell.profiles.get(r.feature) ?? null, decodeProfile(r.feature, r.profile)),
+    );
   }
   return [...cells.values()].map(({ key, value, profiles }) => {
     const predictions = (profiles.get(PREDICTIONS) as PredictionProfile | undefined) ?? null;

@@ -49,7 +49,7 @@ function world(model: string, seed: number, n: number, at: number, unitsIn?: str
       model,
       timestamp: new Date(at + (i % 50) * 1000).toISOString(),
       features: {
-        price: Math.round(Math.max(1, random.normal(30, 8)) * 100) / 100 * (country === unitsIn ? 100 : 1),
+        price: (Math.round(Math.max(1, random.normal(30, 8)) * 100) / 100) * (country === unitsIn ? 100 : 1),
         country,
         title: `${random.pick(WORDS)} ${random.pick(WORDS)}`,
       },
@@ -73,7 +73,15 @@ async function send(predictions: Record<string, unknown>[]) {
 const profiled = () => eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0));
 
 interface DriftBody {
-  features: { feature: string; slice: { key: string; value: string } | null; metric: string; drifted: boolean | null; n: number; likelyCause: string | null; value: number | null }[];
+  features: {
+    feature: string;
+    slice: { key: string; value: string } | null;
+    metric: string;
+    drifted: boolean | null;
+    n: number;
+    likelyCause: string | null;
+    value: number | null;
+  }[];
   predictions: { classShares: Record<string, number>; drifted: boolean | null; byVersion: { version: string }[] };
 }
 
@@ -106,9 +114,17 @@ describe('feature profiles and drift', () => {
 
   it('answers 404 without a baseline and 400 for a bad baseline request', async () => {
     expect((await t.http().get('/api/v1/models/drifty/drift').set('Authorization', reader)).status).toBe(404);
-    const both = await t.http().post('/api/v1/models/drifty/baselines').set('Authorization', admin).send({ name: 'x', rows: [{}], from: new Date(now).toISOString() });
+    const both = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'x', rows: [{}], from: new Date(now).toISOString() });
     expect(both.status).toBe(400);
-    const badName = await t.http().post('/api/v1/models/drifty/baselines').set('Authorization', admin).send({ name: 'a b', rows: [{}] });
+    const badName = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'a b', rows: [{}] });
     expect(badName.status).toBe(400);
     const empty = await t
       .http()
@@ -135,17 +151,24 @@ describe('feature profiles and drift', () => {
     const drifted = body.features.filter((f) => f.drifted).map((f) => `${f.feature}@${f.slice?.value ?? '*'}`);
     expect(drifted.sort()).toEqual(['price@*', 'price@fr']);
     // 1,000 rows a country in the baseline: KS there; 3,000 for the whole model: a distance.
-    expect(body.features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({ metric: 'ks', likelyCause: 'unit_change' });
+    expect(body.features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({
+      metric: 'ks',
+      likelyCause: 'unit_change',
+    });
     expect(body.features.find((f) => f.feature === 'price' && f.slice === null)).toMatchObject({ metric: 'wasserstein_norm' });
     expect(body.predictions).toMatchObject({ drifted: false, classShares: { purchase: 1, click: 0 } });
     const quiet = await t
       .http()
-      .get(`/api/v1/models/drifty/drift?from=${new Date(now - 48 * HOUR).toISOString()}&to=${new Date(now - 20 * HOUR).toISOString()}`)
+      .get(
+        `/api/v1/models/drifty/drift?from=${new Date(now - 48 * HOUR).toISOString()}&to=${new Date(now - 20 * HOUR).toISOString()}`,
+      )
       .set('Authorization', reader);
     expect((quiet.body as DriftBody).features.filter((f) => f.drifted)).toEqual([]);
     const empty = await t
       .http()
-      .get(`/api/v1/models/drifty/drift?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`)
+      .get(
+        `/api/v1/models/drifty/drift?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`,
+      )
       .set('Authorization', reader);
     for (const f of (empty.body as DriftBody).features) expect(f).toMatchObject({ n: 0, drifted: null });
     expect((await t.http().get('/api/v1/models/drifty/drift?from=yesterday').set('Authorization', reader)).status).toBe(400);
@@ -155,25 +178,48 @@ describe('feature profiles and drift', () => {
     const evaluation = t.app.get(DriftEvaluation);
     expect((await evaluation.evaluate('drifty')).fired).toBe(2);
     const res = await t.http().get('/api/v1/models/drifty/alerts?kind=drift').set('Authorization', reader);
-    const alerts = res.body.alerts as { kind: string; feature: string; slice: { key: string; value: string }; message: string; recommendation: { page: string } }[];
+    const alerts = res.body.alerts as {
+      kind: string;
+      feature: string;
+      slice: { key: string; value: string };
+      message: string;
+      recommendation: { page: string };
+    }[];
     const fr = alerts.find((a) => a.slice.value === 'fr')!;
-    expect(fr).toMatchObject({ kind: 'drift', feature: 'price', slice: { key: 'country', value: 'fr' }, recommendation: { page: '/models/drifty/monitoring' } });
-    expect(fr.message).toMatch(/^price drifted in country = fr since .*: ks test p = .* after the Benjamini-Hochberg correction .* Likely cause: .*changed units or scale\. Next: compare a few raw values/);
-    // The accuracy alerts' own list and evaluation do not see drift alerts.
-    expect((await t.http().get('/api/v1/models/drifty/alerts?kind=accuracy').set('Authorization', reader)).body.alerts).toEqual([]);
-    // A baseline that already has the drift: nothing drifts against it, so the alerts resolve.
-    await t.http().post('/api/v1/models/drifty/baselines').set('Authorization', admin).send({
-      name: 'after-switch',
-      default: true,
-      from: new Date(currentAt - HOUR).toISOString(),
-      to: new Date(currentAt + HOUR).toISOString(),
+    expect(fr).toMatchObject({
+      kind: 'drift',
+      feature: 'price',
+      slice: { key: 'country', value: 'fr' },
+      recommendation: { page: '/models/drifty/monitoring' },
     });
+    expect(fr.message).toMatch(
+      /^price drifted in country = fr since .*: ks test p = .* after the Benjamini-Hochberg correction .* Likely cause: .*changed units or scale\. Next: compare a few raw values/,
+    );
+    // The accuracy alerts' own list and evaluation do not see drift alerts.
+    expect((await t.http().get('/api/v1/models/drifty/alerts?kind=accuracy').set('Authorization', reader)).body.alerts).toEqual(
+      [],
+    );
+    // A baseline that already has the drift: nothing drifts against it, so the alerts resolve.
+    await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({
+        name: 'after-switch',
+        default: true,
+        from: new Date(currentAt - HOUR).toISOString(),
+        to: new Date(currentAt + HOUR).toISOString(),
+      });
     expect(await evaluation.evaluate('drifty')).toMatchObject({ fired: 0, resolved: 2, firing: 0 });
   });
 
   it('builds a baseline from training rows sent in batches', async () => {
     const rows = world('drifty', 3, 1200, 0).map((p) => p.features);
-    const first = await t.http().post('/api/v1/models/drifty/baselines').set('Authorization', admin).send({ name: 'training', rows: rows.slice(0, 600) });
+    const first = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'training', rows: rows.slice(0, 600) });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     const second = await t
       .http()
@@ -185,7 +231,10 @@ describe('feature profiles and drift', () => {
     const features = (drift.body as DriftBody).features;
     // 400 training rows a country: a test, not a distance.
     expect(features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({ metric: 'ks', drifted: true });
-    expect(features.find((f) => f.feature === 'price' && f.slice === null)).toMatchObject({ metric: 'wasserstein_norm', drifted: true });
+    expect(features.find((f) => f.feature === 'price' && f.slice === null)).toMatchObject({
+      metric: 'wasserstein_norm',
+      drifted: true,
+    });
     const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
     expect(list.body.baselines.map((b: { name: string }) => b.name).sort()).toEqual(['after-switch', 'training', 'week-1']);
   });
@@ -209,14 +258,23 @@ describe('label-free accuracy estimates', () => {
       timestamp: new Date(now - 19 * HOUR).toISOString(),
     }));
     for (let i = 0; i < events.length; i += 1000)
-      expect((await t.http().post('/api/v1/events').set('Authorization', ingest).send({ events: events.slice(i, i + 1000) })).status).toBe(202);
+      expect(
+        (
+          await t
+            .http()
+            .post('/api/v1/events')
+            .set('Authorization', ingest)
+            .send({ events: events.slice(i, i + 1000) })
+        ).status,
+      ).toBe(202);
     await eventually(async () => {
       const s = await t.http().get('/api/v1/models/cbpe/slices').set('Authorization', reader);
       expect(s.body.overall.n).toBe(1500);
     }, 30_000);
     await t.app.get(EstimatesService).calibrate('cbpe');
     const unlabeled = world('cbpe', 11, 900, now - 2 * HOUR);
-    const truth = unlabeled.filter((p) => random.next() < (p.scores as { purchase: number }).purchase - 0.25).length / unlabeled.length;
+    const truth =
+      unlabeled.filter((p) => random.next() < (p.scores as { purchase: number }).purchase - 0.25).length / unlabeled.length;
     await send(unlabeled);
     await profiled();
     const res = await t
@@ -224,7 +282,10 @@ describe('label-free accuracy estimates', () => {
       .get(`/api/v1/models/cbpe/estimated-performance?from=${new Date(now - 3 * HOUR).toISOString()}`)
       .set('Authorization', reader);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const { overall, slices } = res.body as { overall: { estimatedAccuracy: number; ci: [number, number]; calibrated: boolean; n: number }; slices: { key: string; value: string; estimatedAccuracy: number | null; notEstimable: string | null }[] };
+    const { overall, slices } = res.body as {
+      overall: { estimatedAccuracy: number; ci: [number, number]; calibrated: boolean; n: number };
+      slices: { key: string; value: string; estimatedAccuracy: number | null; notEstimable: string | null }[];
+    };
     expect(overall).toMatchObject({ calibrated: true, n: 900 });
     expect(Math.abs(overall.estimatedAccuracy - truth)).toBeLessThan(0.05);
     expect(overall.ci[0]).toBeLessThan(overall.estimatedAccuracy);
@@ -233,7 +294,9 @@ describe('label-free accuracy estimates', () => {
     expect(slices.map((s) => s.value)).toEqual(['de', 'fr', 'us']);
     const tiny = await t
       .http()
-      .get(`/api/v1/models/cbpe/estimated-performance?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`)
+      .get(
+        `/api/v1/models/cbpe/estimated-performance?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`,
+      )
       .set('Authorization', reader);
     expect(tiny.body.overall).toMatchObject({ estimatedAccuracy: null, notEstimable: 'too_small' });
   });
