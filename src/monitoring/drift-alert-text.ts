@@ -41,6 +41,13 @@ const where = (d: FeatureDrift) => (d.slice ? `${d.slice.key} = ${d.slice.value}
 /** The alerts the drift report asks for: drifted cells with enough rows, and cells with schema violations. */
 export function driftFindings(model: string, features: FeatureDrift[], window: { from: string }): DriftFinding[] {
   const out: DriftFinding[] = [];
+  // Where each feature moved most: a mixture of that slice shows up, weaker, in every slice holding its rows.
+  const focus = new Map<string, FeatureDrift>();
+  for (const d of features) {
+    if (!d.drifted || !d.slice) continue;
+    const best = focus.get(d.feature);
+    if (!best || d.severity > best.severity) focus.set(d.feature, d);
+  }
   for (const d of features) {
     const violations = d.violations.outOfRange + d.violations.unknownCategory + d.violations.wrongType + d.violations.missing;
     const schema = d.n > 0 && violations / d.n > SCHEMA_ALERT_SHARE;
@@ -57,6 +64,11 @@ export function driftFindings(model: string, features: FeatureDrift[], window: {
     const schemaText = schema
       ? ` ${violations} of ${d.n} rows break the feature schema (out of range ${d.violations.outOfRange}, unknown category ${d.violations.unknownCategory}, wrong type ${d.violations.wrongType}, missing ${d.violations.missing}).`
       : '';
+    const top = focus.get(d.feature);
+    const concentrated =
+      d.drifted && top && top !== d && top.severity > d.severity + 0.2
+        ? ` The drift is concentrated in ${where(top)}, where ${(top.severity * 100).toFixed(0)}% of the distribution moved (here ${(d.severity * 100).toFixed(0)}%): start there.`
+        : '';
     out.push({
       feature: d.feature,
       key,
@@ -64,7 +76,7 @@ export function driftFindings(model: string, features: FeatureDrift[], window: {
       reason: d.drifted ? 'drift' : 'schema',
       message:
         `${d.feature} drifted in ${where(d)} since ${window.from}: ${measured}, over ${d.n} predictions (baseline ${d.nBaseline}). ` +
-        `Likely cause: ${cause.what}.${schemaText} Next: ${cause.next}.`,
+        `Likely cause: ${cause.what}.${schemaText}${concentrated} Next: ${cause.next}.`,
       recommendation: recommendation(model, key, value, d.feature),
       details: {
         reason: d.drifted ? 'drift' : 'schema',
@@ -80,6 +92,8 @@ export function driftFindings(model: string, features: FeatureDrift[], window: {
         missingRate: d.missingRate,
         violations: d.violations,
         likelyCause: d.likelyCause,
+        severity: d.severity,
+        concentratedIn: concentrated ? top!.slice : null,
       },
     });
   }

@@ -49,7 +49,10 @@ export interface FeatureDrift {
   newCategories?: string[];
   categoriesCapped?: boolean;
   likelyCause: LikelyCause | null;
-  /** value / threshold for distances, −log10(p) / −log10(0.05) for tests: what the table sorts by. */
+  /**
+   * The share of the distribution that moved, comparable across metrics (KS statistic for numbers,
+   * total variation distance for categories, the change in missing or OOV share): what the table sorts by.
+   */
   severity: number;
 }
 
@@ -76,7 +79,6 @@ export function featureDrift(current: SliceCell[], baseline: SliceCell[], option
   tested.forEach((d, i) => {
     d.pAdjusted = adjusted[i];
     d.drifted = adjusted[i] < DRIFT_DEFAULTS.pValue;
-    d.severity = -Math.log10(Math.max(adjusted[i], 1e-300)) / -Math.log10(DRIFT_DEFAULTS.pValue);
     if (d.drifted) d.likelyCause ??= candidates.get(d) ?? 'distribution_shift';
   });
   return out.sort((a, b) => Number(b.drifted === true) - Number(a.drifted === true) || b.severity - a.severity);
@@ -129,14 +131,14 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
     d.metric = 'jensenshannon';
     d.value = jensenShannon([missing, n - missing], [nBaseline - (ref?.present ?? 0), ref?.present ?? 0]);
     d.threshold = DRIFT_DEFAULTS.distanceThreshold;
-    d.severity = Math.max(1, d.value / d.threshold);
+    d.severity = Math.abs(d.missingRate! - d.baselineMissingRate!);
     return d;
   }
   if (!cur || !ref) return d;
   if (d.typeChanged) {
     d.likelyCause = 'type_change';
     d.drifted = true;
-    d.severity = 10;
+    d.severity = 1;
     return d;
   }
   measure(d, cur, ref, options.metric ?? null);
@@ -150,7 +152,6 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     d.value = value;
     d.threshold = threshold;
     d.drifted = value >= threshold;
-    d.severity = value / threshold;
   };
   const test = (metric: DriftMetric, pValue: number) => {
     d.metric = metric;
@@ -162,6 +163,7 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     const baseOov = refTokens > 0 ? ref.text.vocab.other / refTokens : 0;
     if (d.oovRate !== null && d.oovRate !== undefined) {
       distance('oov_rate', Math.max(0, d.oovRate - baseOov), DRIFT_DEFAULTS.oovThreshold);
+      d.severity = d.value!;
       if (d.drifted) d.likelyCause = 'vocabulary_shift';
       return;
     }
@@ -169,6 +171,7 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     const b = points(cur.text.tokens);
     const s = std(ref.text.tokens) ?? 0;
     distance('wasserstein_norm', wasserstein(a, b) / Math.max(s, 1e-3));
+    d.severity = ksTwoSample(a, b).statistic;
     if (d.drifted) d.likelyCause = 'vocabulary_shift';
     return;
   }
@@ -186,6 +189,7 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     else if (ref.num.count > largeSample) distance('jensenshannon', jensenShannon(countsOf(a), countsOf(b)));
     else if (distinctBuckets(ref.num) > fewValues) test('ks', ksTwoSample(a, b).pValue);
     else test('chisquare', chiSquared(countsOf(a), countsOf(b)).pValue);
+    d.severity = ksTwoSample(a, b).statistic;
     const ratio = (quantile(cur.num, 0.5) ?? 0) / (quantile(ref.num, 0.5) || Number.NaN);
     const cause = ratio >= 5 || (ratio > 0 && ratio <= 0.2) ? 'unit_change' : 'distribution_shift';
     if (d.drifted) d.likelyCause = cause;
@@ -199,10 +203,17 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     if (requested === 'psi') distance('psi', psi(a, b), DRIFT_DEFAULTS.psiThreshold);
     else if (tallyTotal(ref.cat) > largeSample) distance('jensenshannon', jensenShannon(a, b));
     else test('chisquare', chiSquared(a, b).pValue);
+    d.severity = totalVariation(a, b);
     const newShare = (d.newCategories ?? []).reduce((s, v) => s + cur.cat!.counts[v], 0) / Math.max(1, tallyTotal(cur.cat));
     if (d.drifted) d.likelyCause = newShare > 0.1 ? 'new_category' : 'distribution_shift';
     else if (d.drifted === null && newShare > 0.1) d.likelyCause = 'new_category';
   }
+}
+
+function totalVariation(a: number[], b: number[]): number {
+  const sa = a.reduce((x, y) => x + y, 0) || 1;
+  const sb = b.reduce((x, y) => x + y, 0) || 1;
+  return a.reduce((sum, v, i) => sum + Math.abs(v / sa - b[i] / sb), 0) / 2;
 }
 
 function emptyLike(): FeatureProfile {
