@@ -45,8 +45,8 @@ export interface PredictionProfile {
 }
 
 export const CONFIDENCE_BINS = 50;
-/** The cell's prediction profile is stored under this feature name, which features cannot take (they are flat keys). */
-export const PREDICTIONS = '\u0000predictions';
+/** The cell's prediction profile is stored under this feature name; a feature of that name is not profiled. */
+export const PREDICTIONS = '__predictions__';
 const VOCAB_CAP = 2000;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 

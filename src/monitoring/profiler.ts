@@ -57,6 +57,7 @@ export class ProfileDeltas {
   add(row: ProfiledRow): void {
     const { schema, crosses, vocabularies, grains } = this.context;
     const names = new Set([...Object.keys(schema ?? {}), ...Object.keys(row.features)]);
+    names.delete(PREDICTIONS);
     for (const { key, value } of coordinatesOf(row.slices, crosses)) {
       for (const grain of grains) {
         const base = {

@@ -104,7 +104,7 @@ describe('feature profiles and drift', () => {
     await profiled();
     const cells = await t.tables.all<{ grain: string; n: number }>(
       `SELECT grain, SUM(n) AS n FROM monitoring_profiles WHERE model = 'drifty' AND slice_key = '*' AND feature = ? GROUP BY grain`,
-      ['\u0000predictions'],
+      ['__predictions__'],
     );
     expect(cells.map((c) => [c.grain, Number(c.n)]).sort()).toEqual([
       ['day', 3000],
