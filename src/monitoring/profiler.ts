@@ -48,46 +48,69 @@ export interface ProfilerContext {
 export const cellKeyId = (k: ProfileCellKey) =>
   [k.grain, k.bucket, k.modelVersion, k.sliceKey, k.sliceValue, k.feature].join('\u0001');
 
-/** Profiles of a set of rows, by cell: what a chunk of the log adds to the stored profiles. */
+/**
+ * Profiles of a set of rows, by cell: what a chunk of the log adds to the stored profiles. Each row
+ * is observed once, into the finest cell (its hour, version and every slice value); the coarser
+ * cells (each slice key, crosses, the whole model, days) are merged from those, which costs per
+ * cell instead of per row.
+ */
 export class ProfileDeltas {
-  readonly cells = new Map<string, { key: ProfileCellKey; profile: AnyProfile }>();
+  private readonly fine = new Map<
+    string,
+    { ts: number; modelVersion: string; slices: Record<string, string>; profiles: Map<string, AnyProfile> }
+  >();
+  private rolled: Map<string, { key: ProfileCellKey; profile: AnyProfile }> | null = null;
 
   constructor(private readonly context: ProfilerContext) {}
 
   add(row: ProfiledRow): void {
-    const { schema, crosses, vocabularies, grains } = this.context;
-    const names = new Set([...Object.keys(schema ?? {}), ...Object.keys(row.features)]);
-    names.delete(PREDICTIONS);
-    for (const { key, value } of coordinatesOf(row.slices, crosses)) {
-      for (const grain of grains) {
-        const base = {
-          grain,
-          bucket: grain === 'all' ? 0 : bucketOf(row.ts, grain),
-          modelVersion: row.modelVersion,
-          sliceKey: key,
-          sliceValue: value,
-        };
-        const predictions = this.cell({ ...base, feature: PREDICTIONS }, emptyPredictionProfile) as PredictionProfile;
-        if (row.prediction !== null) observePrediction(predictions, row.prediction, row.scores ?? {});
-        else predictions.n++;
-        for (const name of names) {
-          const p = this.cell({ ...base, feature: name }, emptyFeatureProfile) as FeatureProfile;
-          observe(p, row.features[name], schema?.[name], vocabularies.get(name) ?? null);
+    const { schema, vocabularies, grains } = this.context;
+    this.rolled = null;
+    const finest = grains.includes('hour') ? 'hour' : grains[0];
+    const ts = finest === 'all' ? 0 : bucketOf(row.ts, finest);
+    const sliceKeys = Object.keys(row.slices).sort();
+    const id = [ts, row.modelVersion, ...sliceKeys.flatMap((k) => [k, row.slices[k]])].join('\u0001');
+    let cell = this.fine.get(id);
+    if (!cell) this.fine.set(id, (cell = { ts, modelVersion: row.modelVersion, slices: row.slices, profiles: new Map() }));
+    let predictions = cell.profiles.get(PREDICTIONS) as PredictionProfile | undefined;
+    if (!predictions) cell.profiles.set(PREDICTIONS, (predictions = emptyPredictionProfile()));
+    if (row.prediction !== null) observePrediction(predictions, row.prediction, row.scores ?? {});
+    else predictions.n++;
+    const observeOne = (name: string) => {
+      if (name === PREDICTIONS) return;
+      let p = cell.profiles.get(name) as FeatureProfile | undefined;
+      if (!p) cell.profiles.set(name, (p = emptyFeatureProfile()));
+      observe(p, row.features[name], schema?.[name], vocabularies.get(name) ?? null);
+    };
+    for (const name in row.features) observeOne(name);
+    for (const name in schema ?? {}) if (!(name in row.features)) observeOne(name);
+  }
+
+  /** Every cell the rows touch, with what they add to it. */
+  get cells(): Map<string, { key: ProfileCellKey; profile: AnyProfile }> {
+    if (this.rolled) return this.rolled;
+    const out = new Map<string, { key: ProfileCellKey; profile: AnyProfile }>();
+    const { crosses, grains } = this.context;
+    for (const cell of this.fine.values()) {
+      for (const { key, value } of coordinatesOf(cell.slices, crosses)) {
+        for (const grain of grains) {
+          const bucket = grain === 'all' ? 0 : bucketOf(cell.ts, grain);
+          for (const [feature, profile] of cell.profiles) {
+            const k: ProfileCellKey = { grain, bucket, modelVersion: cell.modelVersion, sliceKey: key, sliceValue: value, feature };
+            const id = cellKeyId(k);
+            const entry = out.get(id);
+            if (entry) mergeProfiles(feature, entry.profile, profile);
+            else out.set(id, { key: k, profile: mergeProfiles(feature, emptyLike(feature), profile) });
+          }
         }
       }
     }
-  }
-
-  private cell(key: ProfileCellKey, empty: () => AnyProfile): AnyProfile {
-    const id = cellKeyId(key);
-    let entry = this.cells.get(id);
-    if (!entry) {
-      entry = { key, profile: empty() };
-      this.cells.set(id, entry);
-    }
-    return entry.profile;
+    this.rolled = out;
+    return out;
   }
 }
+
+const emptyLike = (feature: string): AnyProfile => (feature === PREDICTIONS ? emptyPredictionProfile() : emptyFeatureProfile());
 
 /** Adds `delta` to a stored profile of the same feature (null when the cell is new). */
 export function mergeProfiles(feature: string, stored: AnyProfile | null, delta: AnyProfile): AnyProfile {

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import type { ModelEntity } from '../models/model.entity.js';
@@ -20,7 +21,14 @@ import {
 import { ProfilesRepository } from './profiles.repository.js';
 
 /** Pending markers taken per transaction (each holds one ingest batch of one model). */
-export const PROFILE_CHUNK = 10;
+export const PROFILE_CHUNK = 2;
+/**
+ * While predictions keep arriving, the job works at most this long per run (every 2 s), so that
+ * profiling takes under a tenth of the process and ingest keeps its rate; profiles lag behind
+ * during a burst and catch up, without limit, once ingest has been quiet for QUIET_MS.
+ */
+export const BUSY_BUDGET_MS = 120;
+const QUIET_MS = 1000;
 const VOCABULARY_TTL_MS = 30_000;
 
 /**
@@ -31,6 +39,7 @@ const VOCABULARY_TTL_MS = 30_000;
 @Injectable()
 export class ProfilesService implements OnModuleInit {
   private readonly vocabularies = new Map<string, { at: number; value: Map<string, Set<string>> }>();
+  private lastArrival = 0;
 
   constructor(
     private readonly db: Db,
@@ -38,11 +47,14 @@ export class ProfilesService implements OnModuleInit {
     private readonly baselines: BaselinesRepository,
     private readonly models: ModelsService,
     private readonly predictions: PredictionsService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    if (this.config.MONITORING_PROFILES === 'off') return;
     this.predictions.onArrival({
       stored: async (tx, stored) => {
+        this.lastArrival = Date.now();
         const byModel = new Map<string, string[]>();
         for (const p of stored) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p.id]);
         const now = Date.now();
@@ -96,13 +108,18 @@ export class ProfilesService implements OnModuleInit {
     });
   }
 
-  /** Applies pending markers until none are left; returns how many predictions were profiled. */
-  async applyPending(): Promise<number> {
+  /**
+   * Applies pending markers until none are left, or, while ingest is busy, until the run's budget
+   * is spent (the next run goes on); returns how many predictions were profiled.
+   */
+  async applyPending(budgetMs: number | null = null): Promise<number> {
+    const started = Date.now();
+    const budget = budgetMs ?? (Date.now() - this.lastArrival < QUIET_MS ? BUSY_BUDGET_MS : Infinity);
     let total = 0;
     for (;;) {
       const { markers, predictions } = await this.applyChunk();
       total += predictions;
-      if (markers < PROFILE_CHUNK) return total;
+      if (markers < PROFILE_CHUNK || Date.now() - started >= budget) return total;
       await yieldToEventLoop();
     }
   }
