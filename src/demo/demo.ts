@@ -18,6 +18,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 const OPTIONAL_PAGES = [
   { label: 'labeling queue', path: '/labeling' },
   { label: 'accuracy by slice', path: `/models/${MODEL_NAME}/slices` },
+  { label: 'monitoring (drift, label-free estimates)', path: `/models/${MODEL_NAME}/monitoring` },
 ];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
   const total = BACKFILL.days * BACKFILL.perDay;
   say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);
   const backfilled = await simulator.backfill(BACKFILL);
+  say("Making the monitoring baseline from the first day (Brazil's price feed switches to cents 12 hours ago)...");
+  await simulator.createBaseline(BACKFILL.days);
   say(`Labelling ${LABELLED_BY_HAND} predictions by hand (token demo-labeler)...`);
   await simulator.labelByHand({ count: LABELLED_BY_HAND });
   say('Waiting for the label job to catch up...');

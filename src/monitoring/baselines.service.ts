@@ -83,6 +83,8 @@ export class BaselinesService {
       }
       for (const { key, profile } of deltas.cells.values()) add(key.sliceKey, key.sliceValue, key.feature, profile);
     } else {
+      // Whatever was logged before this request belongs in the baseline: profile it first.
+      await this.profilesService.applyPending(Infinity);
       const w = resolveWindow(req.from ?? null, req.to ?? now, now);
       window = w;
       for (const r of await this.profiles.windowProfiles(model.name, w.grain, w.from, w.to, req.version ?? null))

@@ -96,7 +96,14 @@ export class ProfileDeltas {
         for (const grain of grains) {
           const bucket = grain === 'all' ? 0 : bucketOf(cell.ts, grain);
           for (const [feature, profile] of cell.profiles) {
-            const k: ProfileCellKey = { grain, bucket, modelVersion: cell.modelVersion, sliceKey: key, sliceValue: value, feature };
+            const k: ProfileCellKey = {
+              grain,
+              bucket,
+              modelVersion: cell.modelVersion,
+              sliceKey: key,
+              sliceValue: value,
+              feature,
+            };
             const id = cellKeyId(k);
             const entry = out.get(id);
             if (entry) mergeProfiles(feature, entry.profile, profile);
