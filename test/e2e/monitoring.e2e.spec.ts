@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SeededRandom } from '../../src/common/random.js';
 import { DriftEvaluation } from '../../src/monitoring/drift-evaluation.service.js';
 import { EstimatesService } from '../../src/monitoring/estimates.service.js';
+import { ProfilesRepository } from '../../src/monitoring/profiles.repository.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -110,6 +111,21 @@ describe('feature profiles and drift', () => {
       ['day', 3000],
       ['hour', 3000],
     ]);
+  });
+
+  it('loses nothing and counts nothing twice when a profile transaction fails after its updates', async () => {
+    await registerModel(t.http, t.adminToken, 'crashy', MODEL);
+    const repository = t.app.get(ProfilesRepository);
+    const crash = vi.spyOn(repository, 'deletePending').mockRejectedValueOnce(new Error('worker died'));
+    await send(world('crashy', 4, 1000, Date.now() - HOUR));
+    await profiled();
+    expect(crash).toHaveBeenCalled();
+    crash.mockRestore();
+    const [row] = await t.tables.all<{ n: number }>(
+      `SELECT SUM(n) AS n FROM monitoring_profiles WHERE model = 'crashy' AND grain = 'hour' AND slice_key = '*' AND feature = ?`,
+      ['__predictions__'],
+    );
+    expect(Number(row.n)).toBe(1000);
   });
 
   it('answers 404 without a baseline and 400 for a bad baseline request', async () => {
@@ -237,6 +253,33 @@ describe('feature profiles and drift', () => {
     });
     const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
     expect(list.body.baselines.map((b: { name: string }) => b.name).sort()).toEqual(['after-switch', 'training', 'week-1']);
+  });
+});
+
+describe('the monitoring page', () => {
+  it('renders the drift table escaped, says how to make a baseline when there is none, and 404s for unknown models', async () => {
+    await registerModel(t.http, t.adminToken, 'escaped', { ...MODEL, featureSchema: undefined });
+    await send(
+      world('escaped', 5, 200, Date.now() - HOUR).map((p) => ({
+        ...p,
+        features: { ...(p.features as object), '<b>bold</b>': 1 },
+      })),
+    );
+    const page = (path: string) => t.http().get(path).set('Authorization', reader).set('Accept', 'text/html');
+    const none = await page('/models/escaped/monitoring');
+    expect(none.status).toBe(200);
+    expect(none.text).toContain('data-testid="no-baseline"');
+    await t
+      .http()
+      .post('/api/v1/models/escaped/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'b', from: new Date(Date.now() - 3 * HOUR).toISOString() });
+    const shown = await page('/models/escaped/monitoring');
+    expect(shown.text).toContain('data-testid="drift-table"');
+    expect(shown.text).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(shown.text).not.toContain('<b>bold</b>');
+    expect((await page('/models/nobody/monitoring')).status).toBe(404);
+    expect((await page('/models/escaped/monitoring?window=1y')).status).toBe(400);
   });
 });
 
