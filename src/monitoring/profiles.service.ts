@@ -21,13 +21,13 @@ import {
 import { ProfilesRepository } from './profiles.repository.js';
 
 /** Pending markers taken per transaction (each holds one ingest batch of one model). */
-export const PROFILE_CHUNK = 2;
+export const PROFILE_CHUNK = 1;
 /**
- * While predictions keep arriving, the job works at most this long per run (every 2 s), so that
+ * While predictions keep arriving, the job works about this long per run (every 2 s; it stops after the chunk that crosses it), so that
  * profiling takes under a tenth of the process and ingest keeps its rate; profiles lag behind
  * during a burst and catch up, without limit, once ingest has been quiet for QUIET_MS.
  */
-export const BUSY_BUDGET_MS = 120;
+export const BUSY_BUDGET_MS = 80;
 const QUIET_MS = 1000;
 const VOCABULARY_TTL_MS = 30_000;
 
@@ -56,7 +56,11 @@ export class ProfilesService implements OnModuleInit {
       stored: async (tx, stored) => {
         this.lastArrival = Date.now();
         const byModel = new Map<string, string[]>();
-        for (const p of stored) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p.id]);
+        for (const p of stored) {
+          const ids = byModel.get(p.model);
+          if (ids) ids.push(p.id);
+          else byModel.set(p.model, [p.id]);
+        }
         const now = Date.now();
         for (const [model, ids] of byModel) await this.repository.addPending(tx, model, ids, now);
       },
@@ -75,7 +79,7 @@ export class ProfilesService implements OnModuleInit {
       if (markers.length === 0) return { markers: 0, predictions: 0 };
       let predictions = 0;
       const byModel = new Map<string, string[]>();
-      for (const m of markers) byModel.set(m.model, [...(byModel.get(m.model) ?? []), ...m.ids]);
+      for (const m of markers) byModel.set(m.model, (byModel.get(m.model) ?? []).concat(m.ids));
       for (const [name, ids] of byModel) {
         if (!models.has(name)) models.set(name, await this.models.find(name));
         const model = models.get(name);
