@@ -17,7 +17,7 @@ const TARGET_PEAK_RSS_MB = 300;
 const TARGET_P99_MS = 10;
 
 const USAGE = `usage: npm run bench:ingest -- [--rows N] [--batch N] [--concurrency N]
-                      [--rate R] [--seconds S] [--connections C] [--no-latency] [--profile]
+                      [--rate R] [--seconds S] [--connections C] [--no-latency] [--profile] [--monitoring on|off]
                       [--node-flags="--max-semi-space-size=32 ..."]`;
 
 interface Options {
@@ -29,6 +29,7 @@ interface Options {
   connections: number;
   latency: boolean;
   profile: boolean;
+  monitoring: 'on' | 'off';
   nodeFlags: string[];
 }
 
@@ -43,6 +44,7 @@ function options(): Options {
       connections: { type: 'string', default: '10' },
       'no-latency': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      monitoring: { type: 'string', default: 'on' },
       'node-flags': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
@@ -66,8 +68,14 @@ function options(): Options {
     connections: int('connections', 1, 1000),
     latency: !values['no-latency'],
     profile: values.profile,
+    monitoring: monitoringOption(values.monitoring),
     nodeFlags: values['node-flags'].split(/\s+/).filter(Boolean),
   };
+}
+
+function monitoringOption(v: string): 'on' | 'off' {
+  if (v !== 'on' && v !== 'off') throw new Error(`--monitoring must be on or off\n${USAGE}`);
+  return v;
 }
 
 /** Decimal megabytes (10^6 bytes), as the target is stated. */
@@ -119,7 +127,7 @@ async function main(): Promise<number> {
     log(`${fmt(mb(bytes))} MB of JSON, ${fmt(bytes / shape.rows)} bytes a row`);
 
     const serviceDir = join(work, 'service');
-    service = await Service.start({ dataDir: serviceDir, profileDir, nodeFlags: opts.nodeFlags });
+    service = await Service.start({ dataDir: serviceDir, profileDir, nodeFlags: opts.nodeFlags, profiles: opts.monitoring });
     log(`service pid ${service.pid} at ${service.baseUrl}, RSS after start ${fmt(mb(service.memory().rss))} MB`);
     const registered = await service.request('PUT', `/api/v1/models/${MODEL}`, service.adminToken, MODEL_DEFINITION);
     if (registered.status >= 300)
@@ -128,7 +136,7 @@ async function main(): Promise<number> {
     if (created.status !== 201) throw new Error(`token creation failed: ${created.status} ${JSON.stringify(created.body)}`);
     const token = (created.body as { token: string }).token;
 
-    log(`HTTP: sending with ${opts.concurrency} requests in flight`);
+    log(`HTTP: sending with ${opts.concurrency} requests in flight, feature profiles ${opts.monitoring}`);
     const http = await sendBatches(service, token, bodies, shape.rows, opts.concurrency);
     bodies.length = 0;
     log(

@@ -5,6 +5,7 @@ import { Exports1764200000000 } from './1764200000000-exports.js';
 import { Labels1764160000000 } from './1764160000000-labels.js';
 import { Labeling1764170000000 } from './1764170000000-labeling.js';
 import { Quality1764210000000 } from './1764210000000-quality.js';
+import { Monitoring1764220000000 } from './1764220000000-monitoring.js';
 import { Slices1764180000000 } from './1764180000000-slices.js';
 import { Weak1764230000000 } from './1764230000000-weak.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Alerts1764190000000,
   Exports1764200000000,
   Quality1764210000000,
+  Monitoring1764220000000,
   Weak1764230000000,
   Explorer1764240000000,
 ];

@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { LabelingModule } from './labeling/labeling.module.js';
 import { LabelsModule } from './labels/labels.module.js';
 import { ModelsModule } from './models/models.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
 import { loggerOptions } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { PredictionsModule } from './predictions/predictions.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         SlicesModule,
         QualityModule,
         AlertsModule,
+        MonitoringModule,
         FeedbackModule,
         ExportsModule,
         WeakModule,

@@ -14,6 +14,8 @@ export interface ServiceOptions {
   profileDir?: string;
   /** Extra node flags for the service after those of `npm start`, e.g. ['--max-semi-space-size=32'], to try GC settings. */
   nodeFlags?: string[];
+  /** MONITORING_PROFILES for the service: off measures ingest without feature profiles. */
+  profiles?: 'on' | 'off';
 }
 
 /**
@@ -65,6 +67,7 @@ export class Service {
         DATA_DIR: options.dataDir,
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
+        MONITORING_PROFILES: options.profiles ?? 'on',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -4,6 +4,7 @@ import type { AlertDetails, Recommendation } from './alert-message.js';
 
 /** Written while an alert fires; it never goes back from resolved. */
 export type AlertState = 'firing' | 'resolved';
+export type AlertKind = 'accuracy' | 'drift';
 /** open_slot of a firing alert; a resolved one holds its own id there instead. */
 export const OPEN_SLOT = 'open';
 
@@ -13,7 +14,7 @@ export const OPEN_SLOT = 'open';
  * when two workers evaluate at once.
  */
 @Entity('alerts')
-@Index('idx_alerts_open', ['model', 'sliceKey', 'sliceValue', 'openSlot'], { unique: true })
+@Index('idx_alerts_open', ['model', 'kind', 'feature', 'sliceKey', 'sliceValue', 'openSlot'], { unique: true })
 @Index('idx_alerts_model_started', ['model', 'startedAt'])
 export class AlertEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -21,6 +22,14 @@ export class AlertEntity {
 
   @Column({ type: 'varchar', length: 100 })
   model!: string;
+
+  /** accuracy (slice accuracy, evaluated here) or drift (feature drift and schema, from monitoring). */
+  @Column({ type: 'varchar', length: 16, default: 'accuracy' })
+  kind!: AlertKind;
+
+  /** The drifted feature of a drift alert; empty for accuracy alerts. */
+  @Column({ type: 'varchar', length: 200, default: '' })
+  feature!: string;
 
   @Column({ name: 'slice_key', type: 'varchar', length: 201 })
   sliceKey!: string;

@@ -6,6 +6,8 @@ import { ToNumber } from '../common/validation.js';
 export const ALERT_STATE_FILTERS = ['firing', 'resolved', 'all'] as const;
 export type AlertStateFilter = (typeof ALERT_STATE_FILTERS)[number];
 
+const ALERT_KIND_FILTERS = ['all', 'accuracy', 'drift'] as const;
+
 export class AlertsQueryDto {
   @ApiPropertyOptional({ enum: ALERT_STATE_FILTERS, default: 'all' })
   @IsOptional()
@@ -19,6 +21,11 @@ export class AlertsQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+
+  @ApiPropertyOptional({ enum: ALERT_KIND_FILTERS, default: 'all' })
+  @IsOptional()
+  @IsIn(ALERT_KIND_FILTERS)
+  kind?: (typeof ALERT_KIND_FILTERS)[number];
 }
 
 export function toAlertDto(a: AlertEntity) {
@@ -26,6 +33,8 @@ export function toAlertDto(a: AlertEntity) {
   return {
     id: a.id,
     model: a.model,
+    kind: a.kind,
+    feature: a.feature || null,
     state: a.state,
     reason: a.reason,
     slice: { key: a.sliceKey, value: a.sliceValue },
@@ -87,7 +96,13 @@ class AlertDtoDoc {
   @ApiProperty({ enum: ['firing', 'resolved'] })
   state!: string;
 
-  @ApiProperty({ enum: ['below_min_accuracy', 'below_rest', 'drop'] })
+  @ApiProperty({ enum: ['accuracy', 'drift'] })
+  kind!: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The drifted feature of a drift alert' })
+  feature!: string | null;
+
+  @ApiProperty({ enum: ['below_min_accuracy', 'below_rest', 'drop', 'drift', 'schema'] })
   reason!: string;
 
   @ApiProperty({ type: SliceRefDto })

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import type { AlertDetails, Recommendation } from './alert-message.js';
-import { type AlertEntity, type AlertState, OPEN_SLOT } from './alert.entity.js';
+import { type AlertEntity, type AlertKind, type AlertState, OPEN_SLOT } from './alert.entity.js';
 import type { NotificationStatus } from './alert-notification.entity.js';
 
 export interface OpenAlertRow {
   id: string;
+  feature: string;
   key: string;
   value: string;
   startedAt: number;
@@ -22,6 +23,8 @@ export interface NotificationRow {
 
 interface AlertRecord {
   id: string;
+  kind: AlertKind;
+  feature: string;
   model: string;
   slice_key: string;
   slice_value: string;
@@ -37,28 +40,43 @@ interface AlertRecord {
 }
 
 const ALERT_COLUMNS =
-  'id, model, slice_key, slice_value, state, open_slot, reason, message, details, recommendation, started_at, ended_at, updated_at';
+  'id, kind, feature, model, slice_key, slice_value, state, open_slot, reason, message, details, recommendation, started_at, ended_at, updated_at';
 
 /** Alerts and their webhook outbox. */
 @Injectable()
 export class AlertsRepository {
   constructor(private readonly db: Db) {}
 
-  async openAlerts(tx: Tx, model: string): Promise<OpenAlertRow[]> {
-    const rows = await tx.all<{ id: string; slice_key: string; slice_value: string; started_at: number | string }>(
-      'SELECT id, slice_key, slice_value, started_at FROM alerts WHERE model = ? AND state = ? ORDER BY started_at, id',
-      [model, 'firing'],
+  /** The model's firing alerts of one kind. */
+  async openAlerts(tx: Tx, model: string, kind: AlertKind = 'accuracy'): Promise<OpenAlertRow[]> {
+    const rows = await tx.all<{
+      id: string;
+      feature: string;
+      slice_key: string;
+      slice_value: string;
+      started_at: number | string;
+    }>(
+      'SELECT id, feature, slice_key, slice_value, started_at FROM alerts WHERE model = ? AND state = ? AND kind = ? ORDER BY started_at, id',
+      [model, 'firing', kind],
     );
-    return rows.map((r) => ({ id: r.id, key: r.slice_key, value: r.slice_value, startedAt: Number(r.started_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      feature: r.feature,
+      key: r.slice_key,
+      value: r.slice_value,
+      startedAt: Number(r.started_at),
+    }));
   }
 
   /** Inserts a firing alert unless the slice already has an open one; true when inserted. */
   async insertFiring(tx: Tx, a: AlertEntity): Promise<boolean> {
     const inserted = await tx.all(
-      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (model, slice_key, slice_value, open_slot) DO NOTHING RETURNING id`,
+      `INSERT INTO alerts (${ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (model, kind, feature, slice_key, slice_value, open_slot) DO NOTHING RETURNING id`,
       [
         a.id,
+        a.kind,
+        a.feature,
         a.model,
         a.sliceKey,
         a.sliceValue,
@@ -107,11 +125,11 @@ export class AlertsRepository {
   }
 
   /** A model's alerts: firing first, then the most recently started. */
-  async list(model: string, state: AlertState | null, limit: number): Promise<AlertEntity[]> {
+  async list(model: string, state: AlertState | null, limit: number, kind: AlertKind | null = null): Promise<AlertEntity[]> {
     const rows = await this.read<AlertRecord>(
-      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE model = ?${state ? ' AND state = ?' : ''}
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE model = ?${state ? ' AND state = ?' : ''}${kind ? ' AND kind = ?' : ''}
        ORDER BY CASE WHEN state = 'firing' THEN 0 ELSE 1 END, started_at DESC, id LIMIT ?`,
-      state ? [model, state, limit] : [model, limit],
+      [model, ...(state ? [state] : []), ...(kind ? [kind] : []), limit],
     );
     return rows.map(toEntity);
   }
@@ -182,6 +200,8 @@ export class AlertsRepository {
 function toEntity(r: AlertRecord): AlertEntity {
   return {
     id: r.id,
+    kind: r.kind,
+    feature: r.feature,
     model: r.model,
     sliceKey: r.slice_key,
     sliceValue: r.slice_value,

@@ -8,7 +8,7 @@ import { LABEL_SOURCES } from '../models/model-settings.js';
 import { ModelsService } from '../models/models.service.js';
 import { type SliceReport, SlicesService } from '../slices/slices.service.js';
 import { describeAlert, describeResolution } from './alert-message.js';
-import type { AlertEntity } from './alert.entity.js';
+import type { AlertEntity, AlertKind } from './alert.entity.js';
 import { OPEN_SLOT } from './alert.entity.js';
 import type { AlertStateFilter } from './alerts.dto.js';
 import { AlertsRepository } from './alerts.repository.js';
@@ -71,9 +71,15 @@ export class AlertsService {
     return this.evaluateModel(await this.models.require(modelName), now);
   }
 
-  async list(modelName: string, state: AlertStateFilter = 'all', limit = 100): Promise<AlertEntity[]> {
+  /** A model's alerts; slice-accuracy ones unless another kind (or all) is asked for. */
+  async list(
+    modelName: string,
+    state: AlertStateFilter = 'all',
+    limit = 100,
+    kind: AlertKind | 'all' = 'accuracy',
+  ): Promise<AlertEntity[]> {
     const model = await this.models.require(modelName);
-    return this.repository.list(model.name, state === 'all' ? null : state, limit);
+    return this.repository.list(model.name, state === 'all' ? null : state, limit, kind === 'all' ? null : kind);
   }
 
   private async evaluateModel(model: ModelEntity, now: number, current?: SliceReport): Promise<EvaluationSummary> {
@@ -112,6 +118,8 @@ export class AlertsService {
         const { message, details, recommendation } = describe(finding);
         const alert: AlertEntity = {
           id: randomUUID(),
+          kind: 'accuracy',
+          feature: '',
           model: model.name,
           sliceKey: finding.key,
           sliceValue: finding.value,

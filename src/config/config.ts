@@ -43,6 +43,11 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   ALERT_WEBHOOK_URL?: string;
 
+  /** off: ingest leaves no pending markers, so no feature profiles are kept (to measure what they cost). */
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  MONITORING_PROFILES: 'on' | 'off' = 'on';
+
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -108,6 +113,7 @@ const ENV_KEYS = [
   'ROLE',
   'ADMIN_TOKEN',
   'ALERT_WEBHOOK_URL',
+  'MONITORING_PROFILES',
   'LOG_LEVEL',
   'PUBLIC_URL',
   'SESSION_SECRET',

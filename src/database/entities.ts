@@ -8,6 +8,13 @@ import { LabelEntity } from '../labels/label.entity.js';
 import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
 import { LabelingTaskEntity } from '../labeling/labeling-task.entity.js';
 import { ModelEntity } from '../models/model.entity.js';
+import {
+  MonitoringBaselineEntity,
+  MonitoringBaselineProfileEntity,
+  MonitoringCalibrationEntity,
+  MonitoringPendingEntity,
+  MonitoringProfileEntity,
+} from '../monitoring/monitoring.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { QualityCellEntity } from '../quality/quality-cell.entity.js';
 import { SliceCellEntity } from '../slices/slice-cell.entity.js';
@@ -34,4 +41,9 @@ export const ENTITIES = [
   LfPendingEntity,
   LfStateEntity,
   LfRunEntity,
+  MonitoringPendingEntity,
+  MonitoringProfileEntity,
+  MonitoringBaselineEntity,
+  MonitoringBaselineProfileEntity,
+  MonitoringCalibrationEntity,
 ];

@@ -7,6 +7,8 @@ export enum LockKey {
   Migration = 724_311_001,
   /** Whoever writes slice cells. */
   Rollup = 724_311_005,
+  /** Whoever writes feature profiles. */
+  Profiles = 724_311_006,
   /** First-start admin token creation across API processes. */
   BootstrapAdmin = 724_311_101,
   /** Batch selection of one model (scope: the model). */

@@ -16,6 +16,7 @@ const OWNERS: [RegExp, string][] = [
   [/^exports$/, 'exports'],
   [/^tokens$/, 'auth'],
   [/^lf_/, 'weak'],
+  [/^monitoring_/, 'monitoring'],
 ];
 
 // The migration CLI reports applied migrations; it moves to a Nest application context in its own change.

@@ -23,6 +23,7 @@ const OPTIONAL_PAGES = [
   { label: 'model settings', path: `/models/${MODEL_NAME}/settings` },
   { label: 'exports (admin)', path: `/models/${MODEL_NAME}/exports` },
   { label: 'labeling functions', path: `/models/${MODEL_NAME}/labeling-functions` },
+  { label: 'monitoring (drift, label-free estimates)', path: `/models/${MODEL_NAME}/monitoring` },
 ];
 const START_TIMEOUT_MS = 90_000;
 const USAGE = 'usage: npm run demo [-- --no-live]   (env: PORT, DATA_DIR, ADMIN_TOKEN, DEMO_DURATION_S)';
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
   const total = BACKFILL.days * BACKFILL.perDay;
   say(`Sending ${total.toLocaleString('en')} predictions from the past ${BACKFILL.days} days...`);
   const backfilled = await simulator.backfill(BACKFILL);
+  say("Making the monitoring baseline from the first day (Brazil's price feed switches to cents 12 hours ago)...");
+  await simulator.createBaseline(BACKFILL.days);
   say(`Labelling ${LABELLED_BY_HAND} predictions by hand (token demo-labeler)...`);
   await simulator.labelByHand({ count: LABELLED_BY_HAND });
   say('Waiting for the label job to catch up...');

@@ -107,6 +107,8 @@ export interface SimulatedPrediction {
 export interface ShopWorldOptions {
   /** Predictions from this time on come from model version v2; earlier ones from v1. */
   v2Since: number;
+  /** From `since`, one country's price feed sends cents instead of units (a unit change the monitoring page catches). */
+  priceInCents?: { country: string; since: number };
 }
 
 /**
@@ -132,6 +134,12 @@ export class ShopWorld {
     this.affinity = Object.fromEntries(
       COUNTRIES.map((country) => [country, Object.fromEntries(CATEGORIES.map((c) => [c, catalogueRng.normal(0, 0.5)]))]),
     );
+  }
+
+  /** The price as the feed logs it: the item's, or in cents once that country's feed switched. */
+  private loggedPrice(price: number, country: string, ts: number): number {
+    const c = this.options.priceInCents;
+    return c && c.country === country && ts >= c.since ? Math.round(price * 100) : price;
   }
 
   versionAt(ts: number): 'v1' | 'v2' {
@@ -173,7 +181,7 @@ export class ShopWorld {
         modelVersion,
         timestamp: new Date(ts).toISOString(),
         features: {
-          price: item.price,
+          price: this.loggedPrice(item.price, country, ts),
           country,
           device,
           weather,

@@ -398,3 +398,19 @@ describe('DueQueue', () => {
     expect(() => new DueQueue(0)).toThrow(RangeError);
   });
 });
+
+describe('the price feed that switches to cents', () => {
+  it('multiplies one country’s logged prices by 100 from the switch on, and nothing else', () => {
+    const since = NOW - DAY;
+    const world = new ShopWorld(3, { v2Since: NOW - DAY, priceInCents: { country: 'br', since } });
+    const plain = new ShopWorld(3, { v2Since: NOW - DAY });
+    for (let i = 0; i < 2000; i++) {
+      const ts = NOW - 2 * DAY + i * 86_400;
+      const a = world.generate(`p-${i}`, ts).payload;
+      const b = plain.generate(`p-${i}`, ts).payload;
+      const expected = a.features.country === 'br' && ts >= since ? Math.round(b.features.price * 100) : b.features.price;
+      expect(a.features.price).toBe(expected);
+      expect(a.scores).toEqual(b.scores);
+    }
+  });
+});

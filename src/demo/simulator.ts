@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   v2Since?: number;
   /** Register the demo's labeling functions too (npm run demo does; tests of the label job do not). */
   labelingFunctions?: boolean;
+  /** When Brazil's price feed switched to cents; default 12 hours before the simulator was made. */
+  priceInCentsSince?: number;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -157,7 +159,10 @@ export class Simulator {
     this.runId = options.runId ?? this.now().toString(36);
     this.seed = options.seed ?? 42;
     this.timing = new SeededRandom(this.seed ^ 0x5bd1e995);
-    this.world = new ShopWorld(this.seed, { v2Since: options.v2Since ?? this.now() - DAY_MS });
+    this.world = new ShopWorld(this.seed, {
+      v2Since: options.v2Since ?? this.now() - DAY_MS,
+      priceInCents: { country: 'br', since: options.priceInCentsSince ?? this.now() - DAY_MS / 2 },
+    });
     this.admin = new ApiClient({ baseUrl: options.baseUrl, token: options.adminToken });
     this.truths = new BoundedMap(options.truthCapacity ?? 100_000);
     this.queue = new DueQueue(options.queueCapacity ?? 50_000);
@@ -178,6 +183,25 @@ export class Simulator {
    * must precede their predictions, the predictions, then the other events (see arrangeHistory). Slow
    * logs go with the next batch. Events not due yet wait for run(). Resolves to the prediction totals.
    */
+  /**
+   * Makes the default monitoring baseline from the first day of the backfill (before Brazil's price
+   * feed switched to cents), so the monitoring page has a drift to show.
+   */
+  async createBaseline(days: number): Promise<void> {
+    const end = this.now() - 60_000;
+    await this.admin.request(
+      'POST',
+      `/api/v1/models/${MODEL_NAME}/baselines`,
+      {
+        name: 'first-day',
+        default: true,
+        from: new Date(end - days * DAY_MS).toISOString(),
+        to: new Date(end - (days - 1) * DAY_MS).toISOString(),
+      },
+      [201],
+    );
+  }
+
   async backfill({ days, perDay, batchSize = 1000 }: BackfillOptions): Promise<IngestTotals> {
     const total = Math.round(days * perDay);
     const now = this.now();

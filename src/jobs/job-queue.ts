@@ -6,6 +6,7 @@ export enum QueueName {
   Alerts = 'alerts',
   Exports = 'exports',
   Weak = 'weak',
+  Monitoring = 'monitoring',
 }
 
 export const DEFAULT_ATTEMPTS = 5;

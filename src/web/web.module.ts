@@ -8,6 +8,7 @@ import { LoginPageModule } from './login/login-page.module.js';
 import { PredictionsPageModule } from './predictions/predictions-page.module.js';
 import { SettingsPageModule } from './settings/settings-page.module.js';
 import { QualityPageModule } from './quality/quality-page.module.js';
+import { MonitoringPageModule } from './monitoring/monitoring-page.module.js';
 import { SlicesPageModule } from './slices/slices-page.module.js';
 
 /** The pages. Each page module calls feature services only; templates are under views/. */
@@ -23,6 +24,7 @@ import { SlicesPageModule } from './slices/slices-page.module.js';
     SettingsPageModule,
     QualityPageModule,
     LabelingFunctionsPageModule,
+    MonitoringPageModule,
   ],
 })
 export class WebModule {}

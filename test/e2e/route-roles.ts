@@ -108,6 +108,11 @@ export const ROUTE_ROLES: RouteRole[] = [
     body: { enabled: 'true' },
     okStatus: 404,
   },
+  { method: 'post', route: '/api/v1/models/:model/baselines', roles: ADMIN, body: {}, okStatus: 400 },
+  { method: 'get', route: '/api/v1/models/:model/baselines', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/api/v1/models/:model/drift', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/api/v1/models/:model/estimated-performance', roles: LABELER, okStatus: 404 },
+  { method: 'get', route: '/models/:model/monitoring', roles: LABELER, okStatus: 404 },
 ];
 
 /** Values for a route's :params: a model nobody registered, an id nothing has, a slice. */

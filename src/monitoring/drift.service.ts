@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { ModelsService } from '../models/models.service.js';
+import { OVERALL } from '../slices/cells.js';
+import { BaselinesRepository } from './baselines.repository.js';
+import { BaselinesService } from './baselines.service.js';
+import { type FeatureDrift, featureDrift, type PredictionDrift, predictionDrift, type SliceCell } from './drift.js';
+import type { MonitoringBaselineEntity } from './monitoring.entity.js';
+import { ProfilesRepository } from './profiles.repository.js';
+import { type ProfileWindow, resolveWindow, sliceCells } from './window-cells.js';
+
+export interface DriftQuery {
+  baseline?: string | null;
+  from?: number | null;
+  to?: number | null;
+  version?: string | null;
+  metric?: 'psi' | null;
+}
+
+export interface DriftReport {
+  model: string;
+  baseline: { name: string; source: string; rows: number; from: string | null; to: string | null };
+  window: { from: string; to: string; grain: string };
+  version: string | null;
+  features: FeatureDrift[];
+  predictions: PredictionDrift & { byVersion: (PredictionDrift & { version: string })[] };
+}
+
+/** What the drift report compared, for the page's histograms. */
+export interface DriftInputs {
+  report: DriftReport;
+  current: SliceCell[];
+  baseline: SliceCell[];
+}
+
+/** Drift of a window of the log against a baseline: read from the maintained profiles only. */
+@Injectable()
+export class DriftService {
+  constructor(
+    private readonly profiles: ProfilesRepository,
+    private readonly baselines: BaselinesRepository,
+    private readonly baselinesService: BaselinesService,
+    private readonly models: ModelsService,
+  ) {}
+
+  async report(modelName: string, query: DriftQuery = {}, now = Date.now()): Promise<DriftReport> {
+    return (await this.inputs(modelName, query, now)).report;
+  }
+
+  async inputs(modelName: string, query: DriftQuery = {}, now = Date.now()): Promise<DriftInputs> {
+    const model = await this.models.require(modelName);
+    const baseline = await this.baselinesService.require(model.name, query.baseline ?? null);
+    const window = resolveWindow(query.from ?? null, query.to ?? null, now);
+    const rows = await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, query.version ?? null);
+    const current = withOverall(sliceCells(rows));
+    const reference = sliceCells(await this.baselines.profiles(model.name, baseline.name));
+    const features = featureDrift(current, reference, { schema: model.featureSchema, metric: query.metric ?? null });
+    const whole = (cells: SliceCell[]) => cells.find((c) => c.key === OVERALL)?.predictions ?? null;
+    const versions = [...new Set(rows.map((r) => r.model_version))].sort();
+    const byVersion = versions.map((version) => ({
+      version,
+      ...predictionDrift(
+        whole(sliceCells(rows.filter((r) => r.model_version === version && r.slice_key === OVERALL))),
+        whole(reference),
+        model.classes,
+      ),
+    }));
+    return {
+      report: {
+        model: model.name,
+        baseline: describeBaseline(baseline),
+        window: describeWindow(window),
+        version: query.version ?? null,
+        features,
+        predictions: { ...predictionDrift(whole(current), whole(reference), model.classes), byVersion },
+      },
+      current,
+      baseline: reference,
+    };
+  }
+}
+
+/** An empty window still has the whole-model cell, so every baseline feature answers with n = 0. */
+function withOverall(cells: SliceCell[]): SliceCell[] {
+  return cells.some((c) => c.key === OVERALL)
+    ? cells
+    : [{ key: OVERALL, value: OVERALL, rows: 0, features: new Map(), predictions: null }, ...cells];
+}
+
+function describeBaseline(b: MonitoringBaselineEntity) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return { name: b.name, source: b.source, rows: b.rows, from: iso(b.fromTs), to: iso(b.toTs) };
+}
+
+function describeWindow(w: ProfileWindow) {
+  return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), grain: w.grain };
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../common/random.js';
+import { featureDrift, predictionDrift, type SliceCell } from './drift.js';
+import { type FeatureProfile, type PredictionProfile, PREDICTIONS } from './profile.js';
+import { ProfileDeltas, type ProfiledRow } from './profiler.js';
+
+const SCHEMA = {
+  price: { type: 'number' as const, min: 0 },
+  country: { type: 'category' as const, values: ['de', 'fr', 'us'] },
+  title: { type: 'text' as const },
+};
+
+/** Profiles rows into one timeless cell per slice, as a baseline from rows is. */
+function cells(rows: ProfiledRow[], vocab?: Set<string>): SliceCell[] {
+  const deltas = new ProfileDeltas({
+    schema: SCHEMA,
+    crosses: [],
+    vocabularies: new Map(vocab ? [['title', vocab]] : []),
+    grains: ['all'],
+  });
+  for (const r of rows) deltas.add(r);
+  const bySlice = new Map<string, SliceCell>();
+  for (const { key, profile } of deltas.cells.values()) {
+    const id = `${key.sliceKey}=${key.sliceValue}`;
+    const cell = bySlice.get(id) ?? { key: key.sliceKey, value: key.sliceValue, rows: 0, features: new Map(), predictions: null };
+    if (key.feature === PREDICTIONS) {
+      cell.predictions = profile as PredictionProfile;
+      cell.rows = cell.predictions.n;
+    } else cell.features.set(key.feature, profile as FeatureProfile);
+    bySlice.set(id, cell);
+  }
+  return [...bySlice.values()];
+}
+
+function world(seed: number, n: number, drift: { priceFactorIn?: string; words?: string[] } = {}): ProfiledRow[] {
+  const random = new SeededRandom(seed);
+  const countries = ['de', 'fr', 'us'];
+  return Array.from({ length: n }, (_, i) => {
+    const country = countries[i % 3];
+    const factor = drift.priceFactorIn === country ? 100 : 1;
+    const words = drift.words ?? ['red', 'shoe', 'blue', 'book', 'lamp'];
+    return {
+      modelVersion: 'v1',
+      ts: 0,
+      features: {
+        price: (Math.round((20 + 10 * random.normal()) * 100) / 100) * factor,
+        country,
+        title: `${words[random.int(words.length)]} ${words[random.int(words.length)]}`,
+      },
+      slices: { country },
+      prediction: random.next() < 0.6 ? 'a' : 'b',
+      scores: { a: 0.6, b: 0.4 },
+    };
+  });
+}
+
+describe('feature drift on seeded worlds', () => {
+  it('flags only the feature and slice whose units changed, as a unit change', () => {
+    const baseline = cells(world(1, 6000));
+    const current = cells(world(2, 6000, { priceFactorIn: 'fr' }));
+    const drifted = featureDrift(current, baseline, { schema: SCHEMA }).filter((d) => d.drifted);
+    const where = drifted.map((d) => `${d.feature}@${d.slice ? `${d.slice.key}=${d.slice.value}` : '*'}`);
+    expect(where).toEqual(expect.arrayContaining(['price@country=fr', 'price@*']));
+    expect(where.filter((w) => !w.startsWith('price@'))).toEqual([]);
+    expect(where).not.toContain('price@country=de');
+    const fr = drifted.find((d) => d.slice?.value === 'fr')!;
+    expect(fr).toMatchObject({ metric: 'wasserstein_norm', threshold: 0.1, likelyCause: 'unit_change' });
+  });
+
+  it('does not flag the same world drawn twice, small or large', () => {
+    for (const n of [300, 6000]) {
+      const d = featureDrift(cells(world(3, n)), cells(world(4, n)), { schema: SCHEMA });
+      expect(d.filter((x) => x.drifted)).toEqual([]);
+    }
+  });
+
+  it('uses KS and chi-squared with a Benjamini-Hochberg correction on small baselines', () => {
+    const d = featureDrift(cells(world(5, 300, { priceFactorIn: 'us' })), cells(world(6, 300)), { schema: SCHEMA });
+    const price = d.find((x) => x.feature === 'price' && x.slice?.value === 'us')!;
+    expect(price.metric).toBe('ks');
+    expect(price.pAdjusted).toBeLessThan(0.05);
+    expect(price.drifted).toBe(true);
+    expect(d.find((x) => x.feature === 'country' && x.slice === null)!.metric).toBe('chisquare');
+  });
+
+  it('reports the out-of-vocabulary share of a text feature', () => {
+    const vocab = new Set(['red', 'shoe', 'blue', 'book', 'lamp']);
+    const d = featureDrift(cells(world(7, 3000, { words: ['zorb', 'quux', 'red'] }), vocab), cells(world(8, 3000), vocab), {
+      schema: SCHEMA,
+    });
+    const title = d.find((x) => x.feature === 'title' && x.slice === null)!;
+    expect(title.oovRate).toBeGreaterThan(0.5);
+    expect(title).toMatchObject({ metric: 'oov_rate', drifted: true, likelyCause: 'vocabulary_shift' });
+  });
+
+  it('gives an empty window n = 0 and no verdict', () => {
+    const d = featureDrift([{ key: '*', value: '*', rows: 0, features: new Map(), predictions: null }], cells(world(9, 500)), {
+      schema: SCHEMA,
+    });
+    expect(d.length).toBeGreaterThan(0);
+    for (const x of d) expect(x).toMatchObject({ n: 0, drifted: null, value: null });
+  });
+
+  it('reports a feature gone missing upstream and a feature that changed type', () => {
+    const current = world(10, 2000).map((r) => ({ ...r, features: { ...r.features, price: undefined, title: 7 } }));
+    const d = featureDrift(cells(current), cells(world(11, 2000)), { schema: SCHEMA });
+    expect(d.find((x) => x.feature === 'price' && !x.slice)).toMatchObject({
+      drifted: true,
+      likelyCause: 'missing_upstream_feature',
+    });
+    const title = d.find((x) => x.feature === 'title' && !x.slice)!;
+    expect(title).toMatchObject({ typeChanged: true, drifted: true, likelyCause: 'type_change' });
+    expect(title.violations.wrongType).toBe(2000);
+  });
+});
+
+describe('prediction drift', () => {
+  it('compares predicted-class shares with Jensen-Shannon', () => {
+    const base: PredictionProfile = { n: 1000, classes: { a: 500, b: 500 }, confidence: {} };
+    const cur: PredictionProfile = { n: 1000, classes: { a: 900, b: 100 }, confidence: {} };
+    const d = predictionDrift(cur, base, ['a', 'b']);
+    expect(d.drifted).toBe(true);
+    expect(d.classShares).toEqual({ a: 0.9, b: 0.1 });
+    expect(predictionDrift(base, base, ['a', 'b']).drifted).toBe(false);
+  });
+});

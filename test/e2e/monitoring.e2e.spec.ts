@@ -1,0 +1,346 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SeededRandom } from '../../src/common/random.js';
+import { DriftEvaluation } from '../../src/monitoring/drift-evaluation.service.js';
+import { EstimatesService } from '../../src/monitoring/estimates.service.js';
+import { ProfilesRepository } from '../../src/monitoring/profiles.repository.js';
+import { registerModel } from '../factories/models.js';
+import { aPrediction } from '../factories/predictions.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
+
+const HOUR = 3_600_000;
+const MODEL = {
+  classes: ['purchase', 'click'],
+  sliceKeys: ['country'],
+  featureSchema: {
+    price: { type: 'number', min: 0 },
+    country: { type: 'category', values: ['de', 'fr', 'us'] },
+    title: { type: 'text' },
+  },
+  labelRules: [
+    { event: 'purchase', label: 'purchase', within: '7d', priority: 20 },
+    { event: 'click', label: 'click', within: '7d', priority: 10 },
+  ],
+};
+const WORDS = ['red', 'shoe', 'blue', 'book', 'lamp', 'desk'];
+
+let t: TestApp;
+let ingest: string;
+let reader: string;
+let admin: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ingest = `Bearer ${await t.tokenFor('ingest')}`;
+  reader = `Bearer ${await t.tokenFor('labeler')}`;
+  admin = `Bearer ${t.adminToken}`;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A seeded world of the model: `unitsIn` multiplies that country's prices by 100 (a feed switching to cents). */
+function world(model: string, seed: number, n: number, at: number, unitsIn?: string) {
+  const random = new SeededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const country = ['de', 'fr', 'us'][i % 3];
+    const score = Math.round((0.55 + 0.44 * random.next()) * 1000) / 1000;
+    return aPrediction({
+      id: `${model}-${seed}-${i}`,
+      model,
+      timestamp: new Date(at + (i % 50) * 1000).toISOString(),
+      features: {
+        price: (Math.round(Math.max(1, random.normal(30, 8)) * 100) / 100) * (country === unitsIn ? 100 : 1),
+        country,
+        title: `${random.pick(WORDS)} ${random.pick(WORDS)}`,
+      },
+      prediction: 'purchase',
+      scores: { purchase: score, click: Math.round((1 - score) * 1000) / 1000 },
+    });
+  });
+}
+
+async function send(predictions: Record<string, unknown>[]) {
+  for (let i = 0; i < predictions.length; i += 1000) {
+    const res = await t
+      .http()
+      .post('/api/v1/predictions')
+      .set('Authorization', ingest)
+      .send({ predictions: predictions.slice(i, i + 1000) });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+}
+
+const profiled = () => eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0));
+
+interface DriftBody {
+  features: {
+    feature: string;
+    slice: { key: string; value: string } | null;
+    metric: string;
+    drifted: boolean | null;
+    n: number;
+    likelyCause: string | null;
+    value: number | null;
+  }[];
+  predictions: { classShares: Record<string, number>; drifted: boolean | null; byVersion: { version: string }[] };
+}
+
+describe('feature profiles and drift', () => {
+  const now = Date.now();
+  const baselineAt = now - 30 * HOUR;
+  const currentAt = now - 2 * HOUR;
+
+  it('keeps profiles equal to the log, once per prediction, and leaves no marker for a rejected batch', async () => {
+    await registerModel(t.http, t.adminToken, 'drifty', MODEL);
+    const rows = world('drifty', 1, 3000, baselineAt);
+    await send(rows);
+    await send(rows.slice(0, 500)); // identical re-sends are duplicates, not new rows
+    const bad = await t
+      .http()
+      .post('/api/v1/predictions')
+      .set('Authorization', ingest)
+      .send({ predictions: [aPrediction({ model: 'drifty' }), { ...aPrediction({ model: 'drifty' }), scores: 'no' }] });
+    expect(bad.status).toBe(400);
+    await profiled();
+    const cells = await t.tables.all<{ grain: string; n: number }>(
+      `SELECT grain, SUM(n) AS n FROM monitoring_profiles WHERE model = 'drifty' AND slice_key = '*' AND feature = ? GROUP BY grain`,
+      ['__predictions__'],
+    );
+    expect(cells.map((c) => [c.grain, Number(c.n)]).sort()).toEqual([
+      ['day', 3000],
+      ['hour', 3000],
+    ]);
+  });
+
+  it('loses nothing and counts nothing twice when a profile transaction fails after its updates', async () => {
+    await registerModel(t.http, t.adminToken, 'crashy', MODEL);
+    const repository = t.app.get(ProfilesRepository);
+    const crash = vi.spyOn(repository, 'deletePending').mockRejectedValueOnce(new Error('worker died'));
+    await send(world('crashy', 4, 1000, Date.now() - HOUR));
+    await profiled();
+    expect(crash).toHaveBeenCalled();
+    crash.mockRestore();
+    const [row] = await t.tables.all<{ n: number }>(
+      `SELECT SUM(n) AS n FROM monitoring_profiles WHERE model = 'crashy' AND grain = 'hour' AND slice_key = '*' AND feature = ?`,
+      ['__predictions__'],
+    );
+    expect(Number(row.n)).toBe(1000);
+  });
+
+  it('answers 404 without a baseline and 400 for a bad baseline request', async () => {
+    expect((await t.http().get('/api/v1/models/drifty/drift').set('Authorization', reader)).status).toBe(404);
+    const both = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'x', rows: [{}], from: new Date(now).toISOString() });
+    expect(both.status).toBe(400);
+    const badName = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'a b', rows: [{}] });
+    expect(badName.status).toBe(400);
+    const empty = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'empty', from: new Date(now - 100 * HOUR).toISOString(), to: new Date(now - 90 * HOUR).toISOString() });
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toMatch(/^empty_baseline_window/);
+  });
+
+  it('flags the one feature and slice whose units changed, and nothing in a window like the baseline', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'week-1', from: new Date(baselineAt - HOUR).toISOString(), to: new Date(baselineAt + HOUR).toISOString() });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ name: 'week-1', default: true, source: 'window', rows: 3000 });
+    await send(world('drifty', 2, 3000, currentAt, 'fr'));
+    await profiled();
+    const res = await t.http().get('/api/v1/models/drifty/drift').set('Authorization', reader);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const body = res.body as DriftBody;
+    const drifted = body.features.filter((f) => f.drifted).map((f) => `${f.feature}@${f.slice?.value ?? '*'}`);
+    expect(drifted.sort()).toEqual(['price@*', 'price@fr']);
+    // 1,000 rows a country in the baseline: KS there; 3,000 for the whole model: a distance.
+    expect(body.features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({
+      metric: 'ks',
+      likelyCause: 'unit_change',
+    });
+    expect(body.features.find((f) => f.feature === 'price' && f.slice === null)).toMatchObject({ metric: 'wasserstein_norm' });
+    expect(body.predictions).toMatchObject({ drifted: false, classShares: { purchase: 1, click: 0 } });
+    const quiet = await t
+      .http()
+      .get(
+        `/api/v1/models/drifty/drift?from=${new Date(now - 48 * HOUR).toISOString()}&to=${new Date(now - 20 * HOUR).toISOString()}`,
+      )
+      .set('Authorization', reader);
+    expect((quiet.body as DriftBody).features.filter((f) => f.drifted)).toEqual([]);
+    const empty = await t
+      .http()
+      .get(
+        `/api/v1/models/drifty/drift?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`,
+      )
+      .set('Authorization', reader);
+    for (const f of (empty.body as DriftBody).features) expect(f).toMatchObject({ n: 0, drifted: null });
+    expect((await t.http().get('/api/v1/models/drifty/drift?from=yesterday').set('Authorization', reader)).status).toBe(400);
+  });
+
+  it('fires a drift alert with the feature, slice and likely cause, and resolves it when the drift is gone', async () => {
+    const evaluation = t.app.get(DriftEvaluation);
+    expect((await evaluation.evaluate('drifty')).fired).toBe(2);
+    const res = await t.http().get('/api/v1/models/drifty/alerts?kind=drift').set('Authorization', reader);
+    const alerts = res.body.alerts as {
+      kind: string;
+      feature: string;
+      slice: { key: string; value: string };
+      message: string;
+      recommendation: { page: string };
+    }[];
+    const fr = alerts.find((a) => a.slice.value === 'fr')!;
+    expect(fr).toMatchObject({
+      kind: 'drift',
+      feature: 'price',
+      slice: { key: 'country', value: 'fr' },
+      recommendation: { page: '/models/drifty/monitoring' },
+    });
+    expect(fr.message).toMatch(
+      /^price drifted in country = fr since .*: ks test p = .* after the Benjamini-Hochberg correction .* Likely cause: .*changed units or scale\. Next: compare a few raw values/,
+    );
+    // The accuracy alerts' own list and evaluation do not see drift alerts.
+    expect((await t.http().get('/api/v1/models/drifty/alerts?kind=accuracy').set('Authorization', reader)).body.alerts).toEqual(
+      [],
+    );
+    // A baseline that already has the drift: nothing drifts against it, so the alerts resolve.
+    await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({
+        name: 'after-switch',
+        default: true,
+        from: new Date(currentAt - HOUR).toISOString(),
+        to: new Date(currentAt + HOUR).toISOString(),
+      });
+    expect(await evaluation.evaluate('drifty')).toMatchObject({ fired: 0, resolved: 2, firing: 0 });
+  });
+
+  it('builds a baseline from training rows sent in batches', async () => {
+    const rows = world('drifty', 3, 1200, 0).map((p) => p.features);
+    const first = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'training', rows: rows.slice(0, 600) });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const second = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'training', rows: rows.slice(600), append: true });
+    expect(second.body).toMatchObject({ name: 'training', source: 'rows', rows: 1200, default: false });
+    const drift = await t.http().get('/api/v1/models/drifty/drift?baseline=training').set('Authorization', reader);
+    const features = (drift.body as DriftBody).features;
+    // 400 training rows a country: a test, not a distance.
+    expect(features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({ metric: 'ks', drifted: true });
+    expect(features.find((f) => f.feature === 'price' && f.slice === null)).toMatchObject({
+      metric: 'wasserstein_norm',
+      drifted: true,
+    });
+    const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
+    expect(list.body.baselines.map((b: { name: string }) => b.name).sort()).toEqual(['after-switch', 'training', 'week-1']);
+  });
+});
+
+describe('the monitoring page', () => {
+  it('renders the drift table escaped, says how to make a baseline when there is none, and 404s for unknown models', async () => {
+    await registerModel(t.http, t.adminToken, 'escaped', { ...MODEL, featureSchema: undefined });
+    await send(
+      world('escaped', 5, 200, Date.now() - HOUR).map((p) => ({
+        ...p,
+        features: { ...(p.features as object), '<b>bold</b>': 1 },
+      })),
+    );
+    const page = (path: string) => t.http().get(path).set('Authorization', reader).set('Accept', 'text/html');
+    const none = await page('/models/escaped/monitoring');
+    expect(none.status).toBe(200);
+    expect(none.text).toContain('data-testid="no-baseline"');
+    await t
+      .http()
+      .post('/api/v1/models/escaped/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'b', from: new Date(Date.now() - 3 * HOUR).toISOString() });
+    const shown = await page('/models/escaped/monitoring');
+    expect(shown.text).toContain('data-testid="drift-table"');
+    expect(shown.text).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(shown.text).not.toContain('<b>bold</b>');
+    expect((await page('/models/nobody/monitoring')).status).toBe(404);
+    expect((await page('/models/escaped/monitoring?window=1y')).status).toBe(400);
+  });
+});
+
+describe('label-free accuracy estimates', () => {
+  it('calibrates overconfident scores on labeled predictions and estimates an unlabeled window near its true accuracy', async () => {
+    await registerModel(t.http, t.adminToken, 'cbpe', MODEL);
+    const now = Date.now();
+    const random = new SeededRandom(42);
+    // Right with probability score − 0.25: the model is overconfident.
+    const labeled = world('cbpe', 10, 1500, now - 20 * HOUR);
+    const purchases = labeled.filter((p) => random.next() < (p.scores as { purchase: number }).purchase - 0.25);
+    await send(labeled);
+    const bought = new Set(purchases.map((p) => p.id));
+    const events = labeled.map((p) => ({
+      id: `ev-${p.id as string}`,
+      model: 'cbpe',
+      predictionId: p.id,
+      type: bought.has(p.id) ? 'purchase' : 'click',
+      timestamp: new Date(now - 19 * HOUR).toISOString(),
+    }));
+    for (let i = 0; i < events.length; i += 1000)
+      expect(
+        (
+          await t
+            .http()
+            .post('/api/v1/events')
+            .set('Authorization', ingest)
+            .send({ events: events.slice(i, i + 1000) })
+        ).status,
+      ).toBe(202);
+    await eventually(async () => {
+      const s = await t.http().get('/api/v1/models/cbpe/slices').set('Authorization', reader);
+      expect(s.body.overall.n).toBe(1500);
+    }, 30_000);
+    await t.app.get(EstimatesService).calibrate('cbpe');
+    const unlabeled = world('cbpe', 11, 900, now - 2 * HOUR);
+    const truth =
+      unlabeled.filter((p) => random.next() < (p.scores as { purchase: number }).purchase - 0.25).length / unlabeled.length;
+    await send(unlabeled);
+    await profiled();
+    const res = await t
+      .http()
+      .get(`/api/v1/models/cbpe/estimated-performance?from=${new Date(now - 3 * HOUR).toISOString()}`)
+      .set('Authorization', reader);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { overall, slices } = res.body as {
+      overall: { estimatedAccuracy: number; ci: [number, number]; calibrated: boolean; n: number };
+      slices: { key: string; value: string; estimatedAccuracy: number | null; notEstimable: string | null }[];
+    };
+    expect(overall).toMatchObject({ calibrated: true, n: 900 });
+    expect(Math.abs(overall.estimatedAccuracy - truth)).toBeLessThan(0.05);
+    expect(overall.ci[0]).toBeLessThan(overall.estimatedAccuracy);
+    // Raw scores would say about 0.77; calibration brings it down.
+    expect(overall.estimatedAccuracy).toBeLessThan(0.62);
+    expect(slices.map((s) => s.value)).toEqual(['de', 'fr', 'us']);
+    const tiny = await t
+      .http()
+      .get(
+        `/api/v1/models/cbpe/estimated-performance?from=${new Date(now - 80 * HOUR).toISOString()}&to=${new Date(now - 79 * HOUR).toISOString()}`,
+      )
+      .set('Authorization', reader);
+    expect(tiny.body.overall).toMatchObject({ estimatedAccuracy: null, notEstimable: 'too_small' });
+  });
+});
