@@ -38,6 +38,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
+/** Longer URLs get 414 before routing. */
+const MAX_URL_LENGTH = 8192;
+
 function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   if (!config.runsApi) {
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
@@ -45,6 +48,16 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
       res.status(404).json({ statusCode: 404, error: 'Not Found', message: 'worker_process_serves_only_health_and_metrics' });
     });
   }
+  // A URL this long is never one of relabel's; refusing it first keeps it out of redirects and logs.
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.originalUrl.length <= MAX_URL_LENGTH) return next();
+    res.status(414).json({
+      statusCode: 414,
+      error: 'URI Too Long',
+      message: 'url_too_long',
+      details: [{ field: 'url', message: `at most ${MAX_URL_LENGTH} characters` }],
+    });
+  });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(
     helmet({

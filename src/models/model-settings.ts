@@ -150,7 +150,8 @@ export function checkModelDefinition(input: ModelDefinitionInput): ErrorDetail[]
   if (input.labelSourceOrder && new Set(input.labelSourceOrder).size !== input.labelSourceOrder.length) {
     problems.push({ field: 'labelSourceOrder', message: 'each label source may appear once' });
   }
-  if (input.featureSchema !== undefined) problems.push(...checkFeatureSchema(input.featureSchema));
+  if (input.featureSchema !== undefined && input.featureSchema !== null)
+    problems.push(...checkFeatureSchema(input.featureSchema));
   return problems;
 }
 

@@ -190,3 +190,25 @@ describe('body limits before authentication', () => {
     expect(res.status).toBe(201);
   });
 });
+
+describe('inputs the fuzz suite found', () => {
+  it('refuses a URL over 8 KB with 414 naming the url, before any redirect could echo it', async () => {
+    const res = await t
+      .http()
+      .get(`/models/shop/settings?x=${'y'.repeat(10_000)}`)
+      .set('Authorization', labeler)
+      .set('Accept', 'text/html');
+    expect(res.status).toBe(414);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'url' })]);
+  });
+
+  it('takes featureSchema: null as "no schema" instead of a 500', async () => {
+    const res = await t
+      .http()
+      .put('/api/v1/models/null-schema')
+      .set('Authorization', admin)
+      .send({ classes: ['a', 'b'], featureSchema: null });
+    expect(res.status).toBe(201);
+    expect(res.body.featureSchema ?? null).toBeNull();
+  });
+});
