@@ -33,7 +33,8 @@ const MAX_PROBE_BATCH = 5_000;
 /**
  * Reads of the candidate pool: predictions of the model that match the filters, have no manual or
  * audit label (nor a final direct one, unless includeDirect), and are not waiting in a batch.
- * Every read is indexed per (model, prediction, score) or by row address: none sorts the pool.
+ * Every read is indexed per (model, prediction, score bucket) or by row address: none sorts the pool
+ * (ranked reads sort only the top bucket or two their LIMIT reaches).
  */
 @Injectable()
 export class CandidatesRepository {
@@ -48,11 +49,11 @@ export class CandidatesRepository {
     limit: number,
     offset: number,
   ): Promise<PoolRow[]> {
-    const { column, mostUncertainFirst } = SCORE_COLUMNS[strategy];
+    const { column, bucket, mostUncertainFirst } = SCORE_COLUMNS[strategy];
     const where = this.where(pool, cls);
     return tx.all<PoolRow>(
       `SELECT p.id, p.feature_hash AS hash, p.prediction AS cls, p.${column} AS score FROM predictions p
-       WHERE ${where.sql} ORDER BY p.${column} ${mostUncertainFirst} LIMIT ? OFFSET ?`,
+       WHERE ${where.sql} ORDER BY p.${bucket} ${mostUncertainFirst}, p.${column} ${mostUncertainFirst} LIMIT ? OFFSET ?`,
       [...where.params, limit, offset],
     );
   }

@@ -7,12 +7,18 @@ export type Strategy = (typeof STRATEGIES)[number];
 /** Why an item is in a batch: the strategy that ranked it, or the random audit sample. */
 export type TaskReason = Strategy | 'audit';
 
-/** The uncertainty column a strategy orders by, and whether higher means more uncertain. */
+/**
+ * The uncertainty column a strategy orders by, its indexed bucket column (a monotone step of the
+ * score: predictions/uncertainty.ts), and whether higher means more uncertain.
+ */
 export const SCORE_COLUMNS = {
-  least_confidence: { column: 'least_confidence', mostUncertainFirst: 'DESC' },
-  margin: { column: 'margin', mostUncertainFirst: 'ASC' },
-  entropy: { column: 'entropy', mostUncertainFirst: 'DESC' },
-} as const satisfies Record<Exclude<Strategy, 'random'>, { column: string; mostUncertainFirst: 'ASC' | 'DESC' }>;
+  least_confidence: { column: 'least_confidence', bucket: 'least_confidence_bucket', mostUncertainFirst: 'DESC' },
+  margin: { column: 'margin', bucket: 'margin_bucket', mostUncertainFirst: 'ASC' },
+  entropy: { column: 'entropy', bucket: 'entropy_bucket', mostUncertainFirst: 'DESC' },
+} as const satisfies Record<
+  Exclude<Strategy, 'random'>,
+  { column: string; bucket: string; mostUncertainFirst: 'ASC' | 'DESC' }
+>;
 
 /**
  * A sort key where smaller means "label this first". Uncertainty strategies turn the stored score

@@ -10,9 +10,9 @@ export type ExposurePolicy = (typeof EXPOSURE_POLICIES)[number];
  */
 @Entity('predictions')
 @Index('idx_predictions_model_ts', ['model', 'ts'])
-@Index('idx_predictions_least_confidence', ['model', 'prediction', 'leastConfidence'])
-@Index('idx_predictions_margin', ['model', 'prediction', 'margin'])
-@Index('idx_predictions_entropy', ['model', 'prediction', 'entropy'])
+@Index('idx_predictions_least_confidence_bucket', ['model', 'prediction', 'leastConfidenceBucket'])
+@Index('idx_predictions_margin_bucket', ['model', 'prediction', 'marginBucket'])
+@Index('idx_predictions_entropy_bucket', ['model', 'prediction', 'entropyBucket'])
 @Index('idx_predictions_implicit_at', ['implicitAt'])
 @Index('idx_predictions_final_at', ['finalAt'])
 @Index('idx_predictions_version_ts', ['model', 'modelVersion', 'ts'])
@@ -66,6 +66,16 @@ export class PredictionEntity {
 
   @Column({ type: 'double precision' })
   entropy!: number;
+
+  /** Order-preserving steps of the three scores, indexed for selection (predictions/uncertainty.ts). */
+  @Column({ name: 'least_confidence_bucket', type: 'integer', default: 0 })
+  leastConfidenceBucket!: number;
+
+  @Column({ name: 'margin_bucket', type: 'integer', default: 0 })
+  marginBucket!: number;
+
+  @Column({ name: 'entropy_bucket', type: 'integer', default: 0 })
+  entropyBucket!: number;
 
   /** Hash of the features alone: near-duplicates share it. */
   @Column({ name: 'feature_hash', type: 'varchar', length: 32 })

@@ -8,6 +8,7 @@ import { LabelEntity } from '../labels/label.entity.js';
 import type { LabelSource } from '../models/model-settings.js';
 import type { PredictionRow } from './prediction-rows.js';
 import { PredictionEntity } from './prediction.entity.js';
+import { uncertaintyBuckets } from './uncertainty.js';
 
 export interface InsertOutcome {
   accepted: number;
@@ -40,6 +41,9 @@ export const PREDICTION_COLUMNS = [
   'received_at',
   'implicit_at',
   'final_at',
+  'least_confidence_bucket',
+  'margin_bucket',
+  'entropy_bucket',
 ] as const;
 
 const PG_TYPES = [
@@ -64,10 +68,14 @@ const PG_TYPES = [
   'int8',
   'int8',
   'int8',
+  'int4',
+  'int4',
+  'int4',
 ];
 
 /** A validated row's values in PREDICTION_COLUMNS order. */
 export function predictionValues(row: PredictionRow, receivedAt: number): unknown[] {
+  const buckets = uncertaintyBuckets(row);
   return [
     row.model,
     row.id,
@@ -90,6 +98,9 @@ export function predictionValues(row: PredictionRow, receivedAt: number): unknow
     receivedAt,
     row.implicitAt,
     row.finalAt,
+    buckets.leastConfidenceBucket,
+    buckets.marginBucket,
+    buckets.entropyBucket,
   ];
 }
 
