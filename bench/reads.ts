@@ -72,7 +72,7 @@ const ADMIN = { tokenId: 'bench', name: 'bench', role: 'admin', via: 'bearer' } 
  * `rows` predictions ending two hours ago; an "approved" event for 20% of them, a manual label for 2%
  * and an audit label for 1%; every other shown prediction gets the implicit label when its window closes.
  */
-async function fill(dataDir: string, rows: number): Promise<number> {
+async function fill(dataDir: string, rows: number): Promise<{ seconds: number; startMs: number; endMs: number }> {
   const startMs = Math.floor((Date.now() - 2 * HOUR - rows * 100) / HOUR) * HOUR;
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const started = performance.now();
@@ -105,14 +105,14 @@ async function fill(dataDir: string, rows: number): Promise<number> {
       }
     }
     log(`  ${fmt(rows)} predictions, events and human labels stored (${fmt((performance.now() - started) / 1000, 1)} s)`);
-    const join = app.get(JoinService);
-    const outcome = await join.tick(Date.now());
+    // Windows close 30 minutes after a prediction is received: the join runs as it would then.
+    const outcome = await app.get(JoinService).tick(Date.now() + HOUR);
     log(`  join: ${fmt(outcome.applied)} events applied, ${fmt(outcome.implicit)} implicit labels`);
     const rolled = await app.get(SliceRollups).applyPending();
     const profiled = await app.get(ProfilesService).applyPending(null);
     log(`  rollups: ${fmt(rolled)} label changes; profiles: ${fmt(profiled)} markers`);
   });
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, startMs, endMs: startMs + rows * 100 };
 }
 
 interface Read {
@@ -121,7 +121,7 @@ interface Read {
   page?: boolean;
 }
 
-function reads(predictionId: string, batchId: string): Read[] {
+function reads(predictionId: string, batchId: string, secondHalf: string): Read[] {
   const day = new Date(Date.now() - 24 * HOUR).toISOString();
   const week = new Date(Date.now() - 7 * 24 * HOUR).toISOString();
   const m = `/api/v1/models/${MODEL}`;
@@ -136,7 +136,7 @@ function reads(predictionId: string, batchId: string): Read[] {
     { name: 'labeling batches', path: `${m}/labeling-batches` },
     { name: 'labeling batch', path: `/api/v1/labeling-batches/${batchId}` },
     { name: 'a prediction', path: `${m}/predictions/${predictionId}` },
-    { name: 'drift, last 24 hours', path: `${m}/drift?baseline=first&from=${day}` },
+    { name: 'drift, second half of the log', path: `${m}/drift?baseline=first&from=${secondHalf}` },
     { name: 'estimated performance', path: `${m}/estimated-performance?from=${day}` },
     { name: 'page: home', path: '/', page: true },
     { name: 'page: slices', path: `/models/${MODEL}/slices`, page: true },
@@ -174,22 +174,23 @@ async function measure(rows: number, calls: number, keep: boolean) {
   process.once('exit', () => service?.kill());
   try {
     log(`${fmt(rows)} predictions: filling ${dir}`);
-    const seconds = await fill(dir, rows);
+    const { seconds, startMs, endMs } = await fill(dir, rows);
     log(`  filled in ${fmt(seconds, 1)} s; ${load()}`);
     service = await Service.start({ dataDir: dir });
     const token = service.adminToken;
-    const from = new Date(Date.now() - 48 * HOUR).toISOString();
+    const half = new Date((startMs + endMs) / 2).toISOString();
+    // The whole log as the baseline (a window is widened to whole hours, so halves of a short log meet).
     const baseline = await service.request('POST', `/api/v1/models/${MODEL}/baselines`, token, {
       name: 'first',
-      from,
-      to: new Date(Date.now() - 24 * HOUR).toISOString(),
+      from: new Date(startMs).toISOString(),
+      to: new Date(endMs + HOUR).toISOString(),
     });
     if (baseline.status !== 201) throw new Error(`baseline: ${baseline.status} ${JSON.stringify(baseline.body)}`);
     const batch = await service.request('POST', `/api/v1/models/${MODEL}/labeling-batches`, token, { size: 200 });
     if (batch.status !== 201) throw new Error(`batch: ${batch.status} ${JSON.stringify(batch.body)}`);
     const batchId = (batch.body as { id: string }).id;
     const results = new Map<string, { p50: number; p95: number }>();
-    for (const read of reads(`r-${Math.floor(rows / 2)}`, batchId)) results.set(read.name, await time(service, read, calls));
+    for (const read of reads(`r-${Math.floor(rows / 2)}`, batchId, half)) results.set(read.name, await time(service, read, calls));
     log(`  ${results.size} reads timed; service peak RSS ${fmt(service.memory().peak / 2 ** 20)} MB; ${load()}`);
     return results;
   } finally {
