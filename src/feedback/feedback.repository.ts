@@ -37,46 +37,29 @@ export class FeedbackRepository {
 export class FeedbackReads {
   constructor(private readonly read: Read) {}
 
-  /** Labeled predictions counted by exposure policy, effective source, agreement and missing propensity. */
-  async labelComposition(f: PredictionFilter): Promise<CompositionRow[]> {
+  /**
+   * One pass over the window's predictions, grouped by everything the report counts: the label
+   * composition (labeled predictions by exposure policy, effective source, agreement, missing
+   * propensity), coverage per predicted class, and effective labels per class. (Three GROUP BYs
+   * before; bench:reads showed each scan's cost growing with the log.)
+   */
+  async labelCounts(f: PredictionFilter): Promise<LabelCounts> {
     const { where, params } = whereOf(f);
-    const rows = await this.read<{ policy: string | null; source: string; agrees: number; missing: number; n: number | string }>(
-      `SELECT exposure_policy AS policy, effective_source AS source,
-         CASE WHEN effective_label = prediction THEN 1 ELSE 0 END AS agrees,
-         CASE WHEN propensity IS NULL THEN 1 ELSE 0 END AS missing,
-         COUNT(*) AS n
-       FROM predictions WHERE ${where} AND effective_label IS NOT NULL
-       GROUP BY 1, 2, 3, 4`,
+    const rows = await this.read<{
+      predicted: string;
+      label: string | null;
+      policy: string | null;
+      source: string | null;
+      missing: number;
+      n: number | string;
+    }>(
+      `SELECT prediction AS predicted, effective_label AS label, exposure_policy AS policy, effective_source AS source,
+         CASE WHEN propensity IS NULL THEN 1 ELSE 0 END AS missing, COUNT(*) AS n
+       FROM predictions WHERE ${where}
+       GROUP BY prediction, effective_label, exposure_policy, effective_source, CASE WHEN propensity IS NULL THEN 1 ELSE 0 END`,
       params,
     );
-    return rows.map((r) => ({
-      policy: r.policy,
-      source: r.source,
-      agrees: Number(r.agrees) === 1,
-      missingPropensity: Number(r.missing) === 1,
-      n: Number(r.n),
-    }));
-  }
-
-  /** Predictions and labeled predictions per predicted class. */
-  async coverageByPredictedClass(f: PredictionFilter): Promise<ClassCoverage[]> {
-    const { where, params } = whereOf(f);
-    const rows = await this.read<{ predicted: string; predictions: number | string; labeled: number | string }>(
-      `SELECT prediction AS predicted, COUNT(*) AS predictions, COUNT(effective_label) AS labeled
-       FROM predictions WHERE ${where} GROUP BY prediction`,
-      params,
-    );
-    return rows.map((r) => ({ predicted: r.predicted, predictions: Number(r.predictions), labeled: Number(r.labeled) }));
-  }
-
-  async effectiveLabelsByClass(f: PredictionFilter): Promise<Record<string, number>> {
-    const { where, params } = whereOf(f);
-    const rows = await this.read<{ label: string; n: number | string }>(
-      `SELECT effective_label AS label, COUNT(*) AS n FROM predictions
-       WHERE ${where} AND effective_label IS NOT NULL GROUP BY effective_label`,
-      params,
-    );
-    return Object.fromEntries(rows.map((r) => [r.label, Number(r.n)]));
+    return labelCountsOf(rows.map((r) => ({ ...r, missing: Number(r.missing) === 1, n: Number(r.n) })));
   }
 
   /** Shown exposures per logged itemId, reduced to what the Gini coefficient needs (ranks ascending by count). */
@@ -95,6 +78,42 @@ export class FeedbackReads {
     const r = rows[0];
     return { items: Number(r.items), total: Number(r.total ?? 0), rankWeighted: Number(r.weighted ?? 0) };
   }
+}
+
+export interface LabelCounts {
+  composition: CompositionRow[];
+  coverage: ClassCoverage[];
+  labelsByClass: Record<string, number>;
+}
+
+export interface LabelCountRow {
+  predicted: string;
+  label: string | null;
+  policy: string | null;
+  source: string | null;
+  missing: boolean;
+  n: number;
+}
+
+/** The report's three label tallies from the grouped rows of one pass. */
+export function labelCountsOf(rows: readonly LabelCountRow[]): LabelCounts {
+  const composition = new Map<string, CompositionRow>();
+  const coverage = new Map<string, ClassCoverage>();
+  const labelsByClass: Record<string, number> = {};
+  for (const r of rows) {
+    const cls = coverage.get(r.predicted) ?? { predicted: r.predicted, predictions: 0, labeled: 0 };
+    cls.predictions += r.n;
+    coverage.set(r.predicted, cls);
+    if (r.label === null) continue;
+    cls.labeled += r.n;
+    labelsByClass[r.label] = (labelsByClass[r.label] ?? 0) + r.n;
+    const agrees = r.label === r.predicted;
+    const key = JSON.stringify([r.policy, r.source, agrees, r.missing]);
+    const row = composition.get(key) ?? { policy: r.policy, source: r.source ?? '', agrees, missingPropensity: r.missing, n: 0 };
+    row.n += r.n;
+    composition.set(key, row);
+  }
+  return { composition: [...composition.values()], coverage: [...coverage.values()], labelsByClass };
 }
 
 function whereOf(f: PredictionFilter): { where: string; params: unknown[] } {

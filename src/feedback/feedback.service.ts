@@ -31,9 +31,7 @@ export class FeedbackService {
     const previous = previousWindow(filter, Date.now());
     const [read, previousExportByClass, cells] = await Promise.all([
       this.repository.inSnapshot(async (reads) => ({
-        composition: await reads.labelComposition(filter),
-        coverage: await reads.coverageByPredictedClass(filter),
-        labelsByClass: await reads.effectiveLabelsByClass(filter),
+        ...(await reads.labelCounts(filter)),
         exposures: await reads.exposureStats(filter),
         previousExposures: previous && (await reads.exposureStats(previous)),
       })),
