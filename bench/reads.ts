@@ -190,7 +190,8 @@ async function measure(rows: number, calls: number, keep: boolean) {
     if (batch.status !== 201) throw new Error(`batch: ${batch.status} ${JSON.stringify(batch.body)}`);
     const batchId = (batch.body as { id: string }).id;
     const results = new Map<string, { p50: number; p95: number }>();
-    for (const read of reads(`r-${Math.floor(rows / 2)}`, batchId, half)) results.set(read.name, await time(service, read, calls));
+    for (const read of reads(`r-${Math.floor(rows / 2)}`, batchId, half))
+      results.set(read.name, await time(service, read, calls));
     log(`  ${results.size} reads timed; service peak RSS ${fmt(service.memory().peak / 2 ** 20)} MB; ${load()}`);
     return results;
   } finally {
@@ -211,12 +212,7 @@ async function main(): Promise<number> {
     const figures = bySize.map((r) => r.get(name)!);
     const growth = figures.at(-1)!.p50 / figures[0].p50;
     const ok = figures.at(-1)!.p95 <= TARGET_MS && growth <= MAX_GROWTH;
-    return [
-      name,
-      ...figures.map((f) => `${fmt(f.p50, 1)} / ${fmt(f.p95, 1)} ms`),
-      `${fmt(growth, 2)}x`,
-      ok ? 'met' : 'MISSED',
-    ];
+    return [name, ...figures.map((f) => `${fmt(f.p50, 1)} / ${fmt(f.p95, 1)} ms`), `${fmt(growth, 2)}x`, ok ? 'met' : 'MISSED'];
   });
   console.log(`\nreads over HTTP, ${calls} sequential calls each (target: p95 <= ${TARGET_MS} ms, growth <= ${MAX_GROWTH}x)`);
   console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
