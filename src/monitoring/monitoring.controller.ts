@@ -66,6 +66,6 @@ export class MonitoringController {
   })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   estimate(@Param('model') model: string, @Query() q: EstimateQueryDto) {
-    return this.estimates.estimate(model, { from: parseTime(q.from), to: parseTime(q.to) });
+    return this.estimates.estimate(model, { from: parseTime(q.from), to: parseTime(q.to), version: q.version ?? null });
   }
 }

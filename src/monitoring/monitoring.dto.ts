@@ -48,7 +48,13 @@ export class DriftQueryDto extends WindowQueryDto {
   metric?: 'psi';
 }
 
-export class EstimateQueryDto extends WindowQueryDto {}
+export class EstimateQueryDto extends WindowQueryDto {
+  @ApiPropertyOptional({ description: 'one model version; all versions when absent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  version?: string;
+}
 
 export class BaselineRequestDto {
   @ApiProperty({ example: 'training-2026-11', description: 'letters, digits, . _ -' })

@@ -1,3 +1,4 @@
+import { MIN_ESTIMABLE } from '../../monitoring/calibration.js';
 import type { EstimateFields } from '../../slices/estimates.js';
 import type { AccuracySummary } from '../../slices/report.js';
 import { SOURCE_FILTERS, type SliceReport } from '../../slices/slices.service.js';
@@ -40,9 +41,25 @@ export interface PageBatch {
   slices: Record<string, string>;
 }
 
+/** A label-free (CBPE) estimate of one slice or of the whole model, from the monitoring module. */
+export interface LabelFreeEstimate {
+  n: number;
+  estimatedAccuracy: number | null;
+  ci: [number, number] | null;
+  notEstimable: string | null;
+}
+
+/** The label-free estimates of the page's window: every slice that has predictions, labeled or not. */
+export interface LabelFreeInput {
+  overall: LabelFreeEstimate & { calibrated: boolean };
+  slices: (LabelFreeEstimate & { key: string; value: string })[];
+}
+
 export interface SlicesPageInput {
   model: { name: string; sliceKeys: string[]; sliceCrosses: [string, string][]; minSupport: number; baselineWindow: string };
   report: SliceReport;
+  /** null when there is nothing to estimate from (no profiles). */
+  labelFree: LabelFreeInput | null;
   /** Series points by `${key}\u0000${value}`, at the plan's API bucket. */
   series: ReadonlyMap<string, SparkPoint[]>;
   overallSeries: SparkPoint[];
@@ -98,7 +115,8 @@ export function buildSlicesPage(input: SlicesPageInput) {
     });
   const firingIds = new Set(input.firing.map((a) => sliceKeyId(a.slice.key, a.slice.value)));
   const keys = [...model.sliceKeys, ...model.sliceCrosses.map(([a, b]) => `${a}×${b}`)];
-  const rows = sortRows(report.slices, query, keys).map((s) => ({
+  const labelFreeOf = new Map((input.labelFree?.slices ?? []).map((e) => [sliceKeyId(e.key, e.value), e]));
+  const labeledRows = sortRows(report.slices, query, keys).map((s) => ({
     key: s.key,
     value: s.value,
     n: count(s.n),
@@ -111,9 +129,43 @@ export function buildSlicesPage(input: SlicesPageInput) {
     firing: firingIds.has(sliceKeyId(s.key, s.value)),
     fewLabels: s.n < model.minSupport,
     ...estimateView(s),
-    bar: bar(s.ci, s.accuracy, overallAccuracy, domain),
+    bar: bar(s.ci, s.accuracy, overallAccuracy, domain) as ReturnType<typeof bar> | null,
     spark: spark(input.series.get(sliceKeyId(s.key, s.value)) ?? []),
+    labelFree: labelFreeView(labelFreeOf.get(sliceKeyId(s.key, s.value))),
+    unlabeled: false,
   }));
+  // Slices with predictions in the window but no labels yet: the label-free estimate is all they have.
+  const labeled = new Set(report.slices.map((s) => sliceKeyId(s.key, s.value)));
+  const unlabeledRows = sortRows(
+    (input.labelFree?.slices ?? [])
+      .filter((e) => keys.includes(e.key) && !labeled.has(sliceKeyId(e.key, e.value)))
+      .map((e) => ({ key: e.key, value: e.value, estimate: e, n: 0, accuracy: 0, delta: 0, flagged: false })),
+    { sort: 'slice', dir: 'asc' },
+    keys,
+  ).map((e) => ({
+    key: e.key,
+    value: e.value,
+    n: '0',
+    accuracy: '–',
+    ci: 'no labels yet',
+    delta: '–',
+    deltaTone: 'level',
+    flagged: false,
+    flagText: null,
+    firing: firingIds.has(sliceKeyId(e.key, e.value)),
+    fewLabels: false,
+    estimate: null,
+    noEstimate: 'no labels yet',
+    biased: false,
+    auditNeeded: 0,
+    auditNeededText: '0',
+    targetHalfWidth: '',
+    bar: null,
+    spark: spark([]),
+    labelFree: labelFreeView(e.estimate),
+    unlabeled: true,
+  }));
+  const rows = [...labeledRows, ...unlabeledRows];
   return {
     title: `${model.name} · accuracy by slice`,
     styles: ['slices.css'],
@@ -122,6 +174,10 @@ export function buildSlicesPage(input: SlicesPageInput) {
     canQueue: input.canQueue,
     windowLabel: WINDOW_LABELS[query.window],
     overall: { ...summary(report.overall), ...estimateView(report.overall) },
+    labelFree: input.labelFree
+      ? { ...labelFreeView(input.labelFree.overall), calibrated: input.labelFree.overall.calibrated }
+      : { ...labelFreeView(undefined), calibrated: false },
+    unlabeledCount: unlabeledRows.length,
     estimateExplained: ESTIMATE_EXPLAINED,
     qualityHref: `/models/${encodeURIComponent(model.name)}/quality`,
     biasedCount: report.slices.filter((s) => s.biased).length,
@@ -163,6 +219,20 @@ export function buildSlicesPage(input: SlicesPageInput) {
 /** The one sentence that says why the two figures differ. */
 export const ESTIMATE_EXPLAINED =
   'Label accuracy scores the model against its labels as they are, and most of those come from user behaviour the model itself shaped; the estimate corrects them with audit labels (a uniform random sample of all predictions in the window), so it holds even where behaviour labels are noisy or one-sided.';
+
+/** A slice's label-free (CBPE) estimate as the page shows it: the figure with its interval, or why there is none. */
+export function labelFreeView(e: LabelFreeEstimate | undefined) {
+  const predictions = `${count(e?.n ?? 0)} ${e?.n === 1 ? 'prediction' : 'predictions'}`;
+  if (!e || e.n === 0) return { accuracy: null, ci: null, predictions, notEstimable: 'not estimable: no predictions profiled' };
+  if (e.estimatedAccuracy === null || e.ci === null)
+    return {
+      accuracy: null,
+      ci: null,
+      predictions,
+      notEstimable: e.notEstimable === 'too_small' ? `not estimable: ${predictions}, ${MIN_ESTIMABLE} needed` : 'not estimable',
+    };
+  return { accuracy: pct(e.estimatedAccuracy), ci: range(e.ci), predictions, notEstimable: null };
+}
 
 const NO_ESTIMATE: Record<string, string> = {
   no_audit_labels: 'no audit labels yet',
