@@ -99,7 +99,6 @@ export class BaselinesService {
       const deltas = new ProfileDeltas({
         schema: model.featureSchema,
         crosses: model.sliceCrosses,
-        vocabularies: new Map(),
         grains: ['all'],
       });
       rows.forEach((raw, i) => deltas.add(trainingRow(raw, i, model.sliceKeys)));
@@ -150,7 +149,6 @@ export class BaselinesService {
         req.name,
         [...cells.values()].map((c) => ({ ...c, n: profileRows(c.feature, c.profile), profile: encodeProfile(c.profile) })),
       );
-      this.profilesService.forgetVocabulary(model.name);
       return baseline;
     });
   }
@@ -162,6 +160,20 @@ function trainingRow(raw: unknown, index: number, sliceKeys: string[]) {
   const r = raw as Record<string, unknown>;
   const full = typeof r.features === 'object' && r.features !== null && !Array.isArray(r.features);
   const features = (full ? r.features : r) as Record<string, unknown>;
+  const path = full ? `rows[${index}].features` : `rows[${index}]`;
+  if (Object.keys(features).length > UPLOAD_LIMITS.columns)
+    throw badRequest('invalid_baseline_rows', [{ field: path, message: `at most ${UPLOAD_LIMITS.columns} features`, index }]);
+  for (const [name, v] of Object.entries(features)) {
+    if (typeof v === 'number' ? Number.isFinite(v) : v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    throw badRequest('invalid_baseline_rows', [
+      {
+        field: `${path}.${name}`,
+        message:
+          typeof v === 'number' ? 'must be a finite number' : 'must be a string, number, boolean or null (features are flat)',
+        index,
+      },
+    ]);
+  }
   // Without slices, the model's slice keys are read from the features of the same name.
   const slices =
     full && typeof r.slices === 'object' && r.slices !== null

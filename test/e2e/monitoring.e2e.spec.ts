@@ -145,6 +145,13 @@ describe('feature profiles and drift', () => {
       .set('Authorization', admin)
       .send({ name: 'a b', rows: [{}] });
     expect(badName.status).toBe(400);
+    const nested = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'x', rows: [{ price: 1 }, { title: ['a', ['b']] }] });
+    expect(nested.status).toBe(400);
+    expect(nested.body.details).toMatchObject([{ field: 'rows[1].title', index: 1 }]);
     const empty = await t
       .http()
       .post('/api/v1/models/drifty/baselines')
@@ -256,6 +263,49 @@ describe('feature profiles and drift', () => {
     });
     const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
     expect(list.body.baselines.map((b: { name: string }) => b.name).sort()).toEqual(['after-switch', 'training', 'week-1']);
+  });
+});
+
+describe('out-of-vocabulary share against a named baseline', () => {
+  it('reads the OOV share of a text feature against the baseline asked for, none of which existed when the window was profiled', async () => {
+    await registerModel(t.http, t.adminToken, 'vocab', MODEL);
+    // Logged and profiled before the model has any baseline.
+    await send(world('vocab', 20, 600, Date.now() - 2 * HOUR));
+    await profiled();
+    const rowsWith = (words: string[]) =>
+      world('vocab', 21, 600, 0).map((p, i) => ({
+        ...(p.features as object),
+        title: `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]}`,
+      }));
+    for (const [name, words] of [
+      ['same-words', WORDS],
+      ['other-words', ['alpha', 'beta', 'gamma', 'delta']],
+    ] as const) {
+      const res = await t
+        .http()
+        .post('/api/v1/models/vocab/baselines')
+        .set('Authorization', admin)
+        .send({ name, rows: rowsWith([...words]) });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const titleAgainst = async (baseline: string) => {
+      const res = await t
+        .http()
+        .get(`/api/v1/models/vocab/drift?baseline=${baseline}&from=${new Date(Date.now() - 3 * HOUR).toISOString()}`)
+        .set('Authorization', reader);
+      expect(res.status).toBe(200);
+      return (res.body as { features: (DriftBody['features'][number] & { oovRate: number | null })[] }).features.find(
+        (f) => f.feature === 'title' && f.slice === null,
+      )!;
+    };
+    // The default is same-words, the first baseline: the rate is read against the baseline named, not the default.
+    expect(await titleAgainst('same-words')).toMatchObject({ oovRate: 0, metric: 'oov_rate', drifted: false });
+    expect(await titleAgainst('other-words')).toMatchObject({
+      oovRate: 1,
+      metric: 'oov_rate',
+      drifted: true,
+      likelyCause: 'vocabulary_shift',
+    });
   });
 });
 
