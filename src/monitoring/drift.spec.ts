@@ -121,6 +121,26 @@ describe('feature drift on seeded worlds', () => {
   });
 });
 
+describe('high-cardinality categories', () => {
+  it('keeps the top 100 values with the rest as other, reports the cap, and still compares the cells', () => {
+    const ids = (seed: number, n: number, distinct: number) =>
+      world(seed, n).map((r, i) => ({ ...r, features: { ...r.features, user: `u${(i * 7919) % distinct}` } }));
+    const d = featureDrift(cells(ids(12, 3000, 1000)), cells(ids(13, 3000, 1000)), { schema: SCHEMA });
+    const user = d.find((x) => x.feature === 'user' && x.slice === null)!;
+    expect(user).toMatchObject({ type: 'category', categoriesCapped: true, categoryCap: 100, metric: 'jensenshannon' });
+    const profile = cells(ids(12, 3000, 1000))
+      .find((c) => c.key === '*')!
+      .features.get('user')!;
+    expect(Object.keys(profile.cat!.counts)).toHaveLength(100);
+    const kept = Object.values(profile.cat!.counts).reduce((a, b) => a + b, 0);
+    expect(kept + profile.cat!.other).toBe(3000);
+    expect(profile.cat!.capped).toBe(true);
+    const few = featureDrift(cells(ids(12, 3000, 50)), cells(ids(13, 3000, 50)), { schema: SCHEMA });
+    expect(few.find((x) => x.feature === 'user' && x.slice === null)).toMatchObject({ categoriesCapped: false });
+    expect(few.find((x) => x.feature === 'user' && x.slice === null)!.categoryCap).toBeUndefined();
+  });
+});
+
 describe('prediction drift', () => {
   it('compares predicted-class shares with Jensen-Shannon', () => {
     const base: PredictionProfile = { n: 1000, classes: { a: 500, b: 500 }, confidence: {} };

@@ -1,7 +1,7 @@
 import type { FeatureSpec } from '../models/model-settings.js';
 import { OVERALL } from '../slices/cells.js';
 import { type FeatureProfile, observedType, type PredictionProfile } from './profile.js';
-import { type CategoryTally, distinctBuckets, points, quantile, std, tallyTotal } from './sketch.js';
+import { CATEGORY_CAP, type CategoryTally, distinctBuckets, points, quantile, std, tallyTotal } from './sketch.js';
 import { benjaminiHochberg, chiSquared, jensenShannon, ksTwoSample, psi, wasserstein } from './statistics.js';
 
 /** Evidently's defaults: the sample size above which distances replace tests, and their thresholds. */
@@ -48,6 +48,8 @@ export interface FeatureDrift {
   oovRate?: number | null;
   newCategories?: string[];
   categoriesCapped?: boolean;
+  /** When capped: how many values each profile keeps (the rest are counted together as "other"). */
+  categoryCap?: number;
   likelyCause: LikelyCause | null;
   /**
    * The share of the distribution that moved, comparable across metrics (KS statistic for numbers,
@@ -123,6 +125,7 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
           .slice(0, 5)
       : [];
     d.categoriesCapped = cur.cat.capped || (ref?.cat?.capped ?? false);
+    if (d.categoriesCapped) d.categoryCap = CATEGORY_CAP;
   }
   if (n < DRIFT_DEFAULTS.minCurrent || nBaseline < DRIFT_DEFAULTS.minBaseline) return d;
   if (d.missingRate! - d.baselineMissingRate! > 0.2) {

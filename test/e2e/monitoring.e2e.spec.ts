@@ -309,6 +309,37 @@ describe('out-of-vocabulary share against a named baseline', () => {
   });
 });
 
+describe('bad input and edge cases', () => {
+  it('profiles features absent from the schema by their observed type, reports one that changed type, and caps a high-cardinality one', async () => {
+    await registerModel(t.http, t.adminToken, 'edgy', { ...MODEL, featureSchema: undefined });
+    const rows = world('edgy', 30, 600, 0).map((p, i) => ({ ...(p.features as object), code: i % 40, user: `u${i}` }));
+    const base = await t
+      .http()
+      .post('/api/v1/models/edgy/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'training', rows });
+    expect(base.status, JSON.stringify(base.body)).toBe(201);
+    // Upstream, code switched from numbers to strings, and the users are all new.
+    await send(
+      world('edgy', 31, 600, Date.now() - HOUR).map((p, i) => ({
+        ...p,
+        features: { ...(p.features as object), code: `C-${i % 40}`, user: `v${i}` },
+      })),
+    );
+    await profiled();
+    const res = await t.http().get('/api/v1/models/edgy/drift').set('Authorization', reader);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const features = (res.body as { features: Record<string, unknown>[] }).features;
+    const whole = (name: string) => features.find((f) => f.feature === name && f.slice === null)!;
+    expect(whole('code')).toMatchObject({ typeChanged: true, drifted: true, likelyCause: 'type_change', n: 600 });
+    expect(whole('price')).toMatchObject({ type: 'number', typeChanged: false });
+    expect(whole('user')).toMatchObject({ type: 'category', categoriesCapped: true, categoryCap: 100 });
+    const page = await t.http().get('/models/edgy/monitoring').set('Authorization', reader).set('Accept', 'text/html');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('(type changed)');
+  });
+});
+
 describe('baselines from uploaded files', () => {
   const upload = (query: string, type: string, body: string | Buffer, auth = admin) =>
     t.http().post(`/api/v1/models/drifty/baselines?${query}`).set('Authorization', auth).set('Content-Type', type).send(body);
