@@ -411,6 +411,38 @@ describe('baselines from uploaded files', () => {
     expect(list.body.baselines.map((b: { name: string }) => b.name)).not.toContain('nested');
   });
 
+  it('refuses a file over BODY_LIMIT_MB with 413, and reads no file body for a caller other than an admin', async () => {
+    const small = await startTestApp({ BODY_LIMIT_MB: '1' });
+    try {
+      await registerModel(small.http, small.adminToken, 'drifty', MODEL);
+      const big = `price\n${'12.5\n'.repeat(300_000)}`; // 1.5 MB
+      const over = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=big')
+        .set('Authorization', `Bearer ${small.adminToken}`)
+        .set('Content-Type', 'text/csv')
+        .send(big);
+      expect(over.status).toBe(413);
+      const labeler = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=big')
+        .set('Authorization', `Bearer ${await small.tokenFor('labeler')}`)
+        .set('Content-Type', 'text/csv')
+        .send(big);
+      expect(labeler.status).toBe(403);
+      const fits = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=fits')
+        .set('Authorization', `Bearer ${small.adminToken}`)
+        .set('Content-Type', 'text/csv')
+        .send(`price\n${'12.5\n'.repeat(100_000)}`);
+      expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+      expect(fits.body.rows).toBe(100_000);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('asks for the name, the admin role and a known media type', async () => {
     const noName = await upload('', 'text/csv', 'a\n1\n');
     expect(noName.status).toBe(400);
