@@ -36,7 +36,7 @@ class BaselineBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata) {
     // No body parser took it (an unsupported media type, or no body): the handler says which.
     if (Buffer.isBuffer(value) || value === undefined) return value;
-    return this.validation.transform(value ?? {}, { ...metadata, metatype: BaselineRequestDto }) as Promise<BaselineRequestDto>;
+    return this.validation.transform(value, { ...metadata, metatype: BaselineRequestDto }) as Promise<BaselineRequestDto>;
   }
 }
 
@@ -76,31 +76,29 @@ export class MonitoringController {
     @Query() query: BaselineUploadQueryDto,
     @Req() req: Request,
   ) {
-    const asked = Object.keys(query).filter((k) => query[k as keyof BaselineUploadQueryDto] !== undefined);
-    if (Buffer.isBuffer(body)) {
-      if (query.name === undefined)
-        throw badRequest('invalid_baseline: an uploaded file needs ?name=', [
-          { field: 'name', message: 'required in the query' },
-        ]);
-      const format = req.is('text/csv') ? 'csv' : 'parquet';
-      const b = await this.baselines.upload(
-        model,
-        { name: query.name, version: query.version ?? null, default: query.default === 'true' },
-        format,
-        body,
-      );
-      return toBaselineDto(b);
-    }
+    if (Buffer.isBuffer(body)) return toBaselineDto(await this.createFromFile(model, body, query, req));
     if (req.headers['content-type'] !== undefined && !req.is(JSON_OR_FORM))
       throw new ApiError(415, 'unsupported_media_type: send application/json, text/csv or application/vnd.apache.parquet');
     if (body === undefined)
       throw badRequest('invalid_baseline: send a JSON body or a CSV or Parquet file', [{ field: 'body', message: 'required' }]);
+    const asked = Object.keys(query).filter((k) => query[k as keyof BaselineUploadQueryDto] !== undefined);
     if (asked.length > 0)
       throw badRequest('invalid_baseline: name, version and default go in the JSON body (the query is for file uploads)', [
         { field: asked[0], message: 'belongs in the JSON body' },
       ]);
     const b = await this.baselines.create(model, { ...body, from: parseTime(body.from), to: parseTime(body.to) });
     return toBaselineDto(b);
+  }
+
+  private createFromFile(model: string, file: Buffer, query: BaselineUploadQueryDto, req: Request) {
+    if (query.name === undefined)
+      throw badRequest('invalid_baseline: an uploaded file needs ?name=', [{ field: 'name', message: 'required in the query' }]);
+    return this.baselines.upload(
+      model,
+      { name: query.name, version: query.version ?? null, default: query.default === 'true' },
+      req.is('text/csv') ? 'csv' : 'parquet',
+      file,
+    );
   }
 
   @Get('baselines')

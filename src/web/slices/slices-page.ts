@@ -1,5 +1,5 @@
-import { MIN_ESTIMABLE } from '../../monitoring/calibration.js';
 import type { EstimateFields } from '../../slices/estimates.js';
+import { count, pct, range } from './format.js';
 import type { AccuracySummary } from '../../slices/report.js';
 import { SOURCE_FILTERS, type SliceReport } from '../../slices/slices.service.js';
 import {
@@ -11,8 +11,10 @@ import {
   seriesPlan,
   SORT_KEYS,
   sortLink,
+  sliceKeyId,
   sortRows,
 } from './slices-page-order.js';
+import { type LabelFreeInput, labelFreeView, unlabeledSliceRows } from './label-free.js';
 import { rebucket, type SparkPoint, sparkline } from './sparkline.js';
 
 /** A firing alert as the page shows it. */
@@ -39,20 +41,6 @@ export interface PageBatch {
   size: number;
   filled: number;
   slices: Record<string, string>;
-}
-
-/** A label-free (CBPE) estimate of one slice or of the whole model, from the monitoring module. */
-export interface LabelFreeEstimate {
-  n: number;
-  estimatedAccuracy: number | null;
-  ci: [number, number] | null;
-  notEstimable: string | null;
-}
-
-/** The label-free estimates of the page's window: every slice that has predictions, labeled or not. */
-export interface LabelFreeInput {
-  overall: LabelFreeEstimate & { calibrated: boolean };
-  slices: (LabelFreeEstimate & { key: string; value: string })[];
 }
 
 export interface SlicesPageInput {
@@ -90,7 +78,7 @@ const WINDOW_LABELS: Record<string, string> = {
   all: 'All time',
 };
 
-export const sliceKeyId = (key: string, value: string) => `${key}\u0000${value}`;
+export { sliceKeyId };
 
 /** The view model of /models/:model/slices: plain values for the template, every number formatted. */
 export function buildSlicesPage(input: SlicesPageInput) {
@@ -135,35 +123,10 @@ export function buildSlicesPage(input: SlicesPageInput) {
     unlabeled: false,
   }));
   // Slices with predictions in the window but no labels yet: the label-free estimate is all they have.
-  const labeled = new Set(report.slices.map((s) => sliceKeyId(s.key, s.value)));
-  const unlabeledRows = sortRows(
-    (input.labelFree?.slices ?? [])
-      .filter((e) => keys.includes(e.key) && !labeled.has(sliceKeyId(e.key, e.value)))
-      .map((e) => ({ key: e.key, value: e.value, estimate: e, n: 0, accuracy: 0, delta: 0, flagged: false })),
-    { sort: 'slice', dir: 'asc' },
-    keys,
-  ).map((e) => ({
-    key: e.key,
-    value: e.value,
-    n: '0',
-    accuracy: '–',
-    ci: 'no labels yet',
-    delta: '–',
-    deltaTone: 'level',
-    flagged: false,
-    flagText: null,
-    firing: firingIds.has(sliceKeyId(e.key, e.value)),
-    fewLabels: false,
-    estimate: null,
-    noEstimate: 'no labels yet',
-    biased: false,
-    auditNeeded: 0,
-    auditNeededText: '0',
-    targetHalfWidth: '',
-    bar: null,
+  const unlabeledRows = unlabeledSliceRows(input.labelFree, report.slices, keys).map((row) => ({
+    ...row,
+    firing: firingIds.has(sliceKeyId(row.key, row.value)),
     spark: spark([]),
-    labelFree: labelFreeView(e.estimate),
-    unlabeled: true,
   }));
   const rows = [...labeledRows, ...unlabeledRows];
   return {
@@ -219,20 +182,6 @@ export function buildSlicesPage(input: SlicesPageInput) {
 /** The one sentence that says why the two figures differ. */
 export const ESTIMATE_EXPLAINED =
   'Label accuracy scores the model against its labels as they are, and most of those come from user behaviour the model itself shaped; the estimate corrects them with audit labels (a uniform random sample of all predictions in the window), so it holds even where behaviour labels are noisy or one-sided.';
-
-/** A slice's label-free (CBPE) estimate as the page shows it: the figure with its interval, or why there is none. */
-export function labelFreeView(e: LabelFreeEstimate | undefined) {
-  const predictions = `${count(e?.n ?? 0)} ${e?.n === 1 ? 'prediction' : 'predictions'}`;
-  if (!e || e.n === 0) return { accuracy: null, ci: null, predictions, notEstimable: 'not estimable: no predictions profiled' };
-  if (e.estimatedAccuracy === null || e.ci === null)
-    return {
-      accuracy: null,
-      ci: null,
-      predictions,
-      notEstimable: e.notEstimable === 'too_small' ? `not estimable: ${predictions}, ${MIN_ESTIMABLE} needed` : 'not estimable',
-    };
-  return { accuracy: pct(e.estimatedAccuracy), ci: range(e.ci), predictions, notEstimable: null };
-}
 
 const NO_ESTIMATE: Record<string, string> = {
   no_audit_labels: 'no audit labels yet',
@@ -337,9 +286,6 @@ export function since(t: number, now: number): string {
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${ago}`;
 }
 
-export const pct = (x: number | null, digits = 1) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
-const range = (ci: [number, number]) => `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%`;
-const count = (n: number) => n.toLocaleString('en');
 /** The difference in percentage points, with a real minus sign. */
 export const signedPoints = (d: number) => {
   const text = (Math.abs(d) * 100).toFixed(1);
