@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvError, parseCsv } from './csv.js';
 
@@ -110,5 +111,25 @@ describe('parseCsv (RFC 4180)', () => {
 
   it('refuses more records than the limit', () => {
     expect(() => parseCsv('a\n1\n2\n3\n', { ...LIMITS, maxRecords: 3 })).toThrow(/line 4, field 1: more than 2 rows/);
+  });
+
+  it('reads back any table an RFC 4180 writer wrote, with either line ending', () => {
+    const cell = fc.string({ unit: fc.constantFrom('a', 'é', ' ', ',', '"', '\r', '\n', '\r\n', '1'), maxLength: 6 });
+    const table = fc
+      .integer({ min: 1, max: 4 })
+      .chain((width) => fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 8 }));
+    const write = (rows: string[][], eol: string) =>
+      rows
+        .map((r) =>
+          r.map((v) => (/[",\r\n]/.test(v) || (r.length === 1 && v === '') ? `"${v.replace(/"/g, '""')}"` : v)).join(','),
+        )
+        .join(eol);
+    fc.assert(
+      fc.property(table, fc.constantFrom('\r\n', '\n'), (rows, eol) => {
+        expect(fields(write(rows, eol))).toEqual(rows);
+        expect(fields(write(rows, eol) + eol)).toEqual(rows);
+      }),
+      { numRuns: 500, seed: 4180 },
+    );
   });
 });
