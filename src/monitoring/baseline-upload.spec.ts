@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { Table as WasmTable, writeParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
 import { UPLOAD_LIMITS, UploadError, uploadedRows } from './baseline-upload.js';
 
@@ -41,6 +43,24 @@ describe('uploadedRows: Parquet', () => {
     ['an empty body', new Uint8Array(), /file: is empty/],
   ])('refuses %s', async (_, bytes, message) => {
     expect((await refusal(() => uploadedRows('parquet', bytes, none))).message).toMatch(message);
+  });
+});
+
+describe('uploadedRows: Parquet limits', () => {
+  const parquetOf = (columns: Record<string, Float64Array>) =>
+    writeParquet(WasmTable.fromIPCStream(tableToIPC(tableFromArrays(columns), 'stream')));
+
+  it('refuses a file whose footer says more rows, or more cells, than the limits, before decoding it', async () => {
+    const long = parquetOf({ x: new Float64Array(UPLOAD_LIMITS.rows + 1) });
+    expect((await refusal(() => uploadedRows('parquet', long, none))).message).toBe('file: has more than 100000 rows');
+    const wide = parquetOf(
+      Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`c${i}`, new Float64Array(UPLOAD_LIMITS.rows)])),
+    );
+    expect((await refusal(() => uploadedRows('parquet', wide, none))).message).toBe(
+      'file: has more than 5000000 cells (rows × columns)',
+    );
+    const fits = parquetOf({ x: Float64Array.from([1, 2, 3]) });
+    expect(await uploadedRows('parquet', fits, none)).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
   });
 });
 

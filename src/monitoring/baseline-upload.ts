@@ -4,7 +4,7 @@ import type { FeatureSpec } from '../models/model-settings.js';
 import { CsvError, parseCsv } from './csv.js';
 
 /** Training rows one upload may hold, its columns, and the longest value a cell may hold. */
-export const UPLOAD_LIMITS = { rows: 100_000, columns: 500, fieldLength: 10_000 } as const;
+export const UPLOAD_LIMITS = { rows: 100_000, columns: 500, fieldLength: 10_000, cells: 5_000_000 } as const;
 /** The most a Parquet file may say its data takes uncompressed: it is refused before it is decoded. */
 export const PARQUET_UNCOMPRESSED_LIMIT = 256 * 1024 * 1024;
 
@@ -49,8 +49,10 @@ async function checkParquetSize(bytes: Uint8Array): Promise<void> {
   const rows = groups.reduce((n, g) => n + g.numRows(), 0);
   const size = groups.reduce((n, g) => n + g.totalByteSize(), 0);
   if (rows > UPLOAD_LIMITS.rows) throw new UploadError('file', `has more than ${UPLOAD_LIMITS.rows} rows`);
-  if (groups.some((g) => g.numColumns() > UPLOAD_LIMITS.columns))
-    throw new UploadError('file', `has more than ${UPLOAD_LIMITS.columns} columns`);
+  const columns = Math.max(0, ...groups.map((g) => g.numColumns()));
+  if (columns > UPLOAD_LIMITS.columns) throw new UploadError('file', `has more than ${UPLOAD_LIMITS.columns} columns`);
+  if (rows * columns > UPLOAD_LIMITS.cells)
+    throw new UploadError('file', `has more than ${UPLOAD_LIMITS.cells} cells (rows × columns)`);
   if (size > PARQUET_UNCOMPRESSED_LIMIT)
     throw new UploadError('file', `holds more than ${PARQUET_UNCOMPRESSED_LIMIT / 1024 / 1024} MB of data uncompressed`);
 }
@@ -68,6 +70,7 @@ function csvRows(bytes: Uint8Array, context: UploadContext): Record<string, Valu
       maxRecords: UPLOAD_LIMITS.rows + 1,
       maxFields: UPLOAD_LIMITS.columns,
       maxFieldLength: UPLOAD_LIMITS.fieldLength,
+      maxCells: UPLOAD_LIMITS.cells,
     });
   } catch (error) {
     if (error instanceof CsvError) throw new UploadError(`line ${error.line}, field ${error.column}`, error.problem);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvError, parseCsv } from './csv.js';
 
-const LIMITS = { maxRecords: 1000, maxFields: 50, maxFieldLength: 100 };
+const LIMITS = { maxRecords: 1000, maxFields: 50, maxFieldLength: 100, maxCells: 10_000 };
 const fields = (text: string) => parseCsv(text, LIMITS).map((r) => r.fields);
 
 describe('parseCsv (RFC 4180)', () => {
@@ -109,8 +109,9 @@ describe('parseCsv (RFC 4180)', () => {
     expect((error as CsvError).problem).toMatch(problem);
   });
 
-  it('refuses more records than the limit', () => {
+  it('refuses more records, or more cells in all, than the limits', () => {
     expect(() => parseCsv('a\n1\n2\n3\n', { ...LIMITS, maxRecords: 3 })).toThrow(/line 4, field 1: more than 2 rows/);
+    expect(() => parseCsv('a,b\n1,2\n3,4\n', { ...LIMITS, maxCells: 5 })).toThrow(/line 3, field 1: more than 5 cells in all/);
   });
 
   it('reads back any table an RFC 4180 writer wrote, with either line ending', () => {

@@ -25,6 +25,8 @@ export interface CsvLimits {
   maxRecords: number;
   maxFields: number;
   maxFieldLength: number;
+  /** Fields in all records together. */
+  maxCells: number;
 }
 
 const QUOTE = 0x22;
@@ -38,6 +40,7 @@ export function parseCsv(text: string, limits: CsvLimits): CsvRecord[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
+  let cells = 0;
   while (i < n) {
     const start = line;
     const c0 = text.charCodeAt(i);
@@ -102,6 +105,8 @@ export function parseCsv(text: string, limits: CsvLimits): CsvRecord[] {
       break;
     }
     if (records.length >= limits.maxRecords) throw new CsvError(start, 1, `more than ${limits.maxRecords - 1} rows`);
+    cells += fields.length;
+    if (cells > limits.maxCells) throw new CsvError(start, 1, `more than ${limits.maxCells} cells in all`);
     records.push({ line: start, fields });
   }
   return records;
