@@ -146,6 +146,14 @@ describe('/models/:model/slices', () => {
     expect(v2.status).toBe(200);
     expect(rowsOf(v2.text)).toEqual(['weather=rain', 'country=fr']);
     expect(v2.text).toContain('<option value="v2" selected>v2</option>');
+    // The label-free figures follow the version too: v2 is the 40 predictions of rain in fr.
+    await eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0), 30_000);
+    const v2again = await page('labeler', '/models/shop/slices?version=v2');
+    expect(decoded(v2again.text)).toMatch(
+      /data-testid="overall-label-free">[\d.]+%<\/p>\s*<p class="stat-note">95% CI [\d.–%]+ · 40 predictions/,
+    );
+    const all = await page('labeler', '/models/shop/slices');
+    expect(decoded(all.text)).toMatch(/95% CI [\d.–%]+ · 225 predictions · /);
     const manual = await page('labeler', '/models/shop/slices?source=manual');
     expect(manual.text).toContain('data-testid="empty-state"');
     expect(manual.text).toContain('No labels in this selection');
