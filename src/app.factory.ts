@@ -12,7 +12,7 @@ import { authenticateLimited } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { ApiError } from './common/api-error.js';
-import { jsonBodyParsers, checkRequestText, SMALL_BODY_LIMIT } from './common/request-limits.js';
+import { jsonBodyParsers, checkRequestText, SMALL_BODY_LIMIT, uploadBodyParser } from './common/request-limits.js';
 import type { AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { Db } from './database/db.js';
@@ -77,6 +77,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   );
   app.use(cookieParser());
   app.use(...jsonBodyParsers(`${config.BODY_LIMIT_MB}mb`, largeBodyGate(app.get(AuthService), app.get(FailureLimiter))));
+  app.use(uploadBodyParser(`${config.BODY_LIMIT_MB}mb`, largeBodyGate(app.get(AuthService), app.get(FailureLimiter), ['admin'])));
   app.use(express.urlencoded({ extended: false, limit: SMALL_BODY_LIMIT }));
   app.use(checkRequestText);
   app.useStaticAssets(resolve(ROOT_DIR, 'public'), { prefix: '/static/', maxAge: '1h' });
@@ -85,11 +86,11 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
 }
 
 /** Before a large body is read: only a caller with an ingest (or admin) token may make the server read it. */
-function largeBodyGate(auth: AuthService, limiter: FailureLimiter) {
+function largeBodyGate(auth: AuthService, limiter: FailureLimiter, roles: readonly string[] = ['ingest', 'admin']) {
   return (req: express.Request, _res: express.Response, next: express.NextFunction) => {
     authenticateLimited(req, auth, limiter).then((principal) => {
       if (!principal) return next(new ApiError(401, 'missing_or_invalid_token'));
-      if (principal.role !== 'ingest' && principal.role !== 'admin') return next(new ApiError(403, 'role_not_allowed'));
+      if (!roles.includes(principal.role)) return next(new ApiError(403, 'role_not_allowed'));
       next();
     }, next);
   };

@@ -19,6 +19,25 @@ export class BodyError extends Error {
   }
 }
 
+/** The route that also takes a file (a baseline's training rows as CSV or Parquet), and the file types it takes. */
+export const UPLOAD_ROUTE = /^\/api\/v1\/models\/[^/]+\/baselines\/?$/;
+export const UPLOAD_TYPES = ['text/csv', 'application/vnd.apache.parquet', 'application/x-parquet', 'application/octet-stream'];
+
+/**
+ * Reads a file upload into a Buffer (req.body) up to `limit`; `admit` runs first, so that only an
+ * authorised caller can make the server read it. Other routes and types pass through untouched.
+ */
+export function uploadBodyParser(
+  limit: string,
+  admit: (req: Request, res: Response, next: NextFunction) => void,
+): RequestHandler {
+  const raw = express.raw({ type: UPLOAD_TYPES, limit });
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !UPLOAD_ROUTE.test(req.path) || !req.is(UPLOAD_TYPES)) return next();
+    admit(req, res, (error?: unknown) => (error ? next(error) : raw(req, res, next)));
+  };
+}
+
 /** Whether a JSON text nests objects and arrays deeper than `max`; reads bytes, so it costs one pass. */
 export function jsonDepthExceeds(body: Buffer, max: number): boolean {
   let depth = 0;
@@ -108,6 +127,8 @@ function pathProblem(path: string): { field: string; message: string } | null {
 }
 
 function nulProblem(req: Request): { field: string; message: string } | null {
-  const field = pathOfNul(req.query, 'query') ?? (INGEST_ROUTE.test(req.path) ? null : pathOfNul(req.body, 'body'));
+  // A file upload (a Buffer) is checked by its reader, which names the line.
+  const body = Buffer.isBuffer(req.body) || INGEST_ROUTE.test(req.path) ? null : req.body;
+  const field = pathOfNul(req.query, 'query') ?? (body === null ? null : pathOfNul(body, 'body'));
   return field ? { field: field.replace(/^(query|body)\./, ''), message: NUL_MESSAGE } : null;
 }

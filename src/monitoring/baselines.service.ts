@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, notFound } from '../common/api-error.js';
 import { ModelsService } from '../models/models.service.js';
+import { type UploadFormat, UploadError, uploadedRows, UPLOAD_LIMITS } from './baseline-upload.js';
 import type { MonitoringBaselineEntity } from './monitoring.entity.js';
 import { PREDICTIONS } from './profile.js';
 import { decodeProfile, encodeProfile, mergeProfiles, ProfileDeltas, profileRows } from './profiler.js';
@@ -45,7 +46,34 @@ export class BaselinesService {
     return baseline;
   }
 
-  async create(modelName: string, req: BaselineRequest, now = Date.now()): Promise<MonitoringBaselineEntity> {
+  /**
+   * A baseline from an uploaded CSV or Parquet file of training feature rows (one row a line), profiled
+   * like rows sent as JSON; a file that cannot be read is refused whole, naming where, before anything is stored.
+   */
+  async upload(
+    modelName: string,
+    req: { name: string; version?: string | null; default?: boolean },
+    format: UploadFormat,
+    bytes: Uint8Array,
+    now = Date.now(),
+  ): Promise<MonitoringBaselineEntity> {
+    const model = await this.models.require(modelName);
+    let rows;
+    try {
+      rows = await uploadedRows(format, bytes, { schema: model.featureSchema, sliceKeys: model.sliceKeys });
+    } catch (error) {
+      if (!(error instanceof UploadError)) throw error;
+      throw badRequest(`invalid_baseline_file: ${format}: ${error.message}`, [{ field: error.field, message: error.problem }]);
+    }
+    return this.create(model.name, { ...req, rows: rows.map((features) => ({ features })) }, now, UPLOAD_LIMITS.rows);
+  }
+
+  async create(
+    modelName: string,
+    req: BaselineRequest,
+    now = Date.now(),
+    maxRows = MAX_BASELINE_ROWS,
+  ): Promise<MonitoringBaselineEntity> {
     const model = await this.models.require(modelName);
     const fromRows = req.rows !== undefined;
     if (fromRows === (req.from !== undefined && req.from !== null))
@@ -64,19 +92,22 @@ export class BaselinesService {
     let window: { from: number; to: number } | null = null;
     if (fromRows) {
       const rows = req.rows!;
-      if (rows.length === 0 || rows.length > MAX_BASELINE_ROWS)
-        throw badRequest(`invalid_baseline: send 1 to ${MAX_BASELINE_ROWS} rows a request (append more with append: true)`);
+      if (rows.length === 0 || rows.length > maxRows)
+        throw badRequest(`invalid_baseline: send 1 to ${maxRows} rows a request (append more with append: true)`, [
+          { field: 'rows', message: `1 to ${maxRows} rows` },
+        ]);
       const deltas = new ProfileDeltas({
         schema: model.featureSchema,
         crosses: model.sliceCrosses,
-        vocabularies: new Map(),
         grains: ['all'],
       });
       rows.forEach((raw, i) => deltas.add(trainingRow(raw, i, model.sliceKeys)));
       if (req.append) {
         const existing = await this.repository.find(model.name, req.name);
         if (existing && existing.source !== 'rows')
-          throw badRequest('invalid_baseline: only a baseline from rows can be appended to');
+          throw badRequest('invalid_baseline: only a baseline from rows can be appended to', [
+            { field: 'name', message: 'names a baseline from a window' },
+          ]);
         if (existing)
           for (const r of await this.repository.profiles(model.name, req.name))
             add(r.slice_key, r.slice_value, r.feature, decodeProfile(r.feature, r.profile));
@@ -89,7 +120,10 @@ export class BaselinesService {
       window = w;
       for (const r of await this.profiles.windowProfiles(model.name, w.grain, w.from, w.to, req.version ?? null))
         add(r.slice_key, r.slice_value, r.feature, decodeProfile(r.feature, r.profile));
-      if (cells.size === 0) throw badRequest('empty_baseline_window: no profiled predictions in the window');
+      if (cells.size === 0)
+        throw badRequest('empty_baseline_window: no profiled predictions in the window', [
+          { field: 'from', message: 'no profiled predictions in [from, to)' },
+        ]);
     }
     const overall = [...cells.values()].find((c) => c.sliceKey === '*' && c.feature === PREDICTIONS);
     return this.repository.tx(async (tx) => {
@@ -115,7 +149,6 @@ export class BaselinesService {
         req.name,
         [...cells.values()].map((c) => ({ ...c, n: profileRows(c.feature, c.profile), profile: encodeProfile(c.profile) })),
       );
-      this.profilesService.forgetVocabulary(model.name);
       return baseline;
     });
   }
@@ -127,6 +160,20 @@ function trainingRow(raw: unknown, index: number, sliceKeys: string[]) {
   const r = raw as Record<string, unknown>;
   const full = typeof r.features === 'object' && r.features !== null && !Array.isArray(r.features);
   const features = (full ? r.features : r) as Record<string, unknown>;
+  const path = full ? `rows[${index}].features` : `rows[${index}]`;
+  if (Object.keys(features).length > UPLOAD_LIMITS.columns)
+    throw badRequest('invalid_baseline_rows', [{ field: path, message: `at most ${UPLOAD_LIMITS.columns} features`, index }]);
+  for (const [name, v] of Object.entries(features)) {
+    if (typeof v === 'number' ? Number.isFinite(v) : v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    throw badRequest('invalid_baseline_rows', [
+      {
+        field: `${path}.${name}`,
+        message:
+          typeof v === 'number' ? 'must be a finite number' : 'must be a string, number, boolean or null (features are flat)',
+        index,
+      },
+    ]);
+  }
   // Without slices, the model's slice keys are read from the features of the same name.
   const slices =
     full && typeof r.slices === 'object' && r.slices !== null

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../common/random.js';
-import { featureDrift, predictionDrift, type SliceCell } from './drift.js';
+import { featureDrift, oovShare, predictionDrift, type SliceCell } from './drift.js';
 import { type FeatureProfile, type PredictionProfile, PREDICTIONS } from './profile.js';
 import { ProfileDeltas, type ProfiledRow } from './profiler.js';
 
@@ -11,13 +11,8 @@ const SCHEMA = {
 };
 
 /** Profiles rows into one timeless cell per slice, as a baseline from rows is. */
-function cells(rows: ProfiledRow[], vocab?: Set<string>): SliceCell[] {
-  const deltas = new ProfileDeltas({
-    schema: SCHEMA,
-    crosses: [],
-    vocabularies: new Map(vocab ? [['title', vocab]] : []),
-    grains: ['all'],
-  });
+function cells(rows: ProfiledRow[]): SliceCell[] {
+  const deltas = new ProfileDeltas({ schema: SCHEMA, crosses: [], grains: ['all'] });
   for (const r of rows) deltas.add(r);
   const bySlice = new Map<string, SliceCell>();
   for (const { key, profile } of deltas.cells.values()) {
@@ -83,14 +78,26 @@ describe('feature drift on seeded worlds', () => {
     expect(d.find((x) => x.feature === 'country' && x.slice === null)!.metric).toBe('chisquare');
   });
 
-  it('reports the out-of-vocabulary share of a text feature', () => {
-    const vocab = new Set(['red', 'shoe', 'blue', 'book', 'lamp']);
-    const d = featureDrift(cells(world(7, 3000, { words: ['zorb', 'quux', 'red'] }), vocab), cells(world(8, 3000), vocab), {
-      schema: SCHEMA,
-    });
+  it('reports the out-of-vocabulary share of a text feature against the vocabulary of the baseline compared with', () => {
+    const current = cells(world(7, 3000, { words: ['zorb', 'quux', 'red'] }));
+    const d = featureDrift(current, cells(world(8, 3000)), { schema: SCHEMA });
     const title = d.find((x) => x.feature === 'title' && x.slice === null)!;
-    expect(title.oovRate).toBeGreaterThan(0.5);
+    // Two tokens a title, each zorb or quux (outside) with probability 2/3.
+    expect(title.oovRate).toBeCloseTo(2 / 3, 1);
     expect(title).toMatchObject({ metric: 'oov_rate', drifted: true, likelyCause: 'vocabulary_shift' });
+    // Against a baseline that already has those words, the same window has no OOV tokens.
+    const same = featureDrift(current, cells(world(9, 3000, { words: ['zorb', 'quux', 'red'] })), { schema: SCHEMA });
+    expect(same.find((x) => x.feature === 'title' && x.slice === null)).toMatchObject({ oovRate: 0, drifted: false });
+  });
+
+  it.each<[string, Record<string, number>, number, Record<string, number>, number | null]>([
+    ['every token known', { a: 3, b: 1 }, 0, { a: 1, b: 1 }, 0],
+    ['one of four tokens unknown', { a: 3, z: 1 }, 0, { a: 1, b: 1 }, 0.25],
+    ["the window's tail counts as outside", { a: 2 }, 2, { a: 1 }, 0.5],
+    ['no tokens', {}, 0, { a: 1 }, null],
+  ])('oovShare: %s', (_, window, other, baseline, expected) => {
+    const tally = (counts: Record<string, number>, rest = 0) => ({ counts, other: rest, capped: rest > 0 });
+    expect(oovShare(tally(window, other), tally(baseline))).toBe(expected);
   });
 
   it('gives an empty window n = 0 and no verdict', () => {
@@ -111,6 +118,26 @@ describe('feature drift on seeded worlds', () => {
     const title = d.find((x) => x.feature === 'title' && !x.slice)!;
     expect(title).toMatchObject({ typeChanged: true, drifted: true, likelyCause: 'type_change' });
     expect(title.violations.wrongType).toBe(2000);
+  });
+});
+
+describe('high-cardinality categories', () => {
+  it('keeps the top 100 values with the rest as other, reports the cap, and still compares the cells', () => {
+    const ids = (seed: number, n: number, distinct: number) =>
+      world(seed, n).map((r, i) => ({ ...r, features: { ...r.features, user: `u${(i * 7919) % distinct}` } }));
+    const d = featureDrift(cells(ids(12, 3000, 1000)), cells(ids(13, 3000, 1000)), { schema: SCHEMA });
+    const user = d.find((x) => x.feature === 'user' && x.slice === null)!;
+    expect(user).toMatchObject({ type: 'category', categoriesCapped: true, categoryCap: 100, metric: 'jensenshannon' });
+    const profile = cells(ids(12, 3000, 1000))
+      .find((c) => c.key === '*')!
+      .features.get('user')!;
+    expect(Object.keys(profile.cat!.counts)).toHaveLength(100);
+    const kept = Object.values(profile.cat!.counts).reduce((a, b) => a + b, 0);
+    expect(kept + profile.cat!.other).toBe(3000);
+    expect(profile.cat!.capped).toBe(true);
+    const few = featureDrift(cells(ids(12, 3000, 50)), cells(ids(13, 3000, 50)), { schema: SCHEMA });
+    expect(few.find((x) => x.feature === 'user' && x.slice === null)).toMatchObject({ categoriesCapped: false });
+    expect(few.find((x) => x.feature === 'user' && x.slice === null)!.categoryCap).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { FeatureSpec } from '../models/model-settings.js';
 import { OVERALL } from '../slices/cells.js';
 import { type FeatureProfile, observedType, type PredictionProfile } from './profile.js';
-import { distinctBuckets, points, quantile, std, tallyTotal } from './sketch.js';
+import { CATEGORY_CAP, type CategoryTally, distinctBuckets, points, quantile, std, tallyTotal } from './sketch.js';
 import { benjaminiHochberg, chiSquared, jensenShannon, ksTwoSample, psi, wasserstein } from './statistics.js';
 
 /** Evidently's defaults: the sample size above which distances replace tests, and their thresholds. */
@@ -48,6 +48,8 @@ export interface FeatureDrift {
   oovRate?: number | null;
   newCategories?: string[];
   categoriesCapped?: boolean;
+  /** When capped: how many values each profile keeps (the rest are counted together as "other"). */
+  categoryCap?: number;
   likelyCause: LikelyCause | null;
   /**
    * The share of the distribution that moved, comparable across metrics (KS statistic for numbers,
@@ -115,7 +117,7 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
     likelyCause: null,
     severity: 0,
   };
-  if (type === 'text') d.oovRate = cur?.text && cur.text.checked > 0 ? cur.text.oov / cur.text.checked : null;
+  if (type === 'text') d.oovRate = cur?.text && ref?.text ? oovShare(cur.text.vocab, ref.text.vocab) : null;
   if (type === 'category' && cur?.cat) {
     d.newCategories = ref?.cat
       ? Object.keys(cur.cat.counts)
@@ -123,6 +125,7 @@ function compare(feature: string, cell: SliceCell, base: SliceCell | null, optio
           .slice(0, 5)
       : [];
     d.categoriesCapped = cur.cat.capped || (ref?.cat?.capped ?? false);
+    if (d.categoriesCapped) d.categoryCap = CATEGORY_CAP;
   }
   if (n < DRIFT_DEFAULTS.minCurrent || nBaseline < DRIFT_DEFAULTS.minBaseline) return d;
   if (d.missingRate! - d.baselineMissingRate! > 0.2) {
@@ -208,6 +211,20 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     if (d.drifted) d.likelyCause = newShare > 0.1 ? 'new_category' : 'distribution_shift';
     else if (d.drifted === null && newShare > 0.1) d.likelyCause = 'new_category';
   }
+}
+
+/**
+ * The share of the window's tokens outside the baseline's vocabulary (its kept tokens), read at
+ * request time, so any baseline can be asked for. Exact while the window's token tally holds every
+ * token it saw; past its cap the rarest tokens are in `other` and count as outside, as the
+ * baseline's own `other` does in its reference share. null without tokens.
+ */
+export function oovShare(window: CategoryTally, baseline: CategoryTally): number | null {
+  const total = tallyTotal(window);
+  if (total === 0) return null;
+  let outside = window.other;
+  for (const [token, n] of Object.entries(window.counts)) if (baseline.counts[token] === undefined) outside += n;
+  return outside / total;
 }
 
 function totalVariation(a: number[], b: number[]): number {

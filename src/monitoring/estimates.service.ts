@@ -15,6 +15,13 @@ const MIN_AUDIT = 200;
 /** A class needs this many labeled predictions, right and wrong, to be calibrated. */
 const MIN_CLASS_ROWS = 50;
 
+export interface EstimateQuery {
+  from?: number | null;
+  to?: number | null;
+  /** One model version; every version when absent. */
+  version?: string | null;
+}
+
 export interface EstimateRow extends AccuracyEstimate {
   realizedAccuracy: number | null;
   nLabeled: number;
@@ -61,16 +68,17 @@ export class EstimatesService {
     return rows.length;
   }
 
-  async estimate(modelName: string, query: { from?: number | null; to?: number | null } = {}, now = Date.now()) {
+  async estimate(modelName: string, query: EstimateQuery = {}, now = Date.now()) {
     const model = await this.models.require(modelName);
     const window = resolveWindow(query.from ?? null, query.to ?? null, now);
+    const version = query.version ?? null;
     const calibrations = await this.store.calibrations(model.name);
     const calibrators = new Map<string, Isotonic>();
     for (const c of calibrations) if (c.calibrator) calibrators.set(c.class, JSON.parse(c.calibrator) as Isotonic);
     const cells = sliceCells(
-      await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, null, PREDICTIONS),
+      await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, version, PREDICTIONS),
     );
-    const realized = await this.slices.report(model.name, { from: window.from, to: window.to });
+    const realized = await this.slices.report(model.name, { from: window.from, to: window.to, version });
     const realizedOf = new Map(realized.slices.map((s) => [`${s.key}\u0001${s.value}`, s]));
     const row = (p: PredictionProfile | null, labeled: { n: number; accuracy: number | null } | undefined): EstimateRow => ({
       ...expectedAccuracy(confidences(p, calibrators)),

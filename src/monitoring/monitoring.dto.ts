@@ -48,7 +48,13 @@ export class DriftQueryDto extends WindowQueryDto {
   metric?: 'psi';
 }
 
-export class EstimateQueryDto extends WindowQueryDto {}
+export class EstimateQueryDto extends WindowQueryDto {
+  @ApiPropertyOptional({ description: 'one model version; all versions when absent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  version?: string;
+}
 
 export class BaselineRequestDto {
   @ApiProperty({ example: 'training-2026-11', description: 'letters, digits, . _ -' })
@@ -93,6 +99,30 @@ export class BaselineRequestDto {
   @IsOptional()
   @IsBoolean()
   default?: boolean;
+}
+
+/** The query of a CSV or Parquet upload to POST .../baselines (a JSON request sends these in its body). */
+export class BaselineUploadQueryDto {
+  @ApiPropertyOptional({
+    example: 'training-2026-11',
+    description: 'CSV/Parquet uploads: the baseline name (letters, digits, . _ -)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[\w.-]+$/, { message: 'name may hold letters, digits, ".", "_" and "-" only' })
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'CSV/Parquet uploads: the model version the training rows are for' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  version?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: "CSV/Parquet uploads: make it the model's default baseline" })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  default?: 'true' | 'false';
 }
 
 export function toBaselineDto(b: MonitoringBaselineEntity) {

@@ -29,11 +29,11 @@ export interface FeatureProfile {
 export interface TextProfile {
   chars: NumericSketch;
   tokens: NumericSketch;
-  /** The most common tokens: a baseline's vocabulary. */
+  /**
+   * The most common tokens: a baseline's vocabulary, and what a window's OOV share is read from
+   * against whichever baseline a drift request names.
+   */
   vocab: CategoryTally;
-  /** Tokens checked against the default baseline's vocabulary when the row was profiled, and those outside it. */
-  checked: number;
-  oov: number;
 }
 
 /** The model's outputs in a cell: predicted-class counts and the predicted class's score, binned. */
@@ -71,12 +71,7 @@ export function tokensOf(text: string): string[] {
 }
 
 /** Adds one observed value of a feature (undefined when the row lacks the key). */
-export function observe(
-  p: FeatureProfile,
-  value: unknown,
-  spec: FeatureSpec | undefined,
-  vocabulary: ReadonlySet<string> | null,
-): void {
+export function observe(p: FeatureProfile, value: unknown, spec: FeatureSpec | undefined): void {
   if (value === undefined) return;
   if (value === null) {
     p.nulls++;
@@ -96,17 +91,11 @@ export function observe(
   }
   const s = type === 'boolean' ? String(value) : (value as string);
   if (spec?.type === 'text') {
-    p.text ??= { chars: emptySketch(), tokens: emptySketch(), vocab: emptyTally(), checked: 0, oov: 0 };
+    p.text ??= { chars: emptySketch(), tokens: emptySketch(), vocab: emptyTally() };
     const tokens = tokensOf(s);
     addValue(p.text.chars, s.length);
     addValue(p.text.tokens, tokens.length);
-    for (const t of tokens) {
-      addCategory(p.text.vocab, t, VOCAB_CAP);
-      if (vocabulary) {
-        p.text.checked++;
-        if (!vocabulary.has(t)) p.text.oov++;
-      }
-    }
+    for (const t of tokens) addCategory(p.text.vocab, t, VOCAB_CAP);
     return;
   }
   p.cat ??= emptyTally();
@@ -134,12 +123,10 @@ export function mergeFeatureProfile(into: FeatureProfile, other: FeatureProfile)
   if (other.num) mergeSketch((into.num ??= emptySketch()), other.num);
   if (other.cat) mergeTally((into.cat ??= emptyTally()), other.cat);
   if (other.text) {
-    into.text ??= { chars: emptySketch(), tokens: emptySketch(), vocab: emptyTally(), checked: 0, oov: 0 };
+    into.text ??= { chars: emptySketch(), tokens: emptySketch(), vocab: emptyTally() };
     mergeSketch(into.text.chars, other.text.chars);
     mergeSketch(into.text.tokens, other.text.tokens);
     mergeTally(into.text.vocab, other.text.vocab, VOCAB_CAP);
-    into.text.checked += other.text.checked;
-    into.text.oov += other.text.oov;
   }
 }
 

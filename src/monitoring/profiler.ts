@@ -39,8 +39,6 @@ export interface ProfiledRow {
 export interface ProfilerContext {
   schema: Record<string, FeatureSpec> | null;
   crosses: readonly (readonly [string, string])[];
-  /** The default baseline's vocabulary per text feature, for the OOV share; none without a baseline. */
-  vocabularies: ReadonlyMap<string, ReadonlySet<string>>;
   /** Live profiles go to hour and day buckets; a baseline from rows to one timeless cell. */
   grains: readonly (ProfileGrain | 'all')[];
 }
@@ -64,7 +62,7 @@ export class ProfileDeltas {
   constructor(private readonly context: ProfilerContext) {}
 
   add(row: ProfiledRow): void {
-    const { schema, vocabularies, grains } = this.context;
+    const { schema, grains } = this.context;
     this.rolled = null;
     const finest = grains.includes('hour') ? 'hour' : grains[0];
     const ts = finest === 'all' ? 0 : bucketOf(row.ts, finest);
@@ -80,7 +78,7 @@ export class ProfileDeltas {
       if (name === PREDICTIONS) return;
       let p = cell.profiles.get(name) as FeatureProfile | undefined;
       if (!p) cell.profiles.set(name, (p = emptyFeatureProfile()));
-      observe(p, row.features[name], schema?.[name], vocabularies.get(name) ?? null);
+      observe(p, row.features[name], schema?.[name]);
     };
     for (const name in row.features) observeOne(name);
     for (const name in schema ?? {}) if (!(name in row.features)) observeOne(name);

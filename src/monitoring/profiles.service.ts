@@ -6,9 +6,6 @@ import type { Tx } from '../database/tx.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
 import { PredictionsService } from '../predictions/predictions.service.js';
-import { OVERALL } from '../slices/cells.js';
-import { BaselinesRepository } from './baselines.repository.js';
-import type { FeatureProfile } from './profile.js';
 import {
   cellKeyId,
   decodeProfile,
@@ -29,7 +26,6 @@ export const PROFILE_CHUNK = 1;
  */
 export const BUSY_BUDGET_MS = 80;
 const QUIET_MS = 1000;
-const VOCABULARY_TTL_MS = 30_000;
 
 /**
  * Keeps the feature profiles equal to what the prediction log says: the ingest transaction leaves a
@@ -38,13 +34,11 @@ const VOCABULARY_TTL_MS = 30_000;
  */
 @Injectable()
 export class ProfilesService implements OnModuleInit {
-  private readonly vocabularies = new Map<string, { at: number; value: Map<string, Set<string>> }>();
   private lastArrival = 0;
 
   constructor(
     private readonly db: Db,
     private readonly repository: ProfilesRepository,
-    private readonly baselines: BaselinesRepository,
     private readonly models: ModelsService,
     private readonly predictions: PredictionsService,
     private readonly config: AppConfig,
@@ -72,7 +66,6 @@ export class ProfilesService implements OnModuleInit {
   /** Applies up to `limit` pending markers in one transaction; returns how many predictions it profiled. */
   async applyChunk(limit = PROFILE_CHUNK): Promise<{ markers: number; predictions: number }> {
     const models = new Map<string, ModelEntity | null>();
-    const vocab = new Map<string, Map<string, Set<string>>>();
     return this.db.tx(async (tx) => {
       await this.repository.lockProfiles(tx);
       const markers = await this.repository.takePending(tx, limit);
@@ -84,11 +77,9 @@ export class ProfilesService implements OnModuleInit {
         if (!models.has(name)) models.set(name, await this.models.find(name));
         const model = models.get(name);
         if (!model) continue;
-        if (!vocab.has(name)) vocab.set(name, await this.vocabularyOf(name));
         const deltas = new ProfileDeltas({
           schema: model.featureSchema,
           crosses: model.sliceCrosses,
-          vocabularies: vocab.get(name)!,
           grains: PROFILE_GRAINS,
         });
         for (const row of await this.repository.predictions(tx, name, ids)) {
@@ -160,27 +151,5 @@ export class ProfilesService implements OnModuleInit {
       }
     }
     await this.repository.upsertProfiles(tx, model, rows);
-  }
-
-  /** The default baseline's vocabulary of each text feature (whole-model cell), cached briefly. */
-  private async vocabularyOf(model: string): Promise<Map<string, Set<string>>> {
-    const cached = this.vocabularies.get(model);
-    if (cached && Date.now() - cached.at < VOCABULARY_TTL_MS) return cached.value;
-    const value = new Map<string, Set<string>>();
-    const baseline = await this.baselines.find(model, null);
-    if (baseline) {
-      for (const r of await this.baselines.profiles(model, baseline.name)) {
-        if (r.slice_key !== OVERALL) continue;
-        const p = JSON.parse(r.profile) as Partial<FeatureProfile>;
-        if (p.text) value.set(r.feature, new Set(Object.keys(p.text.vocab.counts)));
-      }
-    }
-    this.vocabularies.set(model, { at: Date.now(), value });
-    return value;
-  }
-
-  /** Forgets cached vocabularies (a new default baseline). */
-  forgetVocabulary(model: string): void {
-    this.vocabularies.delete(model);
   }
 }

@@ -71,6 +71,20 @@ async function seed(t: TestApp): Promise<void> {
   }
   expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
   expect((await t.http().post('/api/v1/events').set('Authorization', ingest).send({ events })).status).toBe(202);
+  // Tablets started minutes ago: predictions, no labels yet (the implicit label comes after 30 minutes).
+  const tablets = Array.from({ length: 40 }, (_, i) =>
+    aPrediction({
+      id: `tablet-${i}`,
+      model: 'shop',
+      timestamp: new Date(Date.now() - 5 * 60_000 + i * 1000).toISOString(),
+      features: { weather: 'sun', country: 'de', device: 'tablet' },
+      prediction: 'click',
+      scores: { purchase: 0.2, click: 0.6, ignore: 0.2 },
+    }),
+  );
+  expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions: tablets })).status).toBe(
+    201,
+  );
   const ids = [...truth.keys()];
   const labeler = `Bearer ${await t.tokenFor('labeler', 'Lena')}`;
   for (const id of ids.filter((_, i) => i % 25 === 0)) {
@@ -132,6 +146,13 @@ describe('the accuracy-by-slice page in a browser', () => {
     ).toBe('rgb(253, 236, 236)');
     expect(await page.locator('svg.spark').count()).toBeGreaterThan(5);
     expect(await page.getByTestId('audit-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
+    // The label-free estimate beside realized accuracy, and the slice without labels last, with its estimate.
+    await expect.poll(() => page.getByTestId('overall-label-free').textContent()).toMatch(/^\d+\.\d%$/);
+    const tablet = page.locator('tr[data-unlabeled="true"]');
+    expect(await tablet.count()).toBe(1);
+    expect((await tablet.locator('th').textContent())!.replace(/\s+/g, ' ')).toContain('device = tablet');
+    expect(await tablet.getByTestId('slice-label-free').textContent()).toMatch(/^\s*\d+\.\d%\d+\.\d–\d+\.\d%40 predictions\s*$/);
+    expect((await rowNames(page)).at(-1)).toMatch(/^device = tablet/);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'slices.png'), fullPage: true });
@@ -139,8 +160,9 @@ describe('the accuracy-by-slice page in a browser', () => {
     await Promise.all([page.waitForURL(/sort=n&dir=desc/), page.getByRole('link', { name: 'Labels', exact: true }).click()]);
     const counts = await page
       .getByTestId('slice-row')
-      .evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td.num')[3].textContent!.replace(/,/g, ''))));
+      .evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td.num')[4].textContent!.replace(/,/g, ''))));
     expect(counts.length).toBeGreaterThan(5);
+    expect(counts.at(-1)).toBe(0); // the tablets, after every labeled slice
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('Labels');
 

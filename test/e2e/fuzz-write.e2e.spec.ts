@@ -46,6 +46,7 @@ const VALID: Record<string, () => Record<string, unknown>> = {
   'post /labeling/:model/batches': () => ({ size: '3', strategy: 'entropy' }),
   'post /models/:model/slices/labeling-batch': () => ({ key: 'country', value: 'de', size: '3' }),
   'post /models/:model/exports': () => ({ format: 'csv', mitigation: 'none', from: '2026-01-01' }),
+  'post /api/v1/models/:model/baselines': () => ({ name: 'fz', rows: [{ price: 1, country: 'de', title: 'a b' }] }),
 };
 
 const WRITES = ROUTE_ROLES.filter((r) => r.method !== 'get' && r.route !== '/logout');

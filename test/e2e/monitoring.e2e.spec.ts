@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SeededRandom } from '../../src/common/random.js';
 import { DriftEvaluation } from '../../src/monitoring/drift-evaluation.service.js';
@@ -9,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
 
 const HOUR = 3_600_000;
+const FIXTURES = join(import.meta.dirname, '../fixtures');
 const MODEL = {
   classes: ['purchase', 'click'],
   sliceKeys: ['country'],
@@ -142,6 +145,13 @@ describe('feature profiles and drift', () => {
       .set('Authorization', admin)
       .send({ name: 'a b', rows: [{}] });
     expect(badName.status).toBe(400);
+    const nested = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'x', rows: [{ price: 1 }, { title: ['a', ['b']] }] });
+    expect(nested.status).toBe(400);
+    expect(nested.body.details).toMatchObject([{ field: 'rows[1].title', index: 1 }]);
     const empty = await t
       .http()
       .post('/api/v1/models/drifty/baselines')
@@ -253,6 +263,200 @@ describe('feature profiles and drift', () => {
     });
     const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
     expect(list.body.baselines.map((b: { name: string }) => b.name).sort()).toEqual(['after-switch', 'training', 'week-1']);
+  });
+});
+
+describe('out-of-vocabulary share against a named baseline', () => {
+  it('reads the OOV share of a text feature against the baseline asked for, none of which existed when the window was profiled', async () => {
+    await registerModel(t.http, t.adminToken, 'vocab', MODEL);
+    // Logged and profiled before the model has any baseline.
+    await send(world('vocab', 20, 600, Date.now() - 2 * HOUR));
+    await profiled();
+    const rowsWith = (words: string[]) =>
+      world('vocab', 21, 600, 0).map((p, i) => ({
+        ...(p.features as object),
+        title: `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]}`,
+      }));
+    for (const [name, words] of [
+      ['same-words', WORDS],
+      ['other-words', ['alpha', 'beta', 'gamma', 'delta']],
+    ] as const) {
+      const res = await t
+        .http()
+        .post('/api/v1/models/vocab/baselines')
+        .set('Authorization', admin)
+        .send({ name, rows: rowsWith([...words]) });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    const titleAgainst = async (baseline: string) => {
+      const res = await t
+        .http()
+        .get(`/api/v1/models/vocab/drift?baseline=${baseline}&from=${new Date(Date.now() - 3 * HOUR).toISOString()}`)
+        .set('Authorization', reader);
+      expect(res.status).toBe(200);
+      return (res.body as { features: (DriftBody['features'][number] & { oovRate: number | null })[] }).features.find(
+        (f) => f.feature === 'title' && f.slice === null,
+      )!;
+    };
+    // The default is same-words, the first baseline: the rate is read against the baseline named, not the default.
+    expect(await titleAgainst('same-words')).toMatchObject({ oovRate: 0, metric: 'oov_rate', drifted: false });
+    expect(await titleAgainst('other-words')).toMatchObject({
+      oovRate: 1,
+      metric: 'oov_rate',
+      drifted: true,
+      likelyCause: 'vocabulary_shift',
+    });
+  });
+});
+
+describe('bad input and edge cases', () => {
+  it('profiles features absent from the schema by their observed type, reports one that changed type, and caps a high-cardinality one', async () => {
+    await registerModel(t.http, t.adminToken, 'edgy', { ...MODEL, featureSchema: undefined });
+    const rows = world('edgy', 30, 600, 0).map((p, i) => ({ ...(p.features as object), code: i % 40, user: `u${i}` }));
+    const base = await t
+      .http()
+      .post('/api/v1/models/edgy/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'training', rows });
+    expect(base.status, JSON.stringify(base.body)).toBe(201);
+    // Upstream, code switched from numbers to strings, and the users are all new.
+    await send(
+      world('edgy', 31, 600, Date.now() - HOUR).map((p, i) => ({
+        ...p,
+        features: { ...(p.features as object), code: `C-${i % 40}`, user: `v${i}` },
+      })),
+    );
+    await profiled();
+    const res = await t.http().get('/api/v1/models/edgy/drift').set('Authorization', reader);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const features = (res.body as { features: Record<string, unknown>[] }).features;
+    const whole = (name: string) => features.find((f) => f.feature === name && f.slice === null)!;
+    expect(whole('code')).toMatchObject({ typeChanged: true, drifted: true, likelyCause: 'type_change', n: 600 });
+    expect(whole('price')).toMatchObject({ type: 'number', typeChanged: false });
+    expect(whole('user')).toMatchObject({ type: 'category', categoriesCapped: true, categoryCap: 100 });
+    const page = await t.http().get('/models/edgy/monitoring').set('Authorization', reader).set('Accept', 'text/html');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('(type changed)');
+  });
+});
+
+describe('baselines from uploaded files', () => {
+  const upload = (query: string, type: string, body: string | Buffer, auth = admin) =>
+    t.http().post(`/api/v1/models/drifty/baselines?${query}`).set('Authorization', auth).set('Content-Type', type).send(body);
+  const profilesOf = async (baseline: string) =>
+    (
+      await t.tables.all<{ slice_key: string; slice_value: string; feature: string; n: number; profile: string }>(
+        `SELECT slice_key, slice_value, feature, n, profile FROM monitoring_baseline_profiles
+         WHERE model = 'drifty' AND baseline = ? ORDER BY slice_key, slice_value, feature`,
+        [baseline],
+      )
+    ).map((r) => ({ ...r, n: Number(r.n), profile: JSON.parse(r.profile) as unknown }));
+  const json = (name: string, rows: unknown[]) =>
+    t.http().post('/api/v1/models/drifty/baselines').set('Authorization', admin).send({ name, rows });
+
+  it('builds the same profiles from a CSV upload as from the same rows sent as JSON', async () => {
+    const rows = world('drifty', 3, 1200, 0).map((p) => p.features as { price: number; country: string; title: string });
+    // Every field quoted, records ended by CRLF, as Excel writes them.
+    const q = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
+    const text = ['price,country,title', ...rows.map((r) => [q(r.price), q(r.country), q(r.title)].join(','))].join('\r\n');
+    const created = await upload('name=training-csv&version=v7', 'text/csv', text);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ name: 'training-csv', source: 'rows', rows: 1200, version: 'v7', default: false });
+    expect((await json('training-json', rows)).status).toBe(201);
+    const fromCsv = await profilesOf('training-csv');
+    expect(fromCsv.length).toBeGreaterThan(10);
+    expect(fromCsv).toEqual(await profilesOf('training-json'));
+    const drift = await t.http().get('/api/v1/models/drifty/drift?baseline=training-csv').set('Authorization', reader);
+    expect((drift.body as DriftBody).features.find((f) => f.feature === 'price' && f.slice?.value === 'fr')).toMatchObject({
+      drifted: true,
+    });
+  });
+
+  it('builds the same profiles from a Parquet file pyarrow wrote as from its rows sent as JSON', async () => {
+    const parquet = readFileSync(join(FIXTURES, 'baseline-training.parquet'));
+    const rows = JSON.parse(readFileSync(join(FIXTURES, 'baseline-training.json'), 'utf8')) as unknown[];
+    for (const type of ['application/vnd.apache.parquet', 'application/octet-stream']) {
+      const created = await upload('name=training-parquet&default=false', type, parquet);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body).toMatchObject({ name: 'training-parquet', source: 'rows', rows: 300 });
+    }
+    expect((await json('training-parquet-json', rows)).status).toBe(201);
+    const fromParquet = await profilesOf('training-parquet');
+    expect(fromParquet.find((p) => p.slice_key === '*' && p.feature === 'qty')).toMatchObject({ n: 300 });
+    expect(fromParquet).toEqual(await profilesOf('training-parquet-json'));
+  });
+
+  it('refuses a malformed file whole, naming the line, and leaves the baseline of that name as it was', async () => {
+    const before = await profilesOf('training-csv');
+    const broken = await upload('name=training-csv', 'text/csv', 'price,country,title\r\n1,de,a\r\n2,fr\r\n');
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({
+      message: 'invalid_baseline_file: csv: line 3 (row 2): has 2 fields, the header 3',
+      details: [{ field: 'line 3 (row 2)' }],
+    });
+    const quote = await upload('name=training-csv', 'text/csv', 'price,title\n1,"unclosed\n2,b\n');
+    expect(quote.body.message).toBe('invalid_baseline_file: csv: line 2, field 2: a quoted field is never closed');
+    const garbage = await upload('name=training-csv', 'application/vnd.apache.parquet', Buffer.from('PAR1 not really'));
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.message).toBe('invalid_baseline_file: parquet: file: is not a readable Parquet file');
+    const nested = await upload(
+      'name=nested',
+      'application/vnd.apache.parquet',
+      readFileSync(join(FIXTURES, 'baseline-nested.parquet')),
+    );
+    expect(nested.status).toBe(400);
+    expect(nested.body.details[0].field).toBe('column 2 ("tags")');
+    expect(await profilesOf('training-csv')).toEqual(before);
+    const list = await t.http().get('/api/v1/models/drifty/baselines').set('Authorization', reader);
+    expect(list.body.baselines.map((b: { name: string }) => b.name)).not.toContain('nested');
+  });
+
+  it('refuses a file over BODY_LIMIT_MB with 413, and reads no file body for a caller other than an admin', async () => {
+    const small = await startTestApp({ BODY_LIMIT_MB: '1' });
+    try {
+      await registerModel(small.http, small.adminToken, 'drifty', MODEL);
+      const big = `price\n${'12.5\n'.repeat(300_000)}`; // 1.5 MB
+      const over = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=big')
+        .set('Authorization', `Bearer ${small.adminToken}`)
+        .set('Content-Type', 'text/csv')
+        .send(big);
+      expect(over.status).toBe(413);
+      const labeler = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=big')
+        .set('Authorization', `Bearer ${await small.tokenFor('labeler')}`)
+        .set('Content-Type', 'text/csv')
+        .send(big);
+      expect(labeler.status).toBe(403);
+      const fits = await small
+        .http()
+        .post('/api/v1/models/drifty/baselines?name=fits')
+        .set('Authorization', `Bearer ${small.adminToken}`)
+        .set('Content-Type', 'text/csv')
+        .send(`price\n${'12.5\n'.repeat(100_000)}`);
+      expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+      expect(fits.body.rows).toBe(100_000);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('asks for the name, the admin role and a known media type', async () => {
+    const noName = await upload('', 'text/csv', 'a\n1\n');
+    expect(noName.status).toBe(400);
+    expect(noName.body.details).toEqual([{ field: 'name', message: 'required in the query' }]);
+    expect((await upload('name=x', 'text/csv', 'a\n1\n', reader)).status).toBe(403);
+    expect((await upload('name=x', 'text/plain', 'a\n1\n')).status).toBe(415);
+    const inQuery = await t
+      .http()
+      .post('/api/v1/models/drifty/baselines?name=x')
+      .set('Authorization', admin)
+      .send({ name: 'x', rows: [{ price: 1 }] });
+    expect(inQuery.status).toBe(400);
+    expect(inQuery.body.details[0].field).toBe('name');
+    expect((await upload('name=a%20b', 'text/csv', 'a\n1\n')).status).toBe(400);
   });
 });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRole } from '../../src/auth/token.entity.js';
+import { SeededRandom } from '../../src/common/random.js';
+import { EstimatesService } from '../../src/monitoring/estimates.service.js';
 import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction } from '../factories/predictions.js';
@@ -115,7 +117,7 @@ describe('/models/:model/slices', () => {
     expect(decoded(res.text)).toContain('Recommended: queue 100 examples of weather=rain for labeling');
     expect(rowsOf(res.text).slice(0, 2)).toEqual(['weather=rain', 'country=fr']);
     expect(res.text).toMatch(
-      /<tr class="slice-row is-flagged" data-testid="slice-row" data-flagged="true">\s*<th scope="row" class="slice-name">\s*<span class="slice-key">weather<\/span> = <span class="slice-value">rain<\/span>/,
+      /<tr class="slice-row is-flagged" data-testid="slice-row" data-flagged="true" data-unlabeled="false">\s*<th scope="row" class="slice-name">\s*<span class="slice-key">weather<\/span> = <span class="slice-value">rain<\/span>/,
     );
   });
 
@@ -144,6 +146,14 @@ describe('/models/:model/slices', () => {
     expect(v2.status).toBe(200);
     expect(rowsOf(v2.text)).toEqual(['weather=rain', 'country=fr']);
     expect(v2.text).toContain('<option value="v2" selected>v2</option>');
+    // The label-free figures follow the version too: v2 is the 40 predictions of rain in fr.
+    await eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0), 30_000);
+    const v2again = await page('labeler', '/models/shop/slices?version=v2');
+    expect(decoded(v2again.text)).toMatch(
+      /data-testid="overall-label-free">[\d.]+%<\/p>\s*<p class="stat-note">95% CI [\d.–%]+ · 40 predictions/,
+    );
+    const all = await page('labeler', '/models/shop/slices');
+    expect(decoded(all.text)).toMatch(/95% CI [\d.–%]+ · 225 predictions · /);
     const manual = await page('labeler', '/models/shop/slices?source=manual');
     expect(manual.text).toContain('data-testid="empty-state"');
     expect(manual.text).toContain('No labels in this selection');
@@ -202,5 +212,148 @@ describe('/models/:model/slices', () => {
       .type('form')
       .send({ ...form, _csrf: labeler.csrf })
       .expect(403);
+  });
+});
+
+describe('label-free estimates on the slices page', () => {
+  const HOUR = 60 * MIN;
+  const ESTIMATED = {
+    classes: ['purchase', 'click'],
+    sliceKeys: ['country'],
+    labelRules: [
+      { event: 'purchase', label: 'purchase', within: '7d', priority: 20 },
+      { event: 'click', label: 'click', within: '7d', priority: 10 },
+    ],
+  };
+  /** Predictions of purchase with score s, right with probability s − 0.25 (an overconfident model); `right` says which are. */
+  function world(seed: number, n: number, countries: string[], at: number) {
+    const random = new SeededRandom(seed);
+    return Array.from({ length: n }, (_, i) => {
+      const score = Math.round((0.55 + 0.44 * random.next()) * 1000) / 1000;
+      const right = random.next() < score - 0.25;
+      return {
+        right,
+        prediction: aPrediction({
+          id: `est-${seed}-${i}`,
+          model: 'est',
+          timestamp: new Date(at + (i % 60) * 1000).toISOString(),
+          features: { country: countries[i % countries.length] },
+          prediction: 'purchase',
+          scores: { purchase: score, click: Math.round((1 - score) * 1000) / 1000 },
+        }),
+      };
+    });
+  }
+  const post = async (path: string, key: 'predictions' | 'events', rows: unknown[]) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const res = await t
+        .http()
+        .post(path)
+        .set('Authorization', ingest)
+        .send({ [key]: rows.slice(i, i + 1000) });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    }
+  };
+  /** The label-free cell of a row: [figure, lo, hi] in percent, or the cell's text when there is no figure. */
+  function labelFreeOf(html: string, key: string, value: string): [number, number, number] | string {
+    const at = html.indexOf(`<span class="slice-key">${key}</span> = <span class="slice-value">${value}</span>`);
+    expect(at, `${key}=${value} on the page`).toBeGreaterThan(0);
+    const cell = /data-testid="slice-label-free">([\s\S]*?)<\/td>/.exec(html.slice(at))![1];
+    const m = /<strong class="acc">([\d.]+)%<\/strong><span class="ci">([\d.]+)–([\d.]+)%<\/span>/.exec(cell);
+    return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : cell.replace(/<[^>]*>/g, '').trim();
+  }
+
+  it('shows the calibrated estimate beside realized accuracy, and a slice with predictions but no labels with its estimate', async () => {
+    await registerModel(t.http, t.adminToken, 'est', ESTIMATED);
+    const reader = `Bearer ${await t.tokenFor('labeler')}`;
+    const now = Date.now();
+    const labeled = world(1, 1200, ['de', 'fr'], now - 3 * HOUR);
+    await post(
+      '/api/v1/predictions',
+      'predictions',
+      labeled.map((w) => w.prediction),
+    );
+    await post(
+      '/api/v1/events',
+      'events',
+      labeled.map((w) =>
+        anEvent(w.prediction.id as string, {
+          model: 'est',
+          type: w.right ? 'purchase' : 'click',
+          timestamp: new Date(now - 2 * HOUR).toISOString(),
+        }),
+      ),
+    );
+    await eventually(async () => {
+      const res = await t.http().get('/api/v1/models/est/slices').set('Authorization', reader);
+      expect((res.body as { overall: { n: number } }).overall.n).toBe(1200);
+    }, 40_000);
+    await t.app.get(EstimatesService).calibrate('est');
+    // Italy's predictions have arrived; its labels have not.
+    const italy = world(2, 600, ['it'], now - HOUR);
+    await post(
+      '/api/v1/predictions',
+      'predictions',
+      italy.map((w) => w.prediction),
+    );
+    const truth = (italy.filter((w) => w.right).length / italy.length) * 100;
+    await eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0), 30_000);
+
+    const res = await page('labeler', '/models/est/slices');
+    expect(res.status).toBe(200);
+    expect(rowsOf(res.text)).toEqual(['country=de', 'country=fr', 'country=it']);
+    const it = labelFreeOf(res.text, 'country', 'it');
+    expect(Array.isArray(it), String(it)).toBe(true);
+    const [estimate, lo, hi] = it as [number, number, number];
+    expect(Math.abs(estimate - truth)).toBeLessThan(5);
+    // Raw scores would say about 77%: the figure is the calibrated one.
+    expect(estimate).toBeLessThan(62);
+    expect(lo).toBeLessThan(estimate);
+    expect(hi).toBeGreaterThan(estimate);
+    expect(res.text).toMatch(
+      /data-testid="slice-row" data-flagged="false" data-unlabeled="true">\s*<th scope="row" class="slice-name">\s*<span class="slice-key">country<\/span> = <span class="slice-value">it<\/span>/,
+    );
+    expect(decoded(res.text)).toContain('predictions, no labels yet');
+    // The labeled slices carry both figures, the realized one from their labels.
+    const reported = (await t.http().get('/api/v1/models/est/slices').set('Authorization', reader)).body as {
+      slices: { value: string; accuracy: number }[];
+    };
+    for (const value of ['de', 'fr']) {
+      const realized = reported.slices.find((s) => s.value === value)!.accuracy;
+      const [figure] = labelFreeOf(res.text, 'country', value) as [number, number, number];
+      expect(Math.abs(figure / 100 - realized)).toBeLessThan(0.06);
+    }
+    // The overall figure is the API's estimate of the same window, 1,800 predictions.
+    const api = await t
+      .http()
+      .get(`/api/v1/models/est/estimated-performance?from=${new Date(now - 7 * 24 * HOUR).toISOString()}`)
+      .set('Authorization', reader);
+    expect(api.body.overall).toMatchObject({ n: 1800, calibrated: true });
+    expect(res.text).toContain(`data-testid="overall-label-free">${(api.body.overall.estimatedAccuracy * 100).toFixed(1)}%</p>`);
+    expect(decoded(res.text)).toContain('1,800 predictions · calibrated scores');
+    expect(decoded(res.text)).toContain('1 slice has predictions but no labels yet.');
+    // One version only: none of this model's predictions are v2.
+    const v2 = await t.http().get('/api/v1/models/est/estimated-performance?version=v2').set('Authorization', reader);
+    expect(v2.body.overall).toMatchObject({ n: 0, estimatedAccuracy: null });
+  });
+
+  it('says why a slice has no label-free figure, and shows the table on a model whose labels have not arrived', async () => {
+    await registerModel(t.http, t.adminToken, 'fresh', ESTIMATED);
+    const rows = world(3, 40, ['de'], Date.now() - 10 * MIN).map((w) => ({
+      ...w.prediction,
+      id: `fresh-${w.prediction.id as string}`,
+      model: 'fresh',
+    }));
+    await post('/api/v1/predictions', 'predictions', [...rows, { ...rows[0], id: 'fresh-one-fr', features: { country: EVIL } }]);
+    await eventually(async () => expect(await t.tables.count('monitoring_pending')).toBe(0), 30_000);
+    const res = await page('labeler', '/models/fresh/slices');
+    expect(res.text).toContain('No labels yet');
+    expect(rowsOf(res.text)).toEqual([`country=${EVIL}`, 'country=de']);
+    expect(res.text).not.toContain(EVIL);
+    const de = labelFreeOf(res.text, 'country', 'de');
+    expect(Array.isArray(de)).toBe(true);
+    expect(labelFreeOf(res.text, 'country', '&lt;script&gt;alert(&quot;slice&quot;)&lt;/script&gt;')).toBe(
+      'not estimable: 1 prediction, 30 needed',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { featureHistogram } from './histogram.js';
 
 const profileOf = (values: unknown[]) => {
   const p = emptyFeatureProfile();
-  for (const v of values) observe(p, v, undefined, null);
+  for (const v of values) observe(p, v, undefined);
   return p;
 };
 

@@ -24,6 +24,9 @@ export interface PageQuery {
   dir: SortDir | null;
 }
 
+/** One slice as a map key. */
+export const sliceKeyId = (key: string, value: string) => `${key}\u0000${value}`;
+
 export interface SortableRow {
   key: string;
   value: string;

@@ -7,6 +7,7 @@ import { ApiError } from '../../common/api-error.js';
 import { errorMessage } from '../../jobs/job-options.js';
 import { LabelingService } from '../../labeling/labeling.service.js';
 import { ModelsService } from '../../models/models.service.js';
+import { EstimatesService } from '../../monitoring/estimates.service.js';
 import { OVERALL } from '../../slices/cells.js';
 import { type SliceQuery, SlicesService } from '../../slices/slices.service.js';
 import { PAGE_WINDOWS, type PageQuery, seriesPlan } from './slices-page-order.js';
@@ -27,6 +28,7 @@ export class SlicesPageService {
     private readonly models: ModelsService,
     private readonly alerts: AlertsService,
     private readonly labeling: LabelingService,
+    private readonly estimates: EstimatesService,
   ) {}
 
   async view(modelName: string, query: PageQuery, viewer: Principal, extra: { batch?: string; batchError?: string } = {}) {
@@ -50,6 +52,12 @@ export class SlicesPageService {
     const series = new Map<string, SparkPoint[]>();
     for (const s of report.slices) series.set(sliceKeyId(s.key, s.value), await pointsOf(s.key, s.value));
     const firing = (await this.alerts.list(model.name, 'firing', FIRING_SHOWN)).map(toAlertDto);
+    // The label-free estimate of the same window (from the first profile when the window is all time).
+    const labelFree = await this.estimates.estimate(
+      model.name,
+      { from: sliceQuery.from ?? 0, to: now, version: query.version },
+      now,
+    );
     return buildSlicesPage({
       model: {
         name: model.name,
@@ -59,6 +67,7 @@ export class SlicesPageService {
         baselineWindow: model.settings.alerts.baselineWindow,
       },
       report,
+      labelFree,
       series,
       overallSeries: report.overall.n > 0 ? await pointsOf(OVERALL, OVERALL) : [],
       versions: await this.slices.versions(model.name),

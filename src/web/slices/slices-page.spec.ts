@@ -179,6 +179,7 @@ describe('buildSlicesPage', () => {
   const input = (over: Partial<SlicesPageInput> = {}): SlicesPageInput => ({
     model: { name: 'shop', sliceKeys: keys, sliceCrosses: [], minSupport: 30, baselineWindow: '7d' },
     report: report(),
+    labelFree: null,
     series: new Map(),
     overallSeries: [],
     versions: ['v1'],
@@ -253,5 +254,53 @@ describe('buildSlicesPage', () => {
     ['labels to show', {}, null],
   ])('has the empty state for %s', (_, over, empty) => {
     expect(buildSlicesPage(input(over)).empty).toBe(empty);
+  });
+
+  it('shows the label-free estimate beside each slice, and adds the slices that have predictions but no labels', () => {
+    const e = (key: string, value: string, n: number, acc: number | null) => ({
+      key,
+      value,
+      n,
+      estimatedAccuracy: acc,
+      ci: acc === null ? null : ([acc - 0.05, acc + 0.05] as [number, number]),
+      notEstimable: acc === null ? 'too_small' : null,
+    });
+    const page = buildSlicesPage(
+      input({
+        labelFree: {
+          overall: { ...e('*', '*', 900, 0.7), calibrated: true },
+          slices: [
+            e('weather', 'rain', 120, 0.52),
+            e('weather', 'snow', 12, null),
+            e('country', 'it', 400, 0.81),
+            e('other', 'x', 50, 0.9),
+          ],
+        },
+      }),
+    );
+    expect(page.rows.find((r) => r.value === 'rain')!.labelFree).toEqual({
+      accuracy: '52.0%',
+      ci: '47.0–57.0%',
+      predictions: '120 predictions',
+      notEstimable: null,
+    });
+    expect(page.rows.find((r) => r.value === 'fr')!.labelFree).toMatchObject({
+      accuracy: null,
+      notEstimable: 'not estimable: no predictions profiled',
+    });
+    // Unlabeled slices come after the labeled ones, in key order; keys the model does not declare are left out.
+    const unlabeled = page.rows.filter((r) => r.unlabeled);
+    expect(unlabeled.map((r) => `${r.key}=${r.value}`)).toEqual(['weather=snow', 'country=it']);
+    expect(page.rows.slice(-2).every((r) => r.unlabeled)).toBe(true);
+    expect(unlabeled[0]).toMatchObject({ accuracy: '–', n: '0', bar: null, estimate: null, auditNeeded: 0 });
+    expect(unlabeled[0].labelFree.notEstimable).toBe('not estimable: 12 predictions, 30 needed');
+    expect(unlabeled[1].labelFree).toMatchObject({ accuracy: '81.0%', ci: '76.0–86.0%' });
+    expect(page.unlabeledCount).toBe(2);
+    expect(page.labelFree).toMatchObject({
+      accuracy: '70.0%',
+      ci: '65.0–75.0%',
+      calibrated: true,
+      predictions: '900 predictions',
+    });
   });
 });

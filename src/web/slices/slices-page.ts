@@ -1,4 +1,5 @@
 import type { EstimateFields } from '../../slices/estimates.js';
+import { count, pct, range } from './format.js';
 import type { AccuracySummary } from '../../slices/report.js';
 import { SOURCE_FILTERS, type SliceReport } from '../../slices/slices.service.js';
 import {
@@ -10,8 +11,10 @@ import {
   seriesPlan,
   SORT_KEYS,
   sortLink,
+  sliceKeyId,
   sortRows,
 } from './slices-page-order.js';
+import { type LabelFreeInput, labelFreeView, unlabeledSliceRows } from './label-free.js';
 import { rebucket, type SparkPoint, sparkline } from './sparkline.js';
 
 /** A firing alert as the page shows it. */
@@ -43,6 +46,8 @@ export interface PageBatch {
 export interface SlicesPageInput {
   model: { name: string; sliceKeys: string[]; sliceCrosses: [string, string][]; minSupport: number; baselineWindow: string };
   report: SliceReport;
+  /** null when there is nothing to estimate from (no profiles). */
+  labelFree: LabelFreeInput | null;
   /** Series points by `${key}\u0000${value}`, at the plan's API bucket. */
   series: ReadonlyMap<string, SparkPoint[]>;
   overallSeries: SparkPoint[];
@@ -73,7 +78,7 @@ const WINDOW_LABELS: Record<string, string> = {
   all: 'All time',
 };
 
-export const sliceKeyId = (key: string, value: string) => `${key}\u0000${value}`;
+export { sliceKeyId };
 
 /** The view model of /models/:model/slices: plain values for the template, every number formatted. */
 export function buildSlicesPage(input: SlicesPageInput) {
@@ -98,7 +103,8 @@ export function buildSlicesPage(input: SlicesPageInput) {
     });
   const firingIds = new Set(input.firing.map((a) => sliceKeyId(a.slice.key, a.slice.value)));
   const keys = [...model.sliceKeys, ...model.sliceCrosses.map(([a, b]) => `${a}×${b}`)];
-  const rows = sortRows(report.slices, query, keys).map((s) => ({
+  const labelFreeOf = new Map((input.labelFree?.slices ?? []).map((e) => [sliceKeyId(e.key, e.value), e]));
+  const labeledRows = sortRows(report.slices, query, keys).map((s) => ({
     key: s.key,
     value: s.value,
     n: count(s.n),
@@ -111,9 +117,18 @@ export function buildSlicesPage(input: SlicesPageInput) {
     firing: firingIds.has(sliceKeyId(s.key, s.value)),
     fewLabels: s.n < model.minSupport,
     ...estimateView(s),
-    bar: bar(s.ci, s.accuracy, overallAccuracy, domain),
+    bar: bar(s.ci, s.accuracy, overallAccuracy, domain) as ReturnType<typeof bar> | null,
     spark: spark(input.series.get(sliceKeyId(s.key, s.value)) ?? []),
+    labelFree: labelFreeView(labelFreeOf.get(sliceKeyId(s.key, s.value))),
+    unlabeled: false,
   }));
+  // Slices with predictions in the window but no labels yet: the label-free estimate is all they have.
+  const unlabeledRows = unlabeledSliceRows(input.labelFree, report.slices, keys).map((row) => ({
+    ...row,
+    firing: firingIds.has(sliceKeyId(row.key, row.value)),
+    spark: spark([]),
+  }));
+  const rows = [...labeledRows, ...unlabeledRows];
   return {
     title: `${model.name} · accuracy by slice`,
     styles: ['slices.css'],
@@ -122,6 +137,10 @@ export function buildSlicesPage(input: SlicesPageInput) {
     canQueue: input.canQueue,
     windowLabel: WINDOW_LABELS[query.window],
     overall: { ...summary(report.overall), ...estimateView(report.overall) },
+    labelFree: input.labelFree
+      ? { ...labelFreeView(input.labelFree.overall), calibrated: input.labelFree.overall.calibrated }
+      : { ...labelFreeView(undefined), calibrated: false },
+    unlabeledCount: unlabeledRows.length,
     estimateExplained: ESTIMATE_EXPLAINED,
     qualityHref: `/models/${encodeURIComponent(model.name)}/quality`,
     biasedCount: report.slices.filter((s) => s.biased).length,
@@ -267,9 +286,6 @@ export function since(t: number, now: number): string {
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${ago}`;
 }
 
-export const pct = (x: number | null, digits = 1) => (x === null ? '–' : `${(x * 100).toFixed(digits)}%`);
-const range = (ci: [number, number]) => `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%`;
-const count = (n: number) => n.toLocaleString('en');
 /** The difference in percentage points, with a real minus sign. */
 export const signedPoints = (d: number) => {
   const text = (Math.abs(d) * 100).toFixed(1);
