@@ -7,14 +7,34 @@ import { FeedbackRepository, type PredictionFilter } from './feedback.repository
 import type { FeedbackQuery, FeedbackReport } from './feedback.types.js';
 import { behaviourLabelQuality, recommend } from './quality-checks.js';
 
+/** A whole-log report that took longer than this to compute is served from the cache for a while. */
+const SLOW_REPORT_MS = 200;
+/** How old a cached whole-log report may be before a view triggers a refresh in the background. */
+export const RECENT_REPORT_MAX_AGE_MS = 60_000;
+const CACHED_MODELS = 500;
+
+interface CachedReport {
+  report: FeedbackReport;
+  computedAt: number;
+  tookMs: number;
+  refreshing: Promise<void> | null;
+}
+
 /** The feedback-loop report: how far a model's own decisions shaped the labels it would be retrained on. */
 @Injectable()
 export class FeedbackService {
+  private readonly recent = new Map<string, CachedReport>();
+
   constructor(
     private readonly repository: FeedbackRepository,
     private readonly models: ModelsService,
     private readonly agreement: AgreementTallies,
   ) {}
+
+  /** The whole-log report as pages show it (recentReportOf says when it is cached). */
+  recentReport(model: string, now = Date.now()) {
+    return recentReportOf(this, this.recent, model, now);
+  }
 
   /** Throws 404 model_not_found for an unknown model and 400 invalid_window when to is not after from. */
   async report(modelName: string, query: FeedbackQuery = {}): Promise<FeedbackReport> {
@@ -51,6 +71,43 @@ export class FeedbackService {
       recommendation: recommend(cells, read.labelsByClass),
     };
   }
+}
+
+/**
+ * The whole-log report for pages (exports, home): computed on the view while that is quick; once one
+ * took longer than SLOW_REPORT_MS (it scans the model's predictions: seconds at millions of rows, see
+ * bench/README.md "reads"), views get the last one computed, with its time, and one refresh runs in
+ * the background when it is older than RECENT_REPORT_MAX_AGE_MS. The API always computes.
+ */
+export async function recentReportOf(
+  service: FeedbackService,
+  cache: Map<string, CachedReport>,
+  model: string,
+  now = Date.now(),
+): Promise<{ report: FeedbackReport; computedAt: number; cached: boolean }> {
+  const compute = async () => {
+    const started = Date.now();
+    const report = await service.report(model, {});
+    const entry = { report, computedAt: started, tookMs: Date.now() - started, refreshing: null };
+    cache.delete(model);
+    cache.set(model, entry);
+    while (cache.size > CACHED_MODELS) cache.delete(cache.keys().next().value as string);
+    return entry;
+  };
+  const hit = cache.get(model);
+  if (!hit || hit.tookMs < SLOW_REPORT_MS) {
+    const entry = await compute();
+    return { report: entry.report, computedAt: entry.computedAt, cached: false };
+  }
+  if (now - hit.computedAt > RECENT_REPORT_MAX_AGE_MS && !hit.refreshing) {
+    hit.refreshing = compute().then(
+      () => undefined,
+      () => {
+        hit.refreshing = null;
+      },
+    );
+  }
+  return { report: hit.report, computedAt: hit.computedAt, cached: true };
 }
 
 /** The window of the same length just before this one; none when the window has no start. */

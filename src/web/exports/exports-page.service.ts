@@ -22,11 +22,12 @@ export class ExportsPageService {
 
   async view(modelName: string, created: string | null, extra: Partial<ExportsPageInput> = {}) {
     const model = await this.models.require(modelName);
-    const report = extra.report ?? (await this.reports.report(model.name, {}));
+    const recent = extra.report ? null : await this.reports.recentReport(model.name);
     return exportsPageView({
       model: model.name,
       defaultValidation: model.settings.exports.validationFraction,
-      report,
+      report: extra.report ?? recent!.report,
+      reportAsOf: recent?.cached ? recent.computedAt : null,
       exports: await this.exports.list(model.name, LISTED),
       created,
       ...extra,

@@ -20,6 +20,8 @@ export interface ExportsPageInput {
   model: string;
   defaultValidation: number;
   report: FeedbackReport;
+  /** When the report shown was computed, if it came from the cache of slow reports (FeedbackService.recentReport). */
+  reportAsOf?: number | null;
   exports: ExportEntity[];
   created?: string | null;
   form?: ExportFormValues;
@@ -130,6 +132,7 @@ export function exportsPageView(input: ExportsPageInput) {
     model: input.model,
     report: {
       worst: input.report.worst,
+      asOf: input.reportAsOf ? new Date(input.reportAsOf).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : null,
       checks,
       findings: checks.filter((c) => c.finding).length,
       hasWarnings: checks.some((c) => c.severity === 'warn'),
