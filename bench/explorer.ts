@@ -134,11 +134,8 @@ async function main(): Promise<void> {
           `| ${name} | ${first.p50.toFixed(1)} / ${first.max.toFixed(1)} | ${fifth ? fifth.p50.toFixed(1) : '–'} | ${shown} |`,
         );
       }
-      const today = Math.floor(now / DAY) * DAY;
-      const counts = await time(runs, () => search.counts(MODEL, today));
       const history = app.get(LabelHistoryService);
       const changes = await time(runs, () => history.changesOf(MODEL, `p${Math.floor(rows / 3)}`));
-      console.log(`\nhome counts (all + today): p50 ${counts.p50.toFixed(1)} ms, max ${counts.max.toFixed(1)} ms`);
       console.log(`one prediction's effective-label changes: p50 ${changes.p50.toFixed(2)} ms, max ${changes.max.toFixed(2)} ms`);
       started = performance.now();
     });

@@ -95,13 +95,4 @@ export class PredictionSearchRepository {
       effectiveSource: r.effective_source,
     }));
   }
-
-  /** How many predictions the model made since `since` (epoch ms; all of them without it): an index-only count. */
-  async count(model: string, since?: number): Promise<number> {
-    const rows = await this.db.query<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM predictions WHERE model = ?${since === undefined ? '' : ' AND ts >= ?'}`,
-      since === undefined ? [model] : [model, since],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
 }

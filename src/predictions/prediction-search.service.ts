@@ -29,10 +29,4 @@ export class PredictionSearchService {
     const last = page.at(-1);
     return { rows: page, next: more && last ? { ts: last.ts, id: last.id } : null };
   }
-
-  /** Predictions of the model in all, and since `since` (epoch ms). */
-  async counts(model: string, since: number): Promise<{ total: number; since: number }> {
-    const [total, recent] = await Promise.all([this.repository.count(model), this.repository.count(model, since)]);
-    return { total, since: recent };
-  }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import { chunks } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
-import type { RolledPrediction } from '../slices/cells.js';
+import { OVERALL, type RolledPrediction } from '../slices/cells.js';
 import type { Extent, SignedSegment } from '../slices/window.js';
 import type { QualityCellKey } from './quality-key.js';
 import type { QualitySum } from './quality-sums.js';
@@ -95,6 +95,17 @@ export class QualityRepository {
       hLabel: String(r.h_label),
       n: Number(r.n),
     }));
+  }
+
+  /** Predictions of the model counted in its whole-model cells: all time, or its day cells from a day on. */
+  async overallCount(model: string, fromDay: number | null): Promise<number> {
+    const rows = await this.db.query<{ n: number | string | null }>(
+      fromDay === null
+        ? `SELECT SUM(n) AS n FROM quality_cells WHERE model = ? AND grain = 'all' AND slice_key = ?`
+        : `SELECT SUM(n) AS n FROM quality_cells WHERE model = ? AND grain = 'day' AND slice_key = ? AND bucket >= ?`,
+      fromDay === null ? [model, OVERALL] : [model, OVERALL, fromDay],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** The first and last day with cells, or null when the model has none. */

@@ -5,7 +5,7 @@ import { ExportsService } from '../../exports/exports.service.js';
 import { LabelingService } from '../../labeling/labeling.service.js';
 import type { ModelEntity } from '../../models/model.entity.js';
 import { ModelsService } from '../../models/models.service.js';
-import { PredictionSearchService } from '../../predictions/prediction-search.service.js';
+import { QualityService } from '../../quality/quality.service.js';
 import { SlicesService } from '../../slices/slices.service.js';
 import { NavService } from '../nav/nav.service.js';
 import { type HomeModelInput, homeView, startOfUtcDay } from './home-page.view.js';
@@ -14,7 +14,7 @@ import { type HomeModelInput, homeView, startOfUtcDay } from './home-page.view.j
 export class HomePageService {
   constructor(
     private readonly models: ModelsService,
-    private readonly predictions: PredictionSearchService,
+    private readonly quality: QualityService,
     private readonly slices: SlicesService,
     private readonly alerts: AlertsService,
     private readonly labeling: LabelingService,
@@ -31,7 +31,7 @@ export class HomePageService {
 
   private async model(model: ModelEntity, principal: Principal, since: number): Promise<HomeModelInput> {
     const [counts, report, firing, batches, latest] = await Promise.all([
-      this.predictions.counts(model.name, since),
+      this.quality.predictionCounts(model.name, since),
       this.slices.report(model.name),
       this.alerts.list(model.name, 'firing'),
       this.labeling.listBatches(model.name),
