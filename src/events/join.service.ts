@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { parseDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
@@ -35,12 +36,19 @@ export class JoinService {
     now = Date.now(),
   ): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
     const joinedLate = await this.joinArrivedPredictions(now);
-    let applied = 0;
-    for (let n = await this.applyNewEvents(now); n > 0; n = await this.applyNewEvents(now)) applied += n;
-    let implicit = 0;
-    for (let n = await this.closeImplicitWindows(now); n > 0; n = await this.closeImplicitWindows(now)) implicit += n;
-    let finalised = 0;
-    for (let n = await this.finaliseWindows(now); n > 0; n = await this.finaliseWindows(now)) finalised += n;
+    // Each step is one transaction of up to BATCH rows; on SQLite it runs synchronously, so the tick
+    // lets requests in between steps instead of holding the event loop for the whole backlog.
+    const drain = async (step: () => Promise<number>) => {
+      let total = 0;
+      for (let n = await step(); n > 0; n = await step()) {
+        total += n;
+        await yieldToEventLoop();
+      }
+      return total;
+    };
+    const applied = await drain(() => this.applyNewEvents(now));
+    const implicit = await drain(() => this.closeImplicitWindows(now));
+    const finalised = await drain(() => this.finaliseWindows(now));
     const orphaned = await this.orphanStaleEvents(now);
     return { applied, joinedLate, implicit, finalised, orphaned };
   }
