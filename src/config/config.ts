@@ -1,7 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { DURATION_PATTERN } from '../common/durations.js';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
+const RETENTION_PATTERN = new RegExp(`^(?:off|${DURATION_PATTERN.source.slice(1, -1)})$`);
+const RETENTION_MESSAGE = { message: '$property must be a duration such as "30d" or "12h", or "off" to keep forever' };
 export type ProcessRole = (typeof ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -84,6 +87,39 @@ export class AppConfig {
   @Max(1_000_000)
   AUTH_FAILURE_LIMIT = 30;
 
+  /** Failed attempts at one label-change outbox row before it is dead-lettered and the rollups go on without it. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_MAX_ATTEMPTS = 5;
+
+  /** How long finished exports (file, manifest, row) are kept after they finished; "off" keeps them. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_EXPORTS = '30d';
+
+  /** How long label-change outbox rows are kept once applied (they are also the prediction page's label timeline). */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_OUTBOX = '90d';
+
+  /** How long delivered webhook notifications are kept. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_NOTIFICATIONS = '30d';
+
+  /** How long orphaned events (their prediction never came) are kept after they were orphaned. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_ORPHANED_EVENTS = '30d';
+
+  /** How often the retention job runs. */
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'RETENTION_EVERY must be a duration such as "30m" or "1h"' })
+  RETENTION_EVERY = '1h';
+
   /** Key prefix for BullMQ queues, so several deployments can share one Redis. */
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1-40 letters, digits, _ . -' })
@@ -121,6 +157,12 @@ const ENV_KEYS = [
   'BODY_LIMIT_MB',
   'QUEUE_PREFIX',
   'TRACE_URL_TEMPLATE',
+  'OUTBOX_MAX_ATTEMPTS',
+  'RETENTION_EXPORTS',
+  'RETENTION_OUTBOX',
+  'RETENTION_NOTIFICATIONS',
+  'RETENTION_ORPHANED_EVENTS',
+  'RETENTION_EVERY',
 ] as const;
 
 /** Validates an environment; throws a ConfigError naming every bad variable. */
