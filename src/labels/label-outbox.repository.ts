@@ -56,7 +56,7 @@ export class LabelOutbox {
     return this.db.tx(async (tx) => {
       await tx.run(
         `UPDATE label_changes SET attempts = attempts + 1, last_error = ?,
-                dead_lettered_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE NULL END
+                dead_lettered_at = CASE WHEN attempts + 1 >= CAST(? AS integer) THEN CAST(? AS bigint) ELSE NULL END
          WHERE seq = ? AND ${PENDING}`,
         [error.slice(0, LAST_ERROR_CHARS), maxAttempts, now, seq],
       );
@@ -73,19 +73,24 @@ export class LabelOutbox {
     });
   }
 
-  /** Predictions that have a dead-lettered change not yet absorbed by a rebuild, as "model\u0000id" keys. */
-  async quarantined(tx: Tx): Promise<Set<string>> {
+  /**
+   * Dead-letters every pending change of a prediction that has a dead-lettered change not yet
+   * absorbed by a rebuild, in the rollup's transaction; returns how many. Reads the few dead rows
+   * through their index, so it costs nothing while there are none.
+   */
+  async setAsideQuarantined(tx: Tx, now: number): Promise<number> {
     const rows = await tx.all<{ model: string; prediction_id: string }>(
       'SELECT DISTINCT model, prediction_id FROM label_changes WHERE dead_lettered_at IS NOT NULL AND processed_at IS NULL',
     );
-    return new Set(rows.map((r) => quarantineKey(r.model, r.prediction_id)));
-  }
-
-  /** Sets rows aside with their prediction's earlier dead letter, in the rollup's transaction. */
-  async deadLetter(tx: Tx, seqs: number[], now: number): Promise<void> {
-    for (const chunk of chunks(seqs)) {
-      await tx.run(`UPDATE label_changes SET dead_lettered_at = ? WHERE seq IN (${placeholders(chunk.length)})`, [now, ...chunk]);
+    let n = 0;
+    for (const r of rows) {
+      n += await tx.run(`UPDATE label_changes SET dead_lettered_at = ? WHERE model = ? AND prediction_id = ? AND ${PENDING}`, [
+        now,
+        r.model,
+        r.prediction_id,
+      ]);
     }
+    return n;
   }
 
   /** Dead-lettered rows that no rebuild has absorbed yet. */
@@ -109,8 +114,4 @@ export class LabelOutbox {
       ),
     );
   }
-}
-
-export function quarantineKey(model: string, predictionId: string): string {
-  return `${model}\u0000${predictionId}`;
 }

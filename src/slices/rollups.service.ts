@@ -6,7 +6,7 @@ import { isSerializationFailure } from '../database/dialect.js';
 import { Db } from '../database/db.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
-import { LabelOutbox, quarantineKey } from '../labels/label-outbox.repository.js';
+import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
 import { type QualityCheck, type QualityMove, QualityRollup } from '../quality/quality-rollup.service.js';
 import { CellDeltas, type CellKey, cellId } from './cells.js';
@@ -102,17 +102,13 @@ export class SliceRollups {
   private async applyInOneTx(limit: number, now: number): Promise<number> {
     return this.db.tx(async (tx) => {
       await this.cells.lockCells(tx);
+      // Changes after a prediction's dead letter would move it out of a cell it never entered.
+      await this.outbox.setAsideQuarantined(tx, now);
       const changes = await this.cells.pendingChanges(tx, limit);
       if (changes.length === 0) return 0;
-      const quarantined = await this.outbox.quarantined(tx);
-      const setAside: number[] = [];
       const deltas = new CellDeltas();
       const moves: QualityMove[] = [];
       for (const change of changes) {
-        if (quarantined.has(quarantineKey(change.model, change.predictionId))) {
-          setAside.push(change.seq);
-          continue;
-        }
         if (!change.prediction) continue;
         deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
         if (change.qualityTracked)
@@ -120,11 +116,9 @@ export class SliceRollups {
       }
       await this.cells.addToCells(tx, deltas.changes());
       await this.quality.applyMoves(tx, moves);
-      await this.outbox.deadLetter(tx, setAside, now);
-      const done = new Set(setAside);
       await this.outbox.markProcessed(
         tx,
-        changes.filter((c) => !done.has(c.seq)).map((c) => c.seq),
+        changes.map((c) => c.seq),
         now,
       );
       return changes.length;
