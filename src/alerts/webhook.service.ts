@@ -24,7 +24,6 @@ export interface DeliveryResult {
  * retried with backoff. A receiver may see a notification twice (after a crash mid-send), so each
  * carries a deliveryId to deduplicate on.
  */
-
 @Injectable()
 export class AlertWebhook {
   private readonly logger = new Logger(AlertWebhook.name);

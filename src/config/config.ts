@@ -66,6 +66,14 @@ export class AppConfig {
   @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
   SESSION_SECRET?: string;
 
+  /**
+   * auto: session cookies are Secure (and named __Host-...) when PUBLIC_URL is https or the request
+   * came over https; plain on http, so loopback development works. on: always Secure.
+   */
+  @IsOptional()
+  @IsIn(['auto', 'on'])
+  COOKIE_SECURE: 'auto' | 'on' = 'auto';
+
   /** Largest accepted request body, in megabytes. */
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? 16 : Number(value)))
@@ -158,6 +166,7 @@ const ENV_KEYS = [
   'QUEUE_PREFIX',
   'TRACE_URL_TEMPLATE',
   'OUTBOX_MAX_ATTEMPTS',
+  'COOKIE_SECURE',
   'RETENTION_EXPORTS',
   'RETENTION_OUTBOX',
   'RETENTION_NOTIFICATIONS',

@@ -33,7 +33,8 @@ export async function removeExportFiles(dir: string, id: string, format: string)
   for (const name of exportFileNames(id, format)) await rm(join(dir, name), { force: true });
 }
 
-const EXPORT_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?:csv|jsonl|parquet|manifest\.json)(\.partial)?$/;
+const EXPORT_FILE =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?:csv|jsonl|parquet|manifest\.json)(\.partial)?$/;
 
 export interface StoredExportFile {
   name: string;

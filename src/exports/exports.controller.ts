@@ -49,8 +49,9 @@ export class ExportsController {
   @Roles('admin')
   @HttpCode(204)
   @ApiOperation({
-    summary: "Remove a finished export: its row and manifest, its file and manifest file",
-    description: 'Exports also go by themselves RETENTION_EXPORTS after they finished. A queued or running export cannot be removed (409).',
+    summary: 'Remove a finished export: its row and manifest, its file and manifest file',
+    description:
+      'Exports also go by themselves RETENTION_EXPORTS after they finished. A queued or running export cannot be removed (409).',
   })
   @ApiResponse({ status: 204, description: 'removed' })
   @ApiResponse({ status: 404, description: 'export_not_found' })

@@ -65,10 +65,11 @@ export class LabelOutbox {
         [seq],
       );
       if (!row || row.dead_lettered_at === null) return false;
-      await tx.run(
-        `UPDATE label_changes SET dead_lettered_at = ? WHERE model = ? AND prediction_id = ? AND ${PENDING}`,
-        [now, row.model, row.prediction_id],
-      );
+      await tx.run(`UPDATE label_changes SET dead_lettered_at = ? WHERE model = ? AND prediction_id = ? AND ${PENDING}`, [
+        now,
+        row.model,
+        row.prediction_id,
+      ]);
       return true;
     });
   }

@@ -19,9 +19,11 @@ export class RetentionProcessor implements OnModuleInit {
     private readonly retention: RetentionService,
     metrics: MetricsService,
   ) {
-    this.deleted = metrics.counter('relabel_retention_deleted_total', 'Rows (and export files) deleted by the retention job, by kind', [
-      'kind',
-    ]);
+    this.deleted = metrics.counter(
+      'relabel_retention_deleted_total',
+      'Rows (and export files) deleted by the retention job, by kind',
+      ['kind'],
+    );
   }
 
   onModuleInit(): void {

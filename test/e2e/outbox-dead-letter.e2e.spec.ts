@@ -24,14 +24,21 @@ async function rollUp(): Promise<void> {
 }
 
 async function label(id: string): Promise<void> {
-  await t.http().post('/api/v1/labels').set('Authorization', labeler).send({ model: 'shop', predictionId: id, label: 'click' }).expect(201);
+  await t
+    .http()
+    .post('/api/v1/labels')
+    .set('Authorization', labeler)
+    .send({ model: 'shop', predictionId: id, label: 'click' })
+    .expect(201);
 }
 
 async function outboxRow(seq: number) {
-  return t.tables.get<{ attempts: number; dead_lettered_at: number | null; processed_at: number | null; last_error: string | null }>(
-    'SELECT attempts, dead_lettered_at, processed_at, last_error FROM label_changes WHERE seq = ?',
-    [seq],
-  );
+  return t.tables.get<{
+    attempts: number;
+    dead_lettered_at: number | null;
+    processed_at: number | null;
+    last_error: string | null;
+  }>('SELECT attempts, dead_lettered_at, processed_at, last_error FROM label_changes WHERE seq = ?', [seq]);
 }
 
 /** A change whose prediction the rollup cannot read (its stored slices are not JSON), as corruption would leave it. */
@@ -92,7 +99,9 @@ describe('a label change the rollups cannot apply', () => {
     expect(await t.tables.count('label_changes', "prediction_id = 'dl-poison' AND processed_at IS NOT NULL")).toBe(0);
 
     // The operator repairs what made it fail, then rebuilds the model's rollups from the rows.
-    await t.tables.run(`UPDATE predictions SET slices = '{"country":"de","device":"mobile"}' WHERE model = 'shop' AND id = 'dl-poison'`);
+    await t.tables.run(
+      `UPDATE predictions SET slices = '{"country":"de","device":"mobile"}' WHERE model = 'shop' AND id = 'dl-poison'`,
+    );
     await t.app.get(SliceRollups).rebuild('shop');
     const health = await t.http().get('/health');
     expect(health.body.deadLetters).toEqual({ labelChanges: 0 });

@@ -95,7 +95,12 @@ describe('the retention job', () => {
     const predictions = Array.from({ length: 3 }, (_, i) => aPrediction({ id: `ret-${i}` }));
     await t.http().post('/api/v1/predictions').set('Authorization', admin).send({ predictions }).expect(201);
     for (const p of predictions)
-      await t.http().post('/api/v1/labels').set('Authorization', labeler).send({ model: 'shop', predictionId: p.id, label: 'click' }).expect(201);
+      await t
+        .http()
+        .post('/api/v1/labels')
+        .set('Authorization', labeler)
+        .send({ model: 'shop', predictionId: p.id, label: 'click' })
+        .expect(201);
     await rollUp();
     expect(await t.tables.count('label_changes', "prediction_id LIKE 'ret-%' AND processed_at IS NOT NULL")).toBe(3);
     await t.tables.run(
