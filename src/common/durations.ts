@@ -9,6 +9,8 @@ export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
  */
 export const MAX_DURATION_MS = 366 * UNITS.d;
 export const MAX_DURATION_TEXT = '366d';
+/** Retention settings may reach further: ten years. */
+export const MAX_RETENTION_MS = 3660 * UNITS.d;
 
 /**
  * Parses "30s", "30m", "12h", "7d" into milliseconds; null when the text is not a duration, rounds

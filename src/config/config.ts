@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { DURATION_PATTERN } from '../common/durations.js';
+import { DURATION_PATTERN, MAX_RETENTION_MS, parseDuration } from '../common/durations.js';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -174,6 +174,8 @@ const ENV_KEYS = [
   'RETENTION_EVERY',
 ] as const;
 
+const RETENTION_KEYS = ['RETENTION_EXPORTS', 'RETENTION_OUTBOX', 'RETENTION_NOTIFICATIONS', 'RETENTION_ORPHANED_EVENTS'] as const;
+
 /** Validates an environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.fromEntries(
@@ -182,6 +184,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, known, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  for (const key of RETENTION_KEYS) {
+    const value = config[key];
+    if (value !== 'off' && DURATION_PATTERN.test(value) && parseDuration(value, MAX_RETENTION_MS) === null)
+      problems.push(`${key}: must be more than 0 and at most 3660d (ten years)`);
+  }
+  if (parseDuration(config.RETENTION_EVERY) === null && DURATION_PATTERN.test(config.RETENTION_EVERY))
+    problems.push('RETENTION_EVERY: must be more than 0 and at most 366d');
   if (config.ROLE !== 'all' && !config.REDIS_URL) {
     problems.push(`ROLE: ROLE=${config.ROLE} needs REDIS_URL (separate processes share jobs through Redis)`);
   }

@@ -1,7 +1,6 @@
-import { parseDuration } from '../common/durations.js';
+import { MAX_RETENTION_MS, parseDuration } from '../common/durations.js';
 
-/** Retention settings may reach further than other durations: ten years. */
-export const MAX_RETENTION_MS = 3660 * 86_400_000;
+export { MAX_RETENTION_MS };
 
 export interface RetentionPolicy {
   /** ms each kind of row is kept; null keeps it forever ("off"). */
@@ -20,7 +19,7 @@ export interface RetentionEnv {
   RETENTION_EVERY: string;
 }
 
-/** "off" or a duration; an unreadable value (the config refuses those at start-up) keeps rows. */
+/** "off" or a duration of at most ten years (the config refuses anything else at start-up). */
 export function retentionMs(text: string): number | null {
   return text === 'off' ? null : parseDuration(text, MAX_RETENTION_MS);
 }
