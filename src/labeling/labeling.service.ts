@@ -222,8 +222,8 @@ function batchRequest(model: ModelEntity, dto: CreateBatchDto): BatchRequest {
     slices[key] = String(value);
   }
   // null is "no bound", as an absent field is (IsOptional lets null through to here).
-  const from = dto.filters?.from == null ? undefined : Date.parse(dto.filters.from);
-  const to = dto.filters?.to == null ? undefined : Date.parse(dto.filters.to);
+  const from = dto.filters?.from === undefined || dto.filters.from === null ? undefined : Date.parse(dto.filters.from);
+  const to = dto.filters?.to === undefined || dto.filters.to === null ? undefined : Date.parse(dto.filters.to);
   if (from !== undefined && to !== undefined && from >= to)
     problems.push({ field: 'filters.to', message: 'must be after filters.from' });
   const audit = dto.audit ?? 'uniform';
