@@ -17,9 +17,15 @@ export class Retention1764250000000 implements MigrationInterface {
       new TableIndex({ name: 'idx_label_changes_dead', columnNames: ['dead_lettered_at'] }),
     );
     await queryRunner.query('ALTER TABLE api_tokens ADD COLUMN session_generation integer NOT NULL DEFAULT 0');
+    for (const column of ['attempts integer NOT NULL DEFAULT 0', 'dead_lettered_at bigint', 'last_error text']) {
+      await queryRunner.query(`ALTER TABLE monitoring_pending ADD COLUMN ${column}`);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    for (const column of ['last_error', 'dead_lettered_at', 'attempts']) {
+      await queryRunner.query(`ALTER TABLE monitoring_pending DROP COLUMN ${column}`);
+    }
     await queryRunner.query('ALTER TABLE api_tokens DROP COLUMN session_generation');
     await queryRunner.dropIndex('label_changes', 'idx_label_changes_dead');
     for (const column of ['last_error', 'dead_lettered_at', 'attempts']) {

@@ -28,13 +28,19 @@ export class HealthService {
       database: { ...database, kind: this.db.kind },
       queue: { ...queue, driver: this.jobs.driver },
       // Counts only: a dead letter's error text stays in the table and the log.
-      deadLetters: { labelChanges: database.status === 'ok' ? await this.deadLetters() : null },
+      deadLetters:
+        database.status === 'ok'
+          ? {
+              labelChanges: await this.count(() => this.ops.deadLetteredLabelChanges()),
+              profileMarkers: await this.count(() => this.ops.deadLetteredProfileMarkers()),
+            }
+          : { labelChanges: null, profileMarkers: null },
     };
   }
 
-  private async deadLetters(): Promise<number | null> {
+  private async count(read: () => Promise<number>): Promise<number | null> {
     try {
-      return await withTimeout(this.ops.deadLetteredLabelChanges(), 2000);
+      return await withTimeout(read(), 2000);
     } catch (error) {
       logger.warn({ err: error }, 'health: cannot count dead letters');
       return null;

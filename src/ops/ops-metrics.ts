@@ -56,9 +56,10 @@ export class OpsMetrics {
       'relabel_outbox_dead_lettered',
       'Outbox rows set aside after failing OUTBOX_MAX_ATTEMPTS times, by outbox; a rebuild absorbs them',
       ['outbox'],
-      guarded('the dead-lettered outbox rows', async (gauge) =>
-        gauge.set({ outbox: 'label_changes' }, await repository.deadLetteredLabelChanges()),
-      ),
+      guarded('the dead-lettered outbox rows', async (gauge) => {
+        gauge.set({ outbox: 'label_changes' }, await repository.deadLetteredLabelChanges());
+        gauge.set({ outbox: 'monitoring_pending' }, await repository.deadLetteredProfileMarkers());
+      }),
     );
     metrics.gauge(
       'relabel_labeling_tasks',

@@ -46,6 +46,14 @@ export class OpsRepository {
     return Number(row?.n ?? 0);
   }
 
+  /** Profile markers set aside after repeated failures (the table holds only markers not yet profiled). */
+  async deadLetteredProfileMarkers(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM monitoring_pending WHERE dead_lettered_at IS NOT NULL',
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** Open labeling tasks per registered model (one index range per model and status). */
   async labelingTasks(): Promise<LabelingTaskCounts[]> {
     const rows = await this.db.query<{ model: string; pending: number | string; leased: number | string }>(

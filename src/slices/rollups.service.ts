@@ -1,8 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { faultOf } from '../common/faults.js';
 import { AppConfig } from '../config/config.js';
-import { isSerializationFailure } from '../database/dialect.js';
+import { isTransientFailure as isTransient } from '../database/dialect.js';
 import { Db } from '../database/db.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
@@ -230,11 +229,4 @@ export class SliceRollups {
   private async crossesOf(model: string): Promise<[string, string][]> {
     return (await this.models.find(model))?.sliceCrosses ?? [];
   }
-}
-
-/** A failure of the database rather than of a row: counted against no row, the job retries later. */
-function isTransient(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const deadlock = e?.code === '40P01' || e?.driverError?.code === '40P01';
-  return faultOf(error) !== null || isSerializationFailure(error) || deadlock;
 }
