@@ -8,6 +8,7 @@ import { Quality1764210000000 } from './1764210000000-quality.js';
 import { Monitoring1764220000000 } from './1764220000000-monitoring.js';
 import { Slices1764180000000 } from './1764180000000-slices.js';
 import { Weak1764230000000 } from './1764230000000-weak.js';
+import { Retention1764250000000 } from './1764250000000-retention.js';
 import { UncertaintyBuckets1764270000000 } from './1764270000000-uncertainty-buckets.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   Monitoring1764220000000,
   Weak1764230000000,
   Explorer1764240000000,
+  Retention1764250000000,
   UncertaintyBuckets1764270000000,
 ];

@@ -24,6 +24,7 @@ import { QualityModule } from './quality/quality.module.js';
 import { SlicesModule } from './slices/slices.module.js';
 import { WeakModule } from './weak/weak.module.js';
 import { WebModule } from './web/web.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 @Module({})
 export class AppModule {
@@ -50,6 +51,7 @@ export class AppModule {
         ExportsModule,
         WeakModule,
         WebModule,
+        RetentionModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -188,6 +188,15 @@ export class AlertsRepository {
     return row?.at === null || row?.at === undefined ? null : Number(row.at);
   }
 
+  /** Deletes up to `limit` notifications delivered before `before`; returns how many. */
+  deleteDeliveredBefore(before: number, limit: number): Promise<number> {
+    return this.write(
+      `DELETE FROM alert_notifications WHERE seq IN (
+         SELECT seq FROM alert_notifications WHERE status = ? AND delivered_at < ? ORDER BY seq LIMIT ?)`,
+      ['delivered', before, limit],
+    );
+  }
+
   private read<T>(sql: string, params: unknown[]): Promise<T[]> {
     return this.db.query<T>(sql, params);
   }

@@ -45,6 +45,11 @@ export class AlertsService {
     private readonly webhook: AlertWebhook,
   ) {}
 
+  /** Deletes up to `limit` webhook notifications delivered before `before`; for the retention job. */
+  deleteDeliveredNotificationsBefore(before: number, limit: number): Promise<number> {
+    return this.repository.deleteDeliveredBefore(before, limit);
+  }
+
   /** Evaluates each model whose rollups changed since its last evaluation, or that is due for a full one. */
   async tick(now = Date.now()): Promise<EvaluationSummary> {
     const total: EvaluationSummary = { fired: 0, resolved: 0, firing: 0, notified: 0 };

@@ -6,6 +6,7 @@ import type { AlertEntity } from './alert.entity.js';
 import { toAlertDto } from './alerts.dto.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { afterAttempt, WEBHOOK_TIMEOUT_MS } from './webhook-policy.js';
+import { webhookText } from './webhook-text.js';
 
 /** Notifications sent per delivery run; the rest wait for the next run. */
 const DELIVERY_BATCH = 50;
@@ -76,8 +77,7 @@ export class AlertWebhook {
     return JSON.stringify({
       deliveryId: `${alert.id}:${alert.state}`,
       event: `alert.${alert.state}`,
-      // For chat receivers that show only `text` (Slack-style incoming webhooks).
-      text: `[${alert.state.toUpperCase()}] ${alert.model}: ${headline}`,
+      text: webhookText(alert.state, alert.model, headline),
       url: `${base}${dto.recommendation.page}`,
       alert: dto,
     });

@@ -8,9 +8,13 @@ import { csrfTokenFor, isValidCsrfToken, SESSION_TTL_MS, signSession, verifySess
 import type { TokenEntity } from './token.entity.js';
 import { TokensService } from './tokens.service.js';
 
+/** The session cookie over plain http (loopback development); see cookieNames. */
 export const SESSION_COOKIE = 'relabel_session';
 /** A random value set before sign-in, so the login form has something to bind its CSRF token to. */
 export const LOGIN_NONCE_COOKIE = 'relabel_login_nonce';
+/** The names when cookies are Secure: the __Host- prefix makes browsers refuse them from http or another (sub)domain. */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+export const SECURE_LOGIN_NONCE_COOKIE = `__Host-${LOGIN_NONCE_COOKIE}`;
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
 
@@ -38,17 +42,34 @@ export class AuthService {
       const token = secret ? await this.tokens.verify(secret) : null;
       return token ? toPrincipal(token, 'bearer') : null;
     }
-    const value = cookie(req, SESSION_COOKIE);
-    if (!value) return null;
-    const session = verifySession(value, await this.sessionSecret(), Date.now());
+    const session = await this.session(req);
     if (!session) return null;
     const token = await this.tokens.findActive(session.tokenId);
-    return token && token.role !== 'ingest' ? toPrincipal(token, 'session') : null;
+    if (!token || token.role === 'ingest' || token.sessionGeneration !== (session.generation ?? 0)) return null;
+    return toPrincipal(token, 'session');
+  }
+
+  /**
+   * Secure cookies (named __Host-...) unless the service is plainly on http: always with
+   * COOKIE_SECURE=on or an https PUBLIC_URL (a TLS proxy in front, trusted or not), and for requests
+   * that came over https. Only the names of the request's kind are read, so a cookie planted over
+   * plain http is never taken for a secure one.
+   */
+  private cookieNames(req: Request): { session: string; nonce: string; secure: boolean } {
+    const secure = this.config.COOKIE_SECURE === 'on' || /^https:/i.test(this.config.PUBLIC_URL ?? '') || req.secure;
+    return secure
+      ? { session: SECURE_SESSION_COOKIE, nonce: SECURE_LOGIN_NONCE_COOKIE, secure }
+      : { session: SESSION_COOKIE, nonce: LOGIN_NONCE_COOKIE, secure };
+  }
+
+  private async session(req: Request) {
+    const value = cookie(req, this.cookieNames(req).session);
+    return value ? verifySession(value, await this.sessionSecret(), Date.now()) : null;
   }
 
   /** Whether the request sends credentials (a token or a session cookie) that the guard will check. */
   presentsCredentials(req: Request): boolean {
-    return req.headers.authorization !== undefined || cookie(req, SESSION_COOKIE) !== undefined;
+    return req.headers.authorization !== undefined || cookie(req, this.cookieNames(req).session) !== undefined;
   }
 
   /**
@@ -59,28 +80,43 @@ export class AuthService {
     const token = await this.tokens.verify(secret.trim());
     if (!token) return null;
     if (token.role === 'ingest') return 'ingest';
-    const value = signSession({ tokenId: token.id, expiresAt: Date.now() + SESSION_TTL_MS }, await this.sessionSecret());
-    res.cookie(SESSION_COOKIE, value, cookieOptions(req, SESSION_TTL_MS));
-    res.clearCookie(LOGIN_NONCE_COOKIE, cookieOptions(req));
+    // The verified-token cache may predate a logout: the generation is read fresh.
+    const current = await this.tokens.findActive(token.id);
+    if (!current) return null;
+    const value = signSession(
+      { tokenId: token.id, expiresAt: Date.now() + SESSION_TTL_MS, generation: current.sessionGeneration },
+      await this.sessionSecret(),
+    );
+    const names = this.cookieNames(req);
+    res.cookie(names.session, value, cookieOptions(names.secure, SESSION_TTL_MS));
+    res.clearCookie(names.nonce, cookieOptions(names.secure));
     return toPrincipal(token, 'session');
   }
 
-  signOut(req: Request, res: Response): void {
-    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+  /**
+   * Ends the session on the server too: the token's session generation moves on, so this cookie (and
+   * any copy of it, and the token's sessions in other browsers) stops working; then clears the cookie.
+   */
+  async signOut(req: Request, res: Response): Promise<void> {
+    const session = await this.session(req);
+    if (session) await this.tokens.endSessions(session.tokenId);
+    const names = this.cookieNames(req);
+    res.clearCookie(names.session, cookieOptions(names.secure));
   }
 
   /** The CSRF token for forms of a request signed in by session cookie. */
   async sessionCsrfToken(req: Request): Promise<string> {
-    return csrfTokenFor(cookie(req, SESSION_COOKIE) ?? '', await this.sessionSecret());
+    return csrfTokenFor(cookie(req, this.cookieNames(req).session) ?? '', await this.sessionSecret());
   }
 
   /** The CSRF token for the login form: bound to a nonce cookie, set here when missing. */
   async loginCsrfToken(req: Request, res: Response): Promise<string> {
-    let nonce = cookie(req, LOGIN_NONCE_COOKIE);
+    const names = this.cookieNames(req);
+    let nonce = cookie(req, names.nonce);
     if (!nonce || nonce.length > 64) {
       nonce = randomBytes(18).toString('base64url');
-      res.cookie(LOGIN_NONCE_COOKIE, nonce, cookieOptions(req, SESSION_TTL_MS));
-      req.cookies = { ...(req.cookies as Record<string, string> | undefined), [LOGIN_NONCE_COOKIE]: nonce };
+      res.cookie(names.nonce, nonce, cookieOptions(names.secure, SESSION_TTL_MS));
+      req.cookies = { ...(req.cookies as Record<string, string> | undefined), [names.nonce]: nonce };
     }
     return csrfTokenFor(nonce, await this.sessionSecret());
   }
@@ -94,7 +130,8 @@ export class AuthService {
     const body = req.body as Record<string, unknown> | undefined;
     const presented = (body && typeof body === 'object' ? body[CSRF_FIELD] : undefined) ?? req.headers[CSRF_HEADER];
     if (body && typeof body === 'object') delete body[CSRF_FIELD];
-    const binding = cookie(req, bindTo === 'session' ? SESSION_COOKIE : LOGIN_NONCE_COOKIE);
+    const names = this.cookieNames(req);
+    const binding = cookie(req, bindTo === 'session' ? names.session : names.nonce);
     return isValidCsrfToken(presented, binding, await this.sessionSecret());
   }
 
@@ -117,6 +154,7 @@ function cookie(req: Request, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function cookieOptions(req: Request, maxAge?: number): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', ...(maxAge ? { maxAge } : {}) };
+/** Path=/ and no Domain, as the __Host- prefix requires. */
+function cookieOptions(secure: boolean, maxAge?: number): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/', ...(maxAge ? { maxAge } : {}) };
 }

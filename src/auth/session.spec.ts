@@ -4,7 +4,7 @@ import { csrfTokenFor, isValidCsrfToken, SESSION_TTL_MS, signSession, verifySess
 
 const secret = 'a-session-secret-of-at-least-32-characters';
 const now = 1_800_000_000_000;
-const payload = { tokenId: '6f1c2a52-52a4-4d0e-9c55-8e1f1f3b1f00', expiresAt: now + SESSION_TTL_MS };
+const payload = { tokenId: '6f1c2a52-52a4-4d0e-9c55-8e1f1f3b1f00', expiresAt: now + SESSION_TTL_MS, generation: 3 };
 
 function flipLastChar(value: string): string {
   const last = value.at(-1) === 'A' ? 'B' : 'A';
@@ -30,11 +30,18 @@ describe('session cookies', () => {
     expect(verifySession(flipLastChar(signSession(payload, secret)), secret, now)).toBeNull();
   });
 
-  it('are rejected when the payload is swapped for another token id or a later expiry', () => {
+  it('carry the session generation they were issued in; one signed before generations existed is generation 0', () => {
+    const body = Buffer.from(JSON.stringify({ t: payload.tokenId, e: payload.expiresAt })).toString('base64url');
+    const signature = createHmac('sha256', secret).update(`session:${body}`).digest('base64url');
+    expect(verifySession(`${body}.${signature}`, secret, now)).toEqual({ ...payload, generation: 0 });
+  });
+
+  it('are rejected when the payload is swapped for another token id, a later expiry or another generation', () => {
     const [, signature] = signSession(payload, secret).split('.');
     for (const forged of [
-      { t: 'another-token-id', e: payload.expiresAt },
-      { t: payload.tokenId, e: payload.expiresAt + SESSION_TTL_MS },
+      { t: 'another-token-id', e: payload.expiresAt, g: 3 },
+      { t: payload.tokenId, e: payload.expiresAt + SESSION_TTL_MS, g: 3 },
+      { t: payload.tokenId, e: payload.expiresAt, g: 4 },
     ]) {
       const body = Buffer.from(JSON.stringify(forged)).toString('base64url');
       expect(verifySession(`${body}.${signature}`, secret, now)).toBeNull();
@@ -46,7 +53,13 @@ describe('session cookies', () => {
   });
 
   it('reject a correctly signed body that is not a session payload', () => {
-    for (const odd of [{ t: 42, e: now + 1000 }, { t: 'id', e: 'later' }, null, ['id', now + 1000]]) {
+    for (const odd of [
+      { t: 42, e: now + 1000 },
+      { t: 'id', e: 'later' },
+      { t: 'id', e: now + 1000, g: 1.5 },
+      null,
+      ['id', now + 1000],
+    ]) {
       const body = Buffer.from(JSON.stringify(odd)).toString('base64url');
       const signature = createHmac('sha256', secret).update(`session:${body}`).digest('base64url');
       expect(verifySession(`${body}.${signature}`, secret, now)).toBeNull();

@@ -6,11 +6,16 @@ export interface SessionPayload {
   tokenId: string;
   /** Epoch milliseconds after which the session is no longer accepted. */
   expiresAt: number;
+  /** The token's session generation at sign-in (0 when absent); a logout moves the token's on. */
+  generation?: number;
 }
 
 /** `base64url(JSON payload).base64url(HMAC-SHA256)`: the session cookie's value. */
 export function signSession(payload: SessionPayload, secret: string): string {
-  const body = Buffer.from(JSON.stringify({ t: payload.tokenId, e: payload.expiresAt }), 'utf8').toString('base64url');
+  const body = Buffer.from(
+    JSON.stringify({ t: payload.tokenId, e: payload.expiresAt, g: payload.generation ?? 0 }),
+    'utf8',
+  ).toString('base64url');
   return `${body}.${mac(`session:${body}`, secret)}`;
 }
 
@@ -27,9 +32,10 @@ export function verifySession(value: string | undefined, secret: string, now: nu
   } catch {
     return null;
   }
-  const { t, e } = (parsed ?? {}) as { t?: unknown; e?: unknown };
+  const { t, e, g = 0 } = (parsed ?? {}) as { t?: unknown; e?: unknown; g?: unknown };
   if (typeof t !== 'string' || typeof e !== 'number' || !Number.isFinite(e) || e <= now) return null;
-  return { tokenId: t, expiresAt: e };
+  if (typeof g !== 'number' || !Number.isSafeInteger(g)) return null;
+  return { tokenId: t, expiresAt: e, generation: g };
 }
 
 /**

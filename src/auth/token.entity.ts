@@ -35,4 +35,8 @@ export class TokenEntity {
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   revokedAt!: number | null;
+
+  /** Session cookies carry the generation they were issued in; a logout moves it on, voiding every one before. */
+  @Column({ name: 'session_generation', type: 'integer', default: 0 })
+  sessionGeneration!: number;
 }

@@ -64,6 +64,18 @@ export class TokensRepository {
     });
   }
 
+  /** Moves the token's session generation on, voiding every session cookie issued before. */
+  async endSessions(id: string): Promise<void> {
+    await this.db.exclusive(() =>
+      this.db.manager
+        .createQueryBuilder()
+        .update(TokenEntity)
+        .set({ sessionGeneration: () => 'session_generation + 1' })
+        .where('id = :id', { id })
+        .execute(),
+    );
+  }
+
   /** Records use, unless it was already recorded after `notBefore` (by this or another process). */
   async touch(id: string, now: number, notBefore: number): Promise<void> {
     await this.db.exclusive(() =>

@@ -70,6 +70,11 @@ export class TokensService {
     return token;
   }
 
+  /** Voids every session cookie of the token (logout). */
+  endSessions(id: string): Promise<void> {
+    return this.tokens.endSessions(id);
+  }
+
   /** Makes sure the configured secret is an admin token; says what it found. */
   async ensureSecret(secret: string, name: string): Promise<'created' | 'exists' | 'revoked' | 'not_admin'> {
     const inserted = await this.tokens.insertUnlessSecretExists(newToken(name, 'admin', secret, 'environment'));

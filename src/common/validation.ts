@@ -1,6 +1,8 @@
 import { Transform } from 'class-transformer';
 import { ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { buildMessage, ValidateBy } from 'class-validator';
 import { badRequest, type ErrorDetail } from './api-error.js';
+import { isDuration, MAX_DURATION_TEXT } from './durations.js';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -37,4 +39,16 @@ export const ToNumber = () =>
 export const uuidParam = (field: string) =>
   new ParseUUIDPipe({
     exceptionFactory: () => badRequest(`invalid request: ${field}: must be a UUID`, [{ field, message: 'must be a UUID' }]),
+  });
+
+/** A duration setting ("30s", "30m", "12h", "7d") of at most MAX_DURATION_TEXT; the 400 names the field and the bound. */
+export const IsDurationText = () =>
+  ValidateBy({
+    name: 'isDuration',
+    validator: {
+      validate: (value: unknown) => isDuration(value),
+      defaultMessage: buildMessage(
+        (each) => `${each}$property must be a duration such as "30s", "30m", "12h" or "7d", at most ${MAX_DURATION_TEXT}`,
+      ),
+    },
   });

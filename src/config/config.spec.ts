@@ -17,6 +17,22 @@ describe('loadConfig', () => {
     expect(config.runsWorkers).toBe(true);
   });
 
+  it('keeps exports 30 days, applied outbox rows 90, notifications and orphaned events 30, unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({
+      RETENTION_EXPORTS: '30d',
+      RETENTION_OUTBOX: '90d',
+      RETENTION_NOTIFICATIONS: '30d',
+      RETENTION_ORPHANED_EVENTS: '30d',
+      RETENTION_EVERY: '1h',
+      OUTBOX_MAX_ATTEMPTS: 5,
+      COOKIE_SECURE: 'auto',
+    });
+    expect(loadConfig({ RETENTION_EXPORTS: 'off', OUTBOX_MAX_ATTEMPTS: '2' })).toMatchObject({
+      RETENTION_EXPORTS: 'off',
+      OUTBOX_MAX_ATTEMPTS: 2,
+    });
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).databaseKind).toBe('sqlite');
   });
@@ -32,6 +48,16 @@ describe('loadConfig', () => {
     [{ ROLE: 'api', DATABASE_URL: 'postgres://h/db' }, 'ROLE=api needs REDIS_URL'],
     [{ ROLE: 'worker', REDIS_URL: 'redis://h' }, 'ROLE=worker needs DATABASE_URL'],
     [{ ALERT_WEBHOOK_URL: 'not a url' }, 'ALERT_WEBHOOK_URL'],
+    [{ RETENTION_EXPORTS: 'forever' }, 'RETENTION_EXPORTS'],
+    [{ RETENTION_OUTBOX: '30 days' }, 'RETENTION_OUTBOX'],
+    [{ RETENTION_NOTIFICATIONS: '-1d' }, 'RETENTION_NOTIFICATIONS'],
+    [{ RETENTION_ORPHANED_EVENTS: 'never' }, 'RETENTION_ORPHANED_EVENTS'],
+    [{ RETENTION_EVERY: 'off' }, 'RETENTION_EVERY'],
+    [{ RETENTION_EVERY: '0s' }, 'RETENTION_EVERY'],
+    [{ RETENTION_EXPORTS: '3661d' }, 'RETENTION_EXPORTS'],
+    [{ RETENTION_OUTBOX: '0d' }, 'RETENTION_OUTBOX'],
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, 'OUTBOX_MAX_ATTEMPTS'],
+    [{ COOKIE_SECURE: 'off' }, 'COOKIE_SECURE'],
   ])('stops on %j with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

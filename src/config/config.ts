@@ -1,7 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { DURATION_PATTERN, MAX_RETENTION_MS, parseDuration } from '../common/durations.js';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
+const RETENTION_PATTERN = new RegExp(`^(?:off|${DURATION_PATTERN.source.slice(1, -1)})$`);
+const RETENTION_MESSAGE = { message: '$property must be a duration such as "30d" or "12h", or "off" to keep forever' };
 export type ProcessRole = (typeof ROLES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -63,6 +66,14 @@ export class AppConfig {
   @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters' })
   SESSION_SECRET?: string;
 
+  /**
+   * auto: session cookies are Secure (and named __Host-...) when PUBLIC_URL is https or the request
+   * came over https; plain on http, so loopback development works. on: always Secure.
+   */
+  @IsOptional()
+  @IsIn(['auto', 'on'])
+  COOKIE_SECURE: 'auto' | 'on' = 'auto';
+
   /** Largest accepted request body, in megabytes. */
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? 16 : Number(value)))
@@ -83,6 +94,39 @@ export class AppConfig {
   @Min(1)
   @Max(1_000_000)
   AUTH_FAILURE_LIMIT = 30;
+
+  /** Failed attempts at one label-change outbox row before it is dead-lettered and the rollups go on without it. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_MAX_ATTEMPTS = 5;
+
+  /** How long finished exports (file, manifest, row) are kept after they finished; "off" keeps them. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_EXPORTS = '30d';
+
+  /** How long label-change outbox rows are kept once applied (they are also the prediction page's label timeline). */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_OUTBOX = '90d';
+
+  /** How long delivered webhook notifications are kept. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_NOTIFICATIONS = '30d';
+
+  /** How long orphaned events (their prediction never came) are kept after they were orphaned. */
+  @IsOptional()
+  @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
+  RETENTION_ORPHANED_EVENTS = '30d';
+
+  /** How often the retention job runs. */
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'RETENTION_EVERY must be a duration such as "30m" or "1h"' })
+  RETENTION_EVERY = '1h';
 
   /** Key prefix for BullMQ queues, so several deployments can share one Redis. */
   @IsOptional()
@@ -121,7 +165,16 @@ const ENV_KEYS = [
   'BODY_LIMIT_MB',
   'QUEUE_PREFIX',
   'TRACE_URL_TEMPLATE',
+  'OUTBOX_MAX_ATTEMPTS',
+  'COOKIE_SECURE',
+  'RETENTION_EXPORTS',
+  'RETENTION_OUTBOX',
+  'RETENTION_NOTIFICATIONS',
+  'RETENTION_ORPHANED_EVENTS',
+  'RETENTION_EVERY',
 ] as const;
+
+const RETENTION_KEYS = ['RETENTION_EXPORTS', 'RETENTION_OUTBOX', 'RETENTION_NOTIFICATIONS', 'RETENTION_ORPHANED_EVENTS'] as const;
 
 /** Validates an environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -131,6 +184,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, known, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  for (const key of RETENTION_KEYS) {
+    const value = config[key];
+    if (value !== 'off' && DURATION_PATTERN.test(value) && parseDuration(value, MAX_RETENTION_MS) === null)
+      problems.push(`${key}: must be more than 0 and at most 3660d (ten years)`);
+  }
+  if (parseDuration(config.RETENTION_EVERY) === null && DURATION_PATTERN.test(config.RETENTION_EVERY))
+    problems.push('RETENTION_EVERY: must be more than 0 and at most 366d');
   if (config.ROLE !== 'all' && !config.REDIS_URL) {
     problems.push(`ROLE: ROLE=${config.ROLE} needs REDIS_URL (separate processes share jobs through Redis)`);
   }

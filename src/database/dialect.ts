@@ -1,3 +1,4 @@
+import { faultOf } from '../common/faults.js';
 import type { DatabaseKind } from './db.js';
 import { placeholders } from './sql.js';
 import type { Tx } from './tx.js';
@@ -71,6 +72,16 @@ export async function predictionAddresses(tx: Tx): Promise<AddressSpace> {
 }
 
 /** True for PostgreSQL's "could not serialize access" (a snapshot transaction lost a race and may be retried). */
+/**
+ * A failure of the database rather than of the rows at hand (unavailable, a serialisation failure,
+ * a deadlock): worth retrying as it is, and never counted against an outbox row.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const deadlock = e?.code === '40P01' || e?.driverError?.code === '40P01';
+  return faultOf(error) !== null || isSerializationFailure(error) || deadlock;
+}
+
 export function isSerializationFailure(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   return e?.code === '40001' || e?.driverError?.code === '40001';

@@ -151,6 +151,17 @@ export class EventsRepository {
       [now, model, before],
     );
   }
+
+  /** Deletes up to `limit` events orphaned before `before` (their prediction never came); returns how many. */
+  deleteOrphanedBefore(before: number, limit: number): Promise<number> {
+    return this.db.tx((tx) =>
+      tx.run(
+        `DELETE FROM events WHERE (model, id) IN (
+           SELECT model, id FROM events WHERE state = 'orphaned' AND processed_at < ? ORDER BY received_at LIMIT ?)`,
+        [before, limit],
+      ),
+    );
+  }
 }
 
 export interface NewEvent {

@@ -27,6 +27,11 @@ export class EventsService implements OnModuleInit {
     });
   }
 
+  /** Deletes up to `limit` events orphaned before `before`; for the retention job. */
+  deleteOrphanedBefore(before: number, limit: number): Promise<number> {
+    return this.repository.deleteOrphanedBefore(before, limit);
+  }
+
   /** Validates and stores one event or a batch, all or nothing, then asks the join job to run. */
   async ingest(body: unknown) {
     const { rows: raw, problem } = rowsOf(body);

@@ -1,11 +1,13 @@
 import { type ExportLayout, type ExportRow, flatColumns, flatValues, type Sink } from './export-row.js';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// The full-width forms (U+FF1D = U+FF0B + U+FF0D - U+FF20 @) too: some spreadsheets fold them to ASCII first.
+const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
- * One CSV cell. Text a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading
- * single quote; numbers are written as numbers, so a negative score stays a number.
+ * One CSV cell. Text a spreadsheet would run as a formula (= + - @ or their full-width forms, tab,
+ * CR or LF first) gets a leading single quote; numbers are written as numbers, so a negative score
+ * stays a number.
  */
 export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';

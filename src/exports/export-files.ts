@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ExportFormat, Sink } from './export-row.js';
 
@@ -16,6 +16,47 @@ export function exportsDir(dataDir: string): string {
 
 export function exportFileName(id: string, format: ExportFormat): string {
   return `${id}.${format}`;
+}
+
+export function manifestFileName(id: string): string {
+  return `${id}.manifest.json`;
+}
+
+/** Every name an export's files may have: the file and its manifest, finished or ".partial". */
+export function exportFileNames(id: string, format: string): string[] {
+  const names = [`${id}.${format}`, manifestFileName(id)];
+  return [...names, ...names.map((name) => `${name}.partial`)];
+}
+
+/** Removes whatever of an export's files exists. */
+export async function removeExportFiles(dir: string, id: string, format: string): Promise<void> {
+  for (const name of exportFileNames(id, format)) await rm(join(dir, name), { force: true });
+}
+
+const EXPORT_FILE =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?:csv|jsonl|parquet|manifest\.json)(\.partial)?$/;
+
+export interface StoredExportFile {
+  name: string;
+  id: string;
+  partial: boolean;
+  modifiedAt: number;
+}
+
+/** The export files in the folder (other names are left alone); none when the folder does not exist. */
+export async function listExportFiles(dir: string): Promise<StoredExportFile[]> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const files: StoredExportFile[] = [];
+  for (const name of names) {
+    const match = EXPORT_FILE.exec(name);
+    if (!match) continue;
+    const info = await stat(join(dir, name)).catch(() => null);
+    if (info) files.push({ name, id: match[1], partial: match[2] !== undefined, modifiedAt: info.mtimeMs });
+  }
+  return files;
 }
 
 /**

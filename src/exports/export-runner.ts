@@ -3,7 +3,7 @@ import { AppConfig } from '../config/config.js';
 import { ModelsService } from '../models/models.service.js';
 import { writeCsv } from './csv-writer.js';
 import type { ExportEntity } from './export.entity.js';
-import { AtomicFile, exportFileName, exportsDir, writeAtomically } from './export-files.js';
+import { AtomicFile, exportFileName, exportsDir, manifestFileName, writeAtomically } from './export-files.js';
 import { type ExportManifest, ManifestTally, nestedColumns } from './export-manifest.js';
 import {
   type ExportFormat,
@@ -85,7 +85,7 @@ export class ExportRunner {
       const sha256 = await file.commit();
       const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256, quality);
       // The manifest goes last: a file without one (in the row and beside it) is not finished.
-      await writeAtomically(dir, `${id}.manifest.json`, JSON.stringify(manifest, null, 2));
+      await writeAtomically(dir, manifestFileName(id), JSON.stringify(manifest, null, 2));
       await this.exports.markDone(id, manifest, Date.parse(manifest.finishedAt));
     } catch (error) {
       await file.discard();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
@@ -43,6 +43,21 @@ export class ExportsController {
   @ApiResponse({ status: 404, description: 'export_not_found' })
   async get(@Param('id', uuidParam('id')) id: string) {
     return toExportDto(await this.exports.get(id));
+  }
+
+  @Delete('exports/:id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove a finished export: its row and manifest, its file and manifest file',
+    description:
+      'Exports also go by themselves RETENTION_EXPORTS after they finished. A queued or running export cannot be removed (409).',
+  })
+  @ApiResponse({ status: 204, description: 'removed' })
+  @ApiResponse({ status: 404, description: 'export_not_found' })
+  @ApiResponse({ status: 409, description: 'export_not_finished' })
+  async remove(@Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.exports.remove(id);
   }
 
   @Get('exports/:id/download')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, type Repository } from 'typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
 import { Db } from '../database/db.js';
 import { ExportEntity, type ExportStatus } from './export.entity.js';
 import type { ExportManifest } from './export-manifest.js';
@@ -27,6 +27,35 @@ export class ExportsRepository {
 
   private async write(where: { id: string; status?: ExportStatus }, set: Partial<ExportEntity>): Promise<void> {
     await this.db.exclusive(() => this.repo.update(where, set));
+  }
+
+  /**
+   * Deletes the row of a finished (done or failed) export; false when there is none (unknown, gone,
+   * or not finished). The row goes before the files: once it is gone the export is a 404 everywhere.
+   */
+  async deleteFinished(id: string): Promise<boolean> {
+    const result = await this.db.exclusive(() => this.repo.delete({ id, status: In(['done', 'failed']) }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Up to `limit` finished exports that finished before `before`, oldest first. */
+  async finishedBefore(before: number, limit: number): Promise<{ id: string; format: string }[]> {
+    return this.repo.find({
+      select: { id: true, format: true },
+      where: { status: In(['done', 'failed']), finishedAt: LessThan(before) },
+      order: { finishedAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** The status of each of the ids that has a row. */
+  async statusesOf(ids: string[]): Promise<Map<string, ExportStatus>> {
+    const out = new Map<string, ExportStatus>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.repo.find({ select: { id: true, status: true }, where: { id: In(ids.slice(i, i + 500)) } });
+      for (const row of rows) out.set(row.id, row.status);
+    }
+    return out;
   }
 
   async unfinishedIds(): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { conflict, notFound } from '../common/api-error.js';
 import { AppConfig } from '../config/config.js';
 import type { Principal } from '../auth/roles.decorator.js';
@@ -9,7 +9,9 @@ import { JobQueue, QueueName } from '../jobs/job-queue.js';
 import { ModelsService } from '../models/models.service.js';
 import { type AcknowledgementRequest, findings, unacknowledged } from './acknowledgement.js';
 import type { ExportEntity } from './export.entity.js';
-import { CONTENT_TYPES, exportsDir } from './export-files.js';
+import { CONTENT_TYPES, exportsDir, listExportFiles, removeExportFiles } from './export-files.js';
+import { errorMessage } from '../jobs/job-options.js';
+import { rm } from 'node:fs/promises';
 import type { ExportAcknowledgement, ExportParameters } from './export-manifest.js';
 import { ExportsRepository } from './exports.repository.js';
 import { ReportSource } from './report-source.js';
@@ -42,8 +44,13 @@ export function exportJobId(id: string): string {
   return `export:${id}`;
 }
 
+/** Finished exports removed per look-up by the retention job. */
+const PURGE_PAGE = 100;
+
 @Injectable()
 export class ExportsService {
+  private readonly logger = new Logger(ExportsService.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly models: ModelsService,
@@ -147,5 +154,59 @@ export class ExportsService {
 
   async unfinishedIds(): Promise<string[]> {
     return this.exports.unfinishedIds();
+  }
+
+  /**
+   * Removes a finished export: its row (and with it the manifest the API shows), then its file and
+   * manifest file. 409 while it is queued or running. A crash between the two leaves files that no
+   * row names, which `sweepFiles` removes; no client ever sees a row without its file.
+   */
+  async remove(id: string): Promise<void> {
+    const entry = await this.get(id);
+    if (entry.status === 'queued' || entry.status === 'running') throw conflict('export_not_finished', { status: entry.status });
+    if (!(await this.exports.deleteFinished(id))) throw notFound('export_not_found');
+    await this.removeFiles(id, entry.format);
+  }
+
+  /** Removes every export that finished before `before`, a page of rows at a time; returns how many. */
+  async purgeFinishedBefore(before: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const page = await this.exports.finishedBefore(before, PURGE_PAGE);
+      for (const { id, format } of page) {
+        if (!(await this.exports.deleteFinished(id))) continue;
+        await this.removeFiles(id, format);
+        removed += 1;
+      }
+      if (page.length < PURGE_PAGE) return removed;
+    }
+  }
+
+  /**
+   * Removes export files that no row names (left by a crash during a removal) and ".partial" files
+   * of exports that are finished (left by a run killed mid-write); returns the names removed.
+   */
+  async sweepFiles(): Promise<string[]> {
+    const dir = exportsDir(this.config.DATA_DIR);
+    const files = await listExportFiles(dir);
+    const statuses = await this.exports.statusesOf([...new Set(files.map((f) => f.id))]);
+    const removed: string[] = [];
+    for (const file of files) {
+      const status = statuses.get(file.id);
+      const stray = status === undefined || (file.partial && (status === 'done' || status === 'failed'));
+      if (!stray) continue;
+      await rm(join(dir, file.name), { force: true });
+      removed.push(file.name);
+    }
+    return removed;
+  }
+
+  private async removeFiles(id: string, format: string): Promise<void> {
+    try {
+      await removeExportFiles(exportsDir(this.config.DATA_DIR), id, format);
+    } catch (error) {
+      // The row is gone already; the next sweep removes what is left.
+      this.logger.warn(`export ${id}: files not removed yet: ${errorMessage(error)}`);
+    }
   }
 }

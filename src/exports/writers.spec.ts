@@ -49,6 +49,12 @@ describe('csvCell', () => {
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\tcmd', "'\tcmd"],
     ['\rcmd', `"'\rcmd"`],
+    ['\n=1+1', `"'\n=1+1"`],
+    ['\uFF1DHYPERLINK("x")', `"'\uFF1DHYPERLINK(""x"")"`],
+    ['\uFF0B1', "'\uFF0B1"],
+    ['\uFF0D2', "'\uFF0D2"],
+    ['\uFF20SUM(A1)', "'\uFF20SUM(A1)"],
+    ['a\uFF1Db', 'a\uFF1Db'],
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
   ])('escapes %j as %j', (input, expected) => {

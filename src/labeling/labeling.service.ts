@@ -221,8 +221,9 @@ function batchRequest(model: ModelEntity, dto: CreateBatchDto): BatchRequest {
       problems.push({ field: `filters.slices.${key}`, message: `"${key}" is not one of the model's sliceKeys` });
     slices[key] = String(value);
   }
-  const from = dto.filters?.from === undefined ? undefined : Date.parse(dto.filters.from);
-  const to = dto.filters?.to === undefined ? undefined : Date.parse(dto.filters.to);
+  // null is "no bound", as an absent field is (IsOptional lets null through to here).
+  const from = dto.filters?.from === undefined || dto.filters.from === null ? undefined : Date.parse(dto.filters.from);
+  const to = dto.filters?.to === undefined || dto.filters.to === null ? undefined : Date.parse(dto.filters.to);
   if (from !== undefined && to !== undefined && from >= to)
     problems.push({ field: 'filters.to', message: 'must be after filters.from' });
   const audit = dto.audit ?? 'uniform';

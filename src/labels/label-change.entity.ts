@@ -9,6 +9,7 @@ import { bigintNumber } from '../database/columns.js';
 @Entity('label_changes')
 @Index('idx_label_changes_pending', ['processedAt', 'seq'])
 @Index('idx_label_changes_prediction', ['model', 'predictionId'])
+@Index('idx_label_changes_dead', ['deadLetteredAt'])
 export class LabelChangeEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;
@@ -43,4 +44,15 @@ export class LabelChangeEntity {
 
   @Column({ name: 'new_quality', type: 'text', nullable: true })
   newQuality!: string | null;
+
+  /** Failed attempts to apply the row; at OUTBOX_MAX_ATTEMPTS it is dead-lettered. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  /** Set when the row failed too often and the rollups moved on without it; `rebuild` absorbs it. */
+  @Column({ name: 'dead_lettered_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  deadLetteredAt!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
 }

@@ -1,5 +1,5 @@
 import type { ErrorDetail } from '../common/api-error.js';
-import { parseDuration } from '../common/durations.js';
+import { MAX_DURATION_TEXT, parseDuration } from '../common/durations.js';
 
 export type FeatureSpec =
   | { type: 'number'; min?: number; max?: number; required?: boolean }
@@ -134,7 +134,10 @@ export function checkModelDefinition(input: ModelDefinitionInput): ErrorDetail[]
     if (!classes.has(rule.label))
       problems.push({ field: `labelRules.${i}.label`, message: `"${rule.label}" is not one of the model's classes` });
     if (parseDuration(rule.within) === null)
-      problems.push({ field: `labelRules.${i}.within`, message: 'must be a duration such as "30m" or "7d"' });
+      problems.push({
+        field: `labelRules.${i}.within`,
+        message: `must be a duration such as "30m" or "7d", at most ${MAX_DURATION_TEXT}`,
+      });
   });
   if (input.implicitLabel) {
     if (!classes.has(input.implicitLabel.label)) {
@@ -144,7 +147,10 @@ export function checkModelDefinition(input: ModelDefinitionInput): ErrorDetail[]
       });
     }
     if (parseDuration(input.implicitLabel.after) === null) {
-      problems.push({ field: 'implicitLabel.after', message: 'must be a duration such as "30m" or "7d"' });
+      problems.push({
+        field: 'implicitLabel.after',
+        message: `must be a duration such as "30m" or "7d", at most ${MAX_DURATION_TEXT}`,
+      });
     }
   }
   if (input.labelSourceOrder && new Set(input.labelSourceOrder).size !== input.labelSourceOrder.length) {

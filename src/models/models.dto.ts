@@ -12,13 +12,12 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DURATION_PATTERN } from '../common/durations.js';
+import { IsDurationText } from '../common/validation.js';
 import type { ModelEntity } from './model.entity.js';
 import {
   CONDITION_OPS,
@@ -29,7 +28,6 @@ import {
   type ModelSettings,
 } from './model-settings.js';
 
-const DURATION = { message: '$property must be a duration such as "30s", "30m", "12h" or "7d"' };
 const finite = { allowNaN: false, allowInfinity: false };
 
 export class RuleConditionDto {
@@ -53,7 +51,7 @@ export class LabelRuleDto {
   label!: string;
 
   @ApiProperty({ description: 'attribution window from the prediction time', example: '30m' })
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   within!: string;
 
   @ApiProperty({ description: 'higher wins when several rules match' })
@@ -76,14 +74,14 @@ export class ImplicitLabelDto {
   label!: string;
 
   @ApiProperty({ example: '30m' })
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   after!: string;
 }
 
 export class LabelingSettingsDto {
   @ApiPropertyOptional({ example: '10m' })
   @IsOptional()
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   leaseTtl?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10 })
@@ -120,7 +118,7 @@ export class AlertSettingsDto {
 
   @ApiPropertyOptional({ example: '7d' })
   @IsOptional()
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   baselineWindow?: string;
 
   @ApiPropertyOptional({ minimum: 1 })
@@ -288,7 +286,7 @@ export class UpsertModelDto {
 
   @ApiPropertyOptional({ example: '7d', description: 'how long events wait for their prediction before they count as orphaned' })
   @IsOptional()
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   eventRetention?: string;
 
   @ApiPropertyOptional({
@@ -297,7 +295,7 @@ export class UpsertModelDto {
       'windows close no sooner than this after the prediction was logged (at most the window itself), so back-filled history can be followed by its events',
   })
   @IsOptional()
-  @Matches(DURATION_PATTERN, DURATION)
+  @IsDurationText()
   eventGrace?: string;
 
   @ApiPropertyOptional({ type: LabelingSettingsDto })

@@ -19,6 +19,16 @@ export class MonitoringPendingEntity {
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;
+
+  /** Failed attempts to profile the marker's predictions; at OUTBOX_MAX_ATTEMPTS it is dead-lettered. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'dead_lettered_at', type: 'bigint', nullable: true, transformer: bigintNumber })
+  deadLetteredAt!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
 }
 
 /** One feature's profile (or the predictions', under a reserved name) in a cell of the log. */

@@ -47,7 +47,7 @@ export class ProfilesRepository {
 
   async takePending(tx: Tx, limit: number): Promise<PendingMarker[]> {
     const rows = await tx.all<{ seq: number; model: string; ids: string }>(
-      'SELECT seq, model, ids FROM monitoring_pending ORDER BY seq LIMIT ?',
+      'SELECT seq, model, ids FROM monitoring_pending WHERE dead_lettered_at IS NULL ORDER BY seq LIMIT ?',
       [limit],
     );
     return rows.map((r) => ({ seq: Number(r.seq), model: r.model, ids: JSON.parse(r.ids) as string[] }));
@@ -59,8 +59,35 @@ export class ProfilesRepository {
   }
 
   async countPending(): Promise<number> {
-    const [row] = await this.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM monitoring_pending');
+    const [row] = await this.db.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM monitoring_pending WHERE dead_lettered_at IS NULL',
+    );
     return Number(row?.n ?? 0);
+  }
+
+  /** The oldest marker not dead-lettered, or null. */
+  async oldestPendingSeq(): Promise<number | null> {
+    const [row] = await this.db.query<{ seq: number }>(
+      'SELECT seq FROM monitoring_pending WHERE dead_lettered_at IS NULL ORDER BY seq LIMIT 1',
+    );
+    return row ? Number(row.seq) : null;
+  }
+
+  /** Counts a failed attempt at a marker and keeps its error; at maxAttempts it is dead-lettered. True when it is. */
+  recordFailure(seq: number, error: string, maxAttempts: number, now: number): Promise<boolean> {
+    return this.db.tx(async (tx) => {
+      await tx.run(
+        `UPDATE monitoring_pending SET attempts = attempts + 1, last_error = ?,
+                dead_lettered_at = CASE WHEN attempts + 1 >= CAST(? AS integer) THEN CAST(? AS bigint) ELSE NULL END
+         WHERE seq = ? AND dead_lettered_at IS NULL`,
+        [error.slice(0, 500), maxAttempts, now, seq],
+      );
+      const row = await tx.get<{ dead_lettered_at: number | null }>(
+        'SELECT dead_lettered_at FROM monitoring_pending WHERE seq = ?',
+        [seq],
+      );
+      return row !== undefined && row.dead_lettered_at !== null;
+    });
   }
 
   async predictions(tx: Tx, model: string, ids: string[]): Promise<LoggedPrediction[]> {

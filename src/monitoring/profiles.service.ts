@@ -1,7 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
+import { isTransientFailure } from '../database/dialect.js';
+import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
@@ -34,6 +36,7 @@ const QUIET_MS = 1000;
  */
 @Injectable()
 export class ProfilesService implements OnModuleInit {
+  private readonly logger = new Logger(ProfilesService.name);
   private lastArrival = 0;
 
   constructor(
@@ -63,8 +66,43 @@ export class ProfilesService implements OnModuleInit {
     });
   }
 
-  /** Applies up to `limit` pending markers in one transaction; returns how many predictions it profiled. */
+  /**
+   * Applies up to `limit` pending markers in one transaction; returns how many markers it applied (or
+   * set aside) and how many predictions it profiled. When the chunk fails for a reason other than the
+   * database, the markers are tried one by one: a failing one has its failure counted and, at
+   * OUTBOX_MAX_ATTEMPTS, is dead-lettered, so that one bad row never stops the profiles.
+   */
   async applyChunk(limit = PROFILE_CHUNK): Promise<{ markers: number; predictions: number }> {
+    try {
+      return await this.applyInOneTx(limit);
+    } catch (error) {
+      if (isTransientFailure(error)) throw error;
+      return this.applyOneByOne(limit);
+    }
+  }
+
+  private async applyOneByOne(limit: number): Promise<{ markers: number; predictions: number }> {
+    const total = { markers: 0, predictions: 0 };
+    while (total.markers < limit) {
+      const seq = await this.repository.oldestPendingSeq();
+      if (seq === null) return total;
+      try {
+        const one = await this.applyInOneTx(1);
+        if (one.markers === 0) return total;
+        total.markers += one.markers;
+        total.predictions += one.predictions;
+      } catch (error) {
+        if (isTransientFailure(error)) throw error;
+        const dead = await this.repository.recordFailure(seq, errorMessage(error), this.config.OUTBOX_MAX_ATTEMPTS, Date.now());
+        this.logger.warn({ seq, dead, err: error }, dead ? 'profile marker dead-lettered' : 'profile marker failed');
+        if (!dead) return total;
+        total.markers += 1;
+      }
+    }
+    return total;
+  }
+
+  private async applyInOneTx(limit: number): Promise<{ markers: number; predictions: number }> {
     const models = new Map<string, ModelEntity | null>();
     return this.db.tx(async (tx) => {
       await this.repository.lockProfiles(tx);

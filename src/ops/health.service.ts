@@ -3,6 +3,7 @@ import { faultOf } from '../common/faults.js';
 import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { OpsRepository } from './ops.repository.js';
 
 interface ComponentHealth {
   status: 'ok' | 'down';
@@ -16,6 +17,7 @@ export class HealthService {
     private readonly db: Db,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
+    private readonly ops: OpsRepository,
   ) {}
 
   async check() {
@@ -25,7 +27,24 @@ export class HealthService {
       role: this.config.ROLE,
       database: { ...database, kind: this.db.kind },
       queue: { ...queue, driver: this.jobs.driver },
+      // Counts only: a dead letter's error text stays in the table and the log.
+      deadLetters:
+        database.status === 'ok'
+          ? {
+              labelChanges: await this.count(() => this.ops.deadLetteredLabelChanges()),
+              profileMarkers: await this.count(() => this.ops.deadLetteredProfileMarkers()),
+            }
+          : { labelChanges: null, profileMarkers: null },
     };
+  }
+
+  private async count(read: () => Promise<number>): Promise<number | null> {
+    try {
+      return await withTimeout(read(), 2000);
+    } catch (error) {
+      logger.warn({ err: error }, 'health: cannot count dead letters');
+      return null;
+    }
   }
 }
 

@@ -53,6 +53,15 @@ export class OpsMetrics {
       guarded('the rollup lag', async (gauge) => gauge.set(secondsSince(await repository.oldestPendingLabelChange()))),
     );
     metrics.gauge(
+      'relabel_outbox_dead_lettered',
+      'Outbox rows set aside after failing OUTBOX_MAX_ATTEMPTS times, by outbox; a rebuild absorbs them',
+      ['outbox'],
+      guarded('the dead-lettered outbox rows', async (gauge) => {
+        gauge.set({ outbox: 'label_changes' }, await repository.deadLetteredLabelChanges());
+        gauge.set({ outbox: 'monitoring_pending' }, await repository.deadLetteredProfileMarkers());
+      }),
+    );
+    metrics.gauge(
       'relabel_labeling_tasks',
       'Open labeling tasks per model: pending (not yet served) and leased (with a labeler now)',
       ['model', 'status'],

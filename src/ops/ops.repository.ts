@@ -33,9 +33,25 @@ export class OpsRepository {
   /** When the oldest label change still waiting for the slice rollups was written, or null when none waits. */
   async oldestPendingLabelChange(): Promise<number | null> {
     const [row] = await this.db.query<{ created_at: number | string }>(
-      'SELECT created_at FROM label_changes WHERE processed_at IS NULL ORDER BY seq LIMIT 1',
+      'SELECT created_at FROM label_changes WHERE processed_at IS NULL AND dead_lettered_at IS NULL ORDER BY seq LIMIT 1',
     );
     return row ? Number(row.created_at) : null;
+  }
+
+  /** Label changes the rollups set aside after repeated failures, not yet absorbed by a rebuild (through their index). */
+  async deadLetteredLabelChanges(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM label_changes WHERE dead_lettered_at IS NOT NULL AND processed_at IS NULL',
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Profile markers set aside after repeated failures (the table holds only markers not yet profiled). */
+  async deadLetteredProfileMarkers(): Promise<number> {
+    const [row] = await this.db.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM monitoring_pending WHERE dead_lettered_at IS NOT NULL',
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Open labeling tasks per registered model (one index range per model and status). */

@@ -1,6 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
+import { isTransientFailure as isTransient } from '../database/dialect.js';
 import { Db } from '../database/db.js';
+import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
 import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
@@ -47,7 +50,10 @@ export interface CheckResult {
  */
 @Injectable()
 export class SliceRollups {
+  private readonly logger = new Logger(SliceRollups.name);
+
   constructor(
+    private readonly config: AppConfig,
     private readonly db: Db,
     private readonly cells: SlicesRepository,
     private readonly models: ModelsService,
@@ -57,11 +63,46 @@ export class SliceRollups {
 
   /**
    * Applies up to `limit` pending outbox rows, oldest first: moves each prediction from its old
-   * cell to its new one and marks the rows processed, in one transaction. Returns how many it applied.
+   * cell to its new one and marks the rows processed, in one transaction. Returns how many it applied
+   * (or set aside). When the chunk fails for a reason other than the database being unavailable, the
+   * rows are tried one by one so that the failing one is found: each failure is counted on the row,
+   * and at OUTBOX_MAX_ATTEMPTS it is dead-lettered and the others go on without it.
    */
   async applyChunk(limit = ROLLUP_CHUNK, now = Date.now()): Promise<number> {
+    try {
+      return await this.applyInOneTx(limit, now);
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      return this.applyOneByOne(limit, now);
+    }
+  }
+
+  private async applyOneByOne(limit: number, now: number): Promise<number> {
+    let applied = 0;
+    while (applied < limit) {
+      const seq = await this.outbox.oldestPendingSeq();
+      if (seq === null) return applied;
+      try {
+        const n = await this.applyInOneTx(1, now);
+        if (n === 0) return applied;
+        applied += n;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        const dead = await this.outbox.recordFailure(seq, errorMessage(error), this.config.OUTBOX_MAX_ATTEMPTS, now);
+        this.logger.warn({ seq, dead, err: error }, dead ? 'label change dead-lettered' : 'label change failed to apply');
+        // Not dead yet: tried again on a later run, so a passing fault is not counted several times at once.
+        if (!dead) return applied;
+        applied += 1;
+      }
+    }
+    return applied;
+  }
+
+  private async applyInOneTx(limit: number, now: number): Promise<number> {
     return this.db.tx(async (tx) => {
       await this.cells.lockCells(tx);
+      // Changes after a prediction's dead letter would move it out of a cell it never entered.
+      await this.outbox.setAsideQuarantined(tx, now);
       const changes = await this.cells.pendingChanges(tx, limit);
       if (changes.length === 0) return 0;
       const deltas = new CellDeltas();

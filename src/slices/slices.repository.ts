@@ -11,6 +11,7 @@ import type { Extent, Segment, SignedSegment } from './window.js';
 export interface PendingChange {
   seq: number;
   model: string;
+  predictionId: string;
   before: { label: string; source: string } | null;
   after: { label: string; source: string } | null;
   /** The quality keys as written to the outbox; `qualityTracked` false on rows from before they were. */
@@ -52,6 +53,7 @@ export class SlicesRepository {
     const rows = await tx.all<{
       seq: number;
       model: string;
+      prediction_id: string;
       old_label: string | null;
       old_source: string | null;
       new_label: string | null;
@@ -63,14 +65,15 @@ export class SlicesRepository {
       prediction: string | null;
       slices: string | null;
     }>(
-      `SELECT c.seq, c.model, c.old_label, c.old_source, c.new_label, c.new_source, c.old_quality, c.new_quality, p.model_version, p.ts, p.prediction, p.slices
+      `SELECT c.seq, c.model, c.prediction_id, c.old_label, c.old_source, c.new_label, c.new_source, c.old_quality, c.new_quality, p.model_version, p.ts, p.prediction, p.slices
        FROM label_changes c LEFT JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
-       WHERE c.processed_at IS NULL${model === undefined ? '' : ' AND c.model = ?'} ORDER BY c.seq LIMIT ?`,
+       WHERE c.processed_at IS NULL AND c.dead_lettered_at IS NULL${model === undefined ? '' : ' AND c.model = ?'} ORDER BY c.seq LIMIT ?`,
       model === undefined ? [limit] : [model, limit],
     );
     return rows.map((r) => ({
       seq: Number(r.seq),
       model: r.model,
+      predictionId: r.prediction_id,
       before: r.old_label === null || r.old_source === null ? null : { label: r.old_label, source: r.old_source },
       after: r.new_label === null || r.new_source === null ? null : { label: r.new_label, source: r.new_source },
       qualityBefore: r.old_quality,

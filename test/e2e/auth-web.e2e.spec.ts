@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_NONCE_COOKIE, SESSION_COOKIE } from '../../src/auth/auth.service.js';
+import {
+  LOGIN_NONCE_COOKIE,
+  SECURE_LOGIN_NONCE_COOKIE,
+  SECURE_SESSION_COOKIE,
+  SESSION_COOKIE,
+} from '../../src/auth/auth.service.js';
 import { SESSION_TTL_MS, signSession } from '../../src/auth/session.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { cookieLine, hiddenField, openLoginForm, postLogin, signIn } from '../support/web.js';
+import { cookieLine, cookieValue, hiddenField, openLoginForm, postLogin, signIn } from '../support/web.js';
 
 describe('web sign-in, sessions and CSRF', () => {
   let t: TestApp;
@@ -40,17 +45,23 @@ describe('web sign-in, sessions and CSRF', () => {
     expect(line).toMatch(/Max-Age=43200/);
   });
 
-  it('marks the session cookie Secure when the request came over https', async () => {
-    const { nonce, csrf } = await openLoginForm(t.http);
+  it('marks the session cookie Secure, named __Host-, when the request came over https', async () => {
+    const form = await t.http().get('/login').set('X-Forwarded-Proto', 'https').set('Accept', 'text/html').expect(200);
+    const nonce = cookieValue(form, SECURE_LOGIN_NONCE_COOKIE);
+    expect(cookieLine(form, SECURE_LOGIN_NONCE_COOKIE)).toMatch(/Secure/);
     const res = await t
       .http()
       .post('/login')
       .set('X-Forwarded-Proto', 'https')
-      .set('Cookie', `${LOGIN_NONCE_COOKIE}=${nonce}`)
+      .set('Cookie', `${SECURE_LOGIN_NONCE_COOKIE}=${nonce}`)
       .type('form')
-      .send({ token: labeler, _csrf: csrf });
+      .send({ token: labeler, _csrf: hiddenField(form.text, '_csrf') });
     expect(res.status).toBe(303);
-    expect(cookieLine(res, SESSION_COOKIE)).toMatch(/Secure/);
+    const line = cookieLine(res, SECURE_SESSION_COOKIE)!;
+    expect(line).toMatch(/; Secure/);
+    expect(line).toMatch(/; Path=\//);
+    expect(line).not.toMatch(/Domain=/);
+    expect(cookieLine(res, SESSION_COOKIE)).toBeUndefined();
   });
 
   it('shows the home page with who is signed in, escaping their name', async () => {

@@ -242,6 +242,14 @@ describe('selecting a batch', () => {
     expect((await tasksOf(batch.id)).map((x) => x.prediction_id)).toEqual([wanted.id]);
   });
 
+  it('reads null filter dates as no bound (not NaN: a 500 on PostgreSQL, an empty batch on SQLite)', async () => {
+    const model = await newModel();
+    const one = scored(model, 'click', [0.5, 0.3, 0.2], { timestamp: new Date(Date.now() - 60_000).toISOString() });
+    await store([one]);
+    const batch = await batchOf(model, { size: 10, auditFraction: 0, filters: { from: null, to: null } });
+    expect((await tasksOf(batch.id)).map((x) => x.prediction_id)).toEqual([one.id]);
+  });
+
   it.each<[string, Record<string, unknown>, string]>([
     ['a size of 0', { size: 0 }, 'size'],
     ['a size over 10,000', { size: 10_001 }, 'size'],

@@ -76,6 +76,7 @@ export const ROUTE_ROLES: RouteRole[] = [
   { method: 'get', route: '/api/v1/models/:model/exports', roles: ADMIN, okStatus: 404 },
   { method: 'get', route: '/api/v1/exports/:id', roles: ADMIN, okStatus: 404 },
   { method: 'get', route: '/api/v1/exports/:id/download', roles: ADMIN, okStatus: 404 },
+  { method: 'delete', route: '/api/v1/exports/:id', roles: ADMIN, okStatus: 404 },
   { method: 'get', route: '/models/:model/exports', roles: ADMIN, okStatus: 404 },
   { method: 'post', route: '/models/:model/exports', roles: ADMIN, body: {}, okStatus: 400 },
   { method: 'get', route: '/models/:model/predictions', roles: LABELER, okStatus: 404 },

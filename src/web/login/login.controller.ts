@@ -61,8 +61,8 @@ export class LoginController {
 
   @Public()
   @Post('logout')
-  logout(@Req() req: Request, @Res() res: Response): void {
-    this.auth.signOut(req, res);
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.auth.signOut(req, res);
     res.redirect(HttpStatus.SEE_OTHER, '/login');
   }
 
