@@ -15,10 +15,7 @@ export const SCORE_COLUMNS = {
   least_confidence: { column: 'least_confidence', bucket: 'least_confidence_bucket', mostUncertainFirst: 'DESC' },
   margin: { column: 'margin', bucket: 'margin_bucket', mostUncertainFirst: 'ASC' },
   entropy: { column: 'entropy', bucket: 'entropy_bucket', mostUncertainFirst: 'DESC' },
-} as const satisfies Record<
-  Exclude<Strategy, 'random'>,
-  { column: string; bucket: string; mostUncertainFirst: 'ASC' | 'DESC' }
->;
+} as const satisfies Record<Exclude<Strategy, 'random'>, { column: string; bucket: string; mostUncertainFirst: 'ASC' | 'DESC' }>;
 
 /**
  * A sort key where smaller means "label this first". Uncertainty strategies turn the stored score

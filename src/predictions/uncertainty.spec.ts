@@ -37,7 +37,11 @@ describe('uncertaintyBuckets', () => {
     { p: [0.25, 0.25, 0.25, 0.25], lc: 12, margin: 0, entropy: 11 },
     { p: [0.7, 0.2, 0.1], lc: 4, margin: 8, entropy: 6 },
   ])('steps $p', ({ p, lc, margin, entropy }) => {
-    expect(uncertaintyBuckets(uncertainty(p))).toEqual({ leastConfidenceBucket: lc, marginBucket: margin, entropyBucket: entropy });
+    expect(uncertaintyBuckets(uncertainty(p))).toEqual({
+      leastConfidenceBucket: lc,
+      marginBucket: margin,
+      entropyBucket: entropy,
+    });
   });
 
   it('orders by (bucket, score) exactly as by score alone, whatever the number of classes', () => {
@@ -52,9 +56,24 @@ describe('uncertaintyBuckets', () => {
     const byScore = (s: (r: (typeof rows)[number]) => number) => [...rows].sort((x, y) => s(x) - s(y)).map((r) => s(r));
     const byBucket = (b: (r: (typeof rows)[number]) => number, s: (r: (typeof rows)[number]) => number) =>
       [...rows].sort((x, y) => b(x) - b(y) || s(x) - s(y)).map((r) => s(r));
-    expect(byBucket((r) => r.b.leastConfidenceBucket, (r) => r.u.leastConfidence)).toEqual(byScore((r) => r.u.leastConfidence));
-    expect(byBucket((r) => r.b.marginBucket, (r) => r.u.margin)).toEqual(byScore((r) => r.u.margin));
-    expect(byBucket((r) => r.b.entropyBucket, (r) => r.u.entropy)).toEqual(byScore((r) => r.u.entropy));
+    expect(
+      byBucket(
+        (r) => r.b.leastConfidenceBucket,
+        (r) => r.u.leastConfidence,
+      ),
+    ).toEqual(byScore((r) => r.u.leastConfidence));
+    expect(
+      byBucket(
+        (r) => r.b.marginBucket,
+        (r) => r.u.margin,
+      ),
+    ).toEqual(byScore((r) => r.u.margin));
+    expect(
+      byBucket(
+        (r) => r.b.entropyBucket,
+        (r) => r.u.entropy,
+      ),
+    ).toEqual(byScore((r) => r.u.entropy));
     // More than one bucket is in use for each score, so the check above is not of a constant.
     for (const key of ['leastConfidenceBucket', 'marginBucket', 'entropyBucket'] as const) {
       expect(new Set(rows.map((r) => r.b[key])).size).toBeGreaterThan(4);
