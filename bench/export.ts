@@ -105,6 +105,7 @@ async function timeOne(app: INestApplicationContext, format: ExportFormat, mitig
     error: null,
     createdAt: Date.now(),
     startedAt: null,
+    runToken: null,
     finishedAt: null,
     manifest: null,
   });

@@ -10,6 +10,7 @@ import { Slices1764180000000 } from './1764180000000-slices.js';
 import { Weak1764230000000 } from './1764230000000-weak.js';
 import { Retention1764250000000 } from './1764250000000-retention.js';
 import { UncertaintyBuckets1764270000000 } from './1764270000000-uncertainty-buckets.js';
+import { ExportRuns1764280000000 } from './1764280000000-export-runs.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Explorer1764240000000,
   Retention1764250000000,
   UncertaintyBuckets1764270000000,
+  ExportRuns1764280000000,
 ];

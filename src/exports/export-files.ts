@@ -28,13 +28,20 @@ export function exportFileNames(id: string, format: string): string[] {
   return [...names, ...names.map((name) => `${name}.partial`)];
 }
 
-/** Removes whatever of an export's files exists. */
+/** Removes whatever of an export's files exists, runs' partial files included. */
 export async function removeExportFiles(dir: string, id: string, format: string): Promise<void> {
   for (const name of exportFileNames(id, format)) await rm(join(dir, name), { force: true });
+  for (const file of await listExportFiles(dir)) if (file.id === id) await rm(join(dir, file.name), { force: true });
+}
+
+/** Removes the ".partial" files runs of the export left (a killed run's; a superseded one's). */
+export async function removePartialFiles(dir: string, id: string): Promise<void> {
+  for (const file of await listExportFiles(dir))
+    if (file.id === id && file.partial) await rm(join(dir, file.name), { force: true });
 }
 
 const EXPORT_FILE =
-  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?:csv|jsonl|parquet|manifest\.json)(\.partial)?$/;
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?:csv|jsonl|parquet|manifest\.json)((?:\.[0-9a-f]{1,32})?\.partial)?$/;
 
 export interface StoredExportFile {
   name: string;
@@ -66,6 +73,7 @@ export async function listExportFiles(dir: string): Promise<StoredExportFile[]> 
 export class AtomicFile {
   bytes = 0;
   private readonly hash = createHash('sha256');
+  private finished = false;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -73,11 +81,21 @@ export class AtomicFile {
     readonly path: string,
   ) {}
 
-  static async create(dir: string, name: string): Promise<AtomicFile> {
+  /** `run` names the partial file apart from other runs' (lowercase hex), so two writers never share one. */
+  static async create(dir: string, name: string, run?: string): Promise<AtomicFile> {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, name);
-    const partialPath = `${path}.partial`;
+    if (run !== undefined && !/^[0-9a-f]{1,32}$/.test(run)) throw new RangeError('run must be lowercase hex');
+    const partialPath = run === undefined ? `${path}.partial` : `${path}.${run}.partial`;
     return new AtomicFile(await open(partialPath, 'w'), partialPath, path);
+  }
+
+  /** fsync and close the partial file: its content is final; commit() then only renames it. */
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    await this.handle.sync();
+    await this.handle.close();
+    this.finished = true;
   }
 
   readonly sink: Sink = async (chunk) => {
@@ -90,22 +108,21 @@ export class AtomicFile {
 
   /** fsync, close, rename into place, fsync the folder; returns the sha256 of the content. */
   async commit(): Promise<string> {
-    await this.handle.sync();
-    await this.handle.close();
+    await this.finish();
     await rename(this.partialPath, this.path);
     await syncDir(resolve(this.path, '..'));
     return this.hash.digest('hex');
   }
 
   async discard(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
+    if (!this.finished) await this.handle.close().catch(() => undefined);
     await rm(this.partialPath, { force: true });
   }
 }
 
 /** Writes a small file whole, atomically. */
-export async function writeAtomically(dir: string, name: string, content: string): Promise<void> {
-  const file = await AtomicFile.create(dir, name);
+export async function writeAtomically(dir: string, name: string, content: string, run?: string): Promise<void> {
+  const file = await AtomicFile.create(dir, name, run);
   try {
     await file.sink(content);
     await file.commit();

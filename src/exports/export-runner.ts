@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { ModelsService } from '../models/models.service.js';
 import { writeCsv } from './csv-writer.js';
 import type { ExportEntity } from './export.entity.js';
-import { AtomicFile, exportFileName, exportsDir, manifestFileName, writeAtomically } from './export-files.js';
+import { AtomicFile, exportFileName, exportsDir, manifestFileName, removePartialFiles, writeAtomically } from './export-files.js';
 import { type ExportManifest, ManifestTally, nestedColumns } from './export-manifest.js';
 import {
   type ExportFormat,
@@ -46,7 +47,10 @@ export class ExportRunner {
   async run(id: string, onProgress: ProgressFn = async () => undefined): Promise<void> {
     const entry = await this.exports.find(id);
     if (!entry || entry.status === 'done' || entry.status === 'failed') return;
-    await this.exports.markRunning(id, Date.now());
+    // Each run writes files of its own and only the latest claim may finish: a re-run of a stalled
+    // job (BullMQ) no longer shares a ".partial" file with the run it replaces.
+    const runToken = randomBytes(8).toString('hex');
+    await this.exports.markRunning(id, Date.now(), runToken);
     let reportedAt = 0;
     const progress: ProgressFn = async (value) => {
       if (Date.now() - reportedAt < PROGRESS_EVERY_MS) return;
@@ -77,16 +81,21 @@ export class ExportRunner {
 
     const dir = exportsDir(this.config.DATA_DIR);
     const name = exportFileName(id, p.format);
-    const file = await AtomicFile.create(dir, name);
+    const file = await AtomicFile.create(dir, name, runToken);
     const tally = new ManifestTally();
     try {
       const chunks = this.exportRows(filter, policy, stats, cutoff, tally, progress, quality);
       await WRITERS[p.format](chunks, layout, file.sink);
-      const sha256 = await file.commit();
-      const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256, quality);
-      // The manifest goes last: a file without one (in the row and beside it) is not finished.
-      await writeAtomically(dir, manifestFileName(id), JSON.stringify(manifest, null, 2));
-      await this.exports.markDone(id, manifest, Date.parse(manifest.finishedAt));
+      await file.finish();
+      const finished = await this.exports.finishRun(id, runToken, async () => {
+        const sha256 = await file.commit();
+        const manifest = this.manifest(entry, layout, name, tally, stats, file.bytes, sha256, quality);
+        // The manifest goes last: a file without one (in the row and beside it) is not finished.
+        await writeAtomically(dir, manifestFileName(id), JSON.stringify(manifest, null, 2), runToken);
+        return { manifest, at: Date.parse(manifest.finishedAt) };
+      });
+      if (finished) await removePartialFiles(dir, id);
+      else await file.discard();
     } catch (error) {
       await file.discard();
       throw error;

@@ -53,6 +53,10 @@ export class ExportEntity {
   @Column({ name: 'started_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   startedAt!: number | null;
 
+  /** The run that last claimed the export: only that run may finish it (a re-run supersedes a stalled one). */
+  @Column({ name: 'run_token', type: 'varchar', length: 32, nullable: true })
+  runToken!: string | null;
+
   @Column({ name: 'finished_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   finishedAt!: number | null;
 

@@ -63,8 +63,36 @@ export class ExportsRepository {
     return rows.map((r) => r.id);
   }
 
-  async markRunning(id: string, at: number): Promise<void> {
-    await this.write({ id }, { status: 'running', startedAt: at, progress: 0, error: null });
+  /** Claims the export for a run: a later claim supersedes this one, which then cannot finish it. */
+  async markRunning(id: string, at: number, runToken: string): Promise<void> {
+    await this.write({ id }, { status: 'running', startedAt: at, progress: 0, error: null, runToken });
+  }
+
+  /**
+   * Finishes the export for the run that holds the latest claim: under the row's lock, `commit` puts
+   * the files in place and returns the manifest, and the row is marked done in the same
+   * transaction. A superseded run (or an export no longer running) gets false and must discard its
+   * files; `commit` is not called then.
+   */
+  async finishRun(
+    id: string,
+    runToken: string,
+    commit: () => Promise<{ manifest: ExportManifest; at: number }>,
+  ): Promise<boolean> {
+    return this.db.tx(async (tx) => {
+      const row = await tx.get<{ run_token: string | null; status: string }>(
+        `SELECT run_token, status FROM exports WHERE id = ?${tx.lockRows()}`,
+        [id],
+      );
+      if (!row || row.status !== 'running' || row.run_token !== runToken) return false;
+      const { manifest, at } = await commit();
+      await tx.run("UPDATE exports SET status = 'done', progress = 1, manifest = ?, finished_at = ?, error = NULL WHERE id = ?", [
+        JSON.stringify(manifest),
+        at,
+        id,
+      ]);
+      return true;
+    });
   }
 
   async setProgress(id: string, progress: number): Promise<void> {

@@ -116,6 +116,7 @@ export class ExportsService {
       error: null,
       createdAt: now,
       startedAt: null,
+      runToken: null,
       finishedAt: null,
       manifest: null,
     };

@@ -105,7 +105,8 @@ it('an export killed halfway leaves no complete-looking file and finishes with e
   expect(seen.progress).toBeLessThan(1);
 
   const exportsDir = join(child.dataDir, 'exports');
-  expect(existsSync(join(exportsDir, `${id}.parquet.partial`))).toBe(true);
+  // The killed run's own partial file (each run names its own: <id>.parquet.<run>.partial).
+  expect(readdirSync(exportsDir).filter((f) => f.startsWith(`${id}.parquet.`) && f.endsWith('.partial'))).toHaveLength(1);
   expect(existsSync(join(exportsDir, `${id}.parquet`))).toBe(false);
   expect(existsSync(join(exportsDir, `${id}.manifest.json`))).toBe(false);
 

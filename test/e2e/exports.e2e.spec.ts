@@ -5,6 +5,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExportRunner } from '../../src/exports/export-runner.js';
 import { ExportsRepository } from '../../src/exports/exports.repository.js';
 import { registerModel } from '../factories/models.js';
 import { aPrediction, SHOP_MODEL } from '../factories/predictions.js';
@@ -182,6 +183,7 @@ describe('export requests', () => {
       error: null,
       createdAt: Date.now(),
       startedAt: null,
+      runToken: null,
       finishedAt: null,
       manifest: null,
     });
@@ -335,6 +337,33 @@ describe('exported files', () => {
     expect(failed.manifest).toBeNull();
     expect(readdirSync(join(t.dataDir, 'exports')).filter((f) => f.startsWith(id))).toEqual([]);
     expect((await t.http().get(`/api/v1/exports/${id}/download`).set('Authorization', admin)).status).toBe(409);
+  });
+
+  it('a stalled run and its re-run of one export leave one complete file, finished by the later claim', async () => {
+    const { id, manifest: first } = await exportAndDownload({ format: 'jsonl', ...ACK });
+    // As a worker that stalled mid-run leaves it, with BullMQ handing the job to a second worker.
+    await t.tables.run("UPDATE exports SET status = 'running', manifest = NULL WHERE id = ?", [id]);
+    const runner = t.app.get(ExportRunner);
+    await Promise.all([runner.run(id), runner.run(id)]);
+    const row = await t.tables.get<{ status: string; run_token: string | null }>(
+      'SELECT status, run_token FROM exports WHERE id = ?',
+      [id],
+    );
+    expect(row?.status).toBe('done');
+    expect(row?.run_token).toMatch(/^[0-9a-f]{16}$/);
+    const res = await t.http().get(`/api/v1/exports/${id}`).set('Authorization', admin);
+    const manifest = (res.body as { manifest: { sha256: string; rowCount: number } }).manifest;
+    const file = await t.http().get(`/api/v1/exports/${id}/download`).set('Authorization', admin).buffer(true).parse(binary);
+    expect(
+      createHash('sha256')
+        .update(file.body as Buffer)
+        .digest('hex'),
+    ).toBe(manifest.sha256);
+    expect(manifest.rowCount).toBe(first.rowCount);
+    expect((file.body as Buffer).toString().trim().split('\n')).toHaveLength(first.rowCount);
+    expect(readdirSync(join(t.dataDir, 'exports')).filter((name) => name.startsWith(id) && name.endsWith('.partial'))).toEqual(
+      [],
+    );
   });
 
   it('leaves only finished files and manifests in the exports folder', () => {

@@ -48,6 +48,7 @@ function anExport(overrides: Partial<ExportEntity> = {}): ExportEntity {
     error: null,
     createdAt: 0,
     startedAt: 0,
+    runToken: null,
     finishedAt: 1,
     manifest: null,
     ...overrides,
