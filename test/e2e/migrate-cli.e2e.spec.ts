@@ -27,7 +27,8 @@ describe('migration CLI', () => {
       expect(await main(['revert'], env, capture().stream)).toBe(0);
       const diff = capture();
       await main(['generate'], env, diff.stream);
-      expect(diff.text()).toMatch(/CREATE (TABLE|INDEX)/);
+      // Whatever the last migration made, generate now proposes it again.
+      expect(diff.text()).toMatch(/CREATE (TABLE|INDEX)|ALTER TABLE/);
     } finally {
       await database?.drop();
     }
