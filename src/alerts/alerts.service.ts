@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { parseDuration } from '../common/durations.js';
+import { storedDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { ModelEntity } from '../models/model.entity.js';
@@ -178,7 +178,7 @@ function thresholdsOf(model: ModelEntity): AlertThresholds {
 }
 
 function windowLength(model: ModelEntity): number {
-  return parseDuration(model.settings.alerts.baselineWindow) ?? DEFAULT_BASELINE_MS;
+  return storedDuration(model.settings.alerts.baselineWindow) ?? DEFAULT_BASELINE_MS;
 }
 
 const counts = (s: { key: string; value: string; n: number; correct: number }) => [s.key, s.value, s.n, s.correct];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDuration, MAX_DURATION_MS, parseDuration } from './durations.js';
+import { isDuration, MAX_DURATION_MS, parseDuration, storedDuration } from './durations.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -24,5 +24,14 @@ describe('parseDuration', () => {
 
   it('takes a larger bound when asked', () => {
     expect(parseDuration('400d', 1000 * 86_400_000)).toBe(400 * 86_400_000);
+  });
+});
+
+describe('storedDuration', () => {
+  it('reads a setting saved before the cap as the cap, not as unset', () => {
+    expect(parseDuration('400d')).toBeNull();
+    expect(storedDuration('400d')).toBe(MAX_DURATION_MS);
+    expect(storedDuration('30m')).toBe(1_800_000);
+    expect(storedDuration('soon')).toBeNull();
   });
 });

@@ -27,3 +27,13 @@ export function parseDuration(text: string, max = MAX_DURATION_MS): number | nul
 export function isDuration(value: unknown, max = MAX_DURATION_MS): value is string {
   return typeof value === 'string' && parseDuration(value, max) !== null;
 }
+
+/**
+ * A duration read back from stored settings: as parseDuration, except that one longer than
+ * MAX_DURATION_MS (saved before the cap existed) counts as the cap instead of as unset, so that an
+ * old rule's window or lease keeps working rather than falling back to 0 or a default.
+ */
+export function storedDuration(text: string): number | null {
+  const ms = parseDuration(text, Number.MAX_SAFE_INTEGER);
+  return ms === null ? null : Math.min(ms, MAX_DURATION_MS);
+}

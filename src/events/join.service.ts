@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { parseDuration } from '../common/durations.js';
+import { storedDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
@@ -98,7 +98,7 @@ export class JoinService {
       return states;
     }
     const rules = compileRules(model.settings.labelRules, model.settings.implicitLabel);
-    const graceMs = parseDuration(model.settings.eventGrace) ?? 0;
+    const graceMs = storedDuration(model.settings.eventGrace) ?? 0;
     const predictionIds = [...new Set(events.map((e) => e.prediction_id))];
     const direct = await this.labels.bySource(tx, model.name, 'direct', predictionIds);
     const touched = new Map<string, LabelWrite>();
@@ -199,7 +199,7 @@ export class JoinService {
   async orphanStaleEvents(now: number): Promise<number> {
     let total = 0;
     for (const model of await this.models.list()) {
-      const retention = parseDuration(model.settings.eventRetention) ?? 7 * 86_400_000;
+      const retention = storedDuration(model.settings.eventRetention) ?? 7 * 86_400_000;
       const n = await this.db.tx((tx) => this.events.orphanPending(tx, model.name, now - retention, now));
       if (n > 0) {
         this.metrics.events.inc({ state: 'orphaned' }, n);

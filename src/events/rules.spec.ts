@@ -91,3 +91,10 @@ describe('windowCloses', () => {
     expect(windowCloses(length, ts, receivedAt, grace)).toBe(expected);
   });
 });
+
+describe('rules stored before durations were capped', () => {
+  it('keep a window (the cap) instead of none', () => {
+    const rules = compileRules([{ event: 'click', label: 'click', within: '400d', priority: 1 }], null);
+    expect(rules.rules[0].withinMs).toBe(366 * 86_400_000);
+  });
+});

@@ -1,4 +1,4 @@
-import { parseDuration } from '../common/durations.js';
+import { storedDuration } from '../common/durations.js';
 import type { ConditionOp, ImplicitLabel, LabelRule } from '../models/model-settings.js';
 
 /** A label rule with its window in milliseconds. */
@@ -20,11 +20,11 @@ export interface CompiledRules {
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export function compileRules(rules: LabelRule[], implicit: ImplicitLabel | null): CompiledRules {
-  const compiled = rules.map((rule, index) => ({ ...rule, index, withinMs: parseDuration(rule.within) ?? 0 }));
+  const compiled = rules.map((rule, index) => ({ ...rule, index, withinMs: storedDuration(rule.within) ?? 0 }));
   const byEvent = new Map<string, CompiledRule[]>();
   for (const rule of compiled) byEvent.set(rule.event, [...(byEvent.get(rule.event) ?? []), rule]);
   for (const list of byEvent.values()) list.sort((a, b) => b.priority - a.priority || a.index - b.index);
-  const implicitMs = implicit ? parseDuration(implicit.after) : null;
+  const implicitMs = implicit ? storedDuration(implicit.after) : null;
   const windows = [...compiled.map((r) => r.withinMs), ...(implicitMs !== null ? [implicitMs] : [])];
   return {
     rules: compiled,

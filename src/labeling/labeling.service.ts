@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles.decorator.js';
 import { badRequest, conflict, type ErrorDetail, notFound } from '../common/api-error.js';
-import { parseDuration } from '../common/durations.js';
+import { storedDuration } from '../common/durations.js';
 import { Db } from '../database/db.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { ModelEntity } from '../models/model.entity.js';
@@ -203,7 +203,7 @@ export class LabelingService {
 }
 
 function leaseMs(model: ModelEntity): number {
-  return parseDuration(model.settings.labeling.leaseTtl) ?? DEFAULT_LEASE_MS;
+  return storedDuration(model.settings.labeling.leaseTtl) ?? DEFAULT_LEASE_MS;
 }
 
 /** The request with the model's defaults applied; refuses classes and slice keys the model does not have. */

@@ -10,7 +10,7 @@ import {
   unknownFields,
   shortHash as hash,
 } from '../common/rows.js';
-import { parseDuration } from '../common/durations.js';
+import { storedDuration } from '../common/durations.js';
 import { compileRules, type CompiledRules, windowCloses } from '../events/rules.js';
 import type { FeatureSpec, ImplicitLabel, LabelRule } from '../models/model-settings.js';
 import { EXPOSURE_POLICIES, type ExposurePolicy } from './prediction.entity.js';
@@ -55,7 +55,7 @@ export function compileModels(models: Iterable<ModelShape>): Map<string, Compile
   const out = new Map<string, CompiledModel>();
   for (const m of models) {
     const rules = compileRules(m.settings?.labelRules ?? [], m.settings?.implicitLabel ?? null);
-    const graceMs = parseDuration(m.settings?.eventGrace ?? '') ?? 0;
+    const graceMs = storedDuration(m.settings?.eventGrace ?? '') ?? 0;
     out.set(m.name, { ...m, classSet: new Set(m.classes), sliceKeySet: new Set(m.sliceKeys), rules, graceMs });
   }
   return out;
