@@ -69,7 +69,24 @@ export class CandidatesRepository {
     return new Map(rows.filter((r) => r.value !== null).map((r) => [String(r.value), Number(r.n)]));
   }
 
+  /**
+   * The pool's size. For the audit frame, the window's predictions (an index-only count) less those
+   * of them that are audited or waiting as audit tasks (a small set, looked up by key): the same
+   * number as counting the frame with its NOT EXISTS on every row, which took 380 ms at 1M predictions.
+   */
   async count(tx: Tx, pool: PoolSpec): Promise<number> {
+    if (pool.frame === 'audit') {
+      const base = this.where(pool, undefined, false);
+      const row = await tx.get<{ all: number; excluded: number }>(
+        `SELECT (SELECT COUNT(*) FROM predictions p WHERE ${base.sql}) AS "all",
+           (SELECT COUNT(*) FROM predictions p WHERE ${base.sql} AND p.id IN (
+              SELECT l.prediction_id FROM labels l WHERE l.model = ? AND l.source = 'audit'
+              UNION SELECT q.prediction_id FROM labeling_tasks q WHERE q.model = ? AND q.reason = 'audit'
+                AND q.status IN ('pending', 'leased'))) AS excluded`,
+        [...base.params, ...base.params, pool.model, pool.model],
+      );
+      return Number(row?.all ?? 0) - Number(row?.excluded ?? 0);
+    }
     const where = this.where(pool);
     const row = await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM predictions p WHERE ${where.sql}`, where.params);
     return Number(row?.n ?? 0);
@@ -128,7 +145,8 @@ export class CandidatesRepository {
     return { rows: random.shuffle(all).slice(0, want), exhausted: all.length <= want, via: 'scan' };
   }
 
-  private where(pool: PoolSpec, cls?: string): { sql: string; params: unknown[] } {
+  /** The pool's conditions; `exclusions: false` leaves out its NOT EXISTS on labels and tasks. */
+  private where(pool: PoolSpec, cls?: string, exclusions = true): { sql: string; params: unknown[] } {
     const parts = ['p.model = ?'];
     const params: unknown[] = [pool.model];
     const add = (sql: string, ...values: unknown[]) => {
@@ -144,6 +162,7 @@ export class CandidatesRepository {
       const slice = jsonText(this.db, 'p.slices', key);
       add(`${slice.sql} = ?`, ...slice.params, value);
     }
+    if (!exclusions) return { sql: parts.join(' AND '), params };
     if (pool.frame === 'audit') {
       add(`NOT EXISTS (SELECT 1 FROM labels l WHERE l.model = p.model AND l.prediction_id = p.id AND l.source = 'audit')`);
       add(
