@@ -7,9 +7,8 @@ import { bigintNumber } from '../database/columns.js';
  * own update, so nothing is lost or applied twice across crashes.
  */
 @Entity('label_changes')
-@Index('idx_label_changes_pending', ['processedAt', 'seq'])
+@Index('idx_label_changes_pending', ['processedAt', 'deadLetteredAt', 'seq'])
 @Index('idx_label_changes_prediction', ['model', 'predictionId'])
-@Index('idx_label_changes_dead', ['deadLetteredAt'])
 export class LabelChangeEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;
