@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -13,9 +13,10 @@ import { AuthService } from './auth/auth.service.js';
 import { FailureLimiter } from './auth/failure-limiter.js';
 import { ApiError } from './common/api-error.js';
 import { jsonBodyParsers, checkRequestText, SMALL_BODY_LIMIT, uploadBodyParser } from './common/request-limits.js';
-import type { AppConfig } from './config/config.js';
+import { AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-source.js';
 import { Db } from './database/db.js';
+import { WriteTurns } from './database/write-turns.js';
 import { httpMetricsMiddleware } from './ops/http-metrics.middleware.js';
 import { MetricsService } from './ops/metrics.service.js';
 import { setUpDocs } from './ops/docs.js';
@@ -24,8 +25,11 @@ import { setUpViews } from './web/views.js';
 export const ROOT_DIR = resolve(import.meta.dirname, import.meta.dirname.includes('/dist/') ? '../..' : '..');
 
 /** Builds the application (database migrated, middleware, views, docs) without listening. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const db = new Db(await openDatabase(config));
+export async function createApp(settings: AppConfig): Promise<NestExpressApplication> {
+  // JOB_RUNNER=thread: this thread serves HTTP, a worker thread (started once the app is up) runs the jobs.
+  const config = settings.wantsJobThread ? withJobThreadSide(settings, 'api') : settings;
+  const turns = config.jobThreadSide === 'api' ? new WriteTurns(WriteTurns.buffer(), 'api') : undefined;
+  const db = new Db(await openDatabase(config), turns);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db), {
     bodyParser: false,
     bufferLogs: true,
@@ -36,6 +40,23 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', 'loopback');
   configureHttp(app, config);
   return app;
+}
+
+/**
+ * The job thread's application (src/jobs/job-thread.ts): the same modules without HTTP, on a SQLite
+ * connection of its own that takes write turns with the API thread's. Migrations ran on the API side.
+ */
+export async function createJobThreadApp(settings: Record<string, unknown>, turns: SharedArrayBuffer): Promise<INestApplicationContext> {
+  const config = withJobThreadSide(Object.assign(new AppConfig(), settings), 'worker');
+  const db = new Db(await openDatabase(config), new WriteTurns(turns, 'job'));
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, db), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  return app;
+}
+
+function withJobThreadSide(config: AppConfig, side: 'api' | 'worker'): AppConfig {
+  return Object.assign(new AppConfig(), config, { jobThreadSide: side });
 }
 
 /** Longer URLs get 414 before routing. */

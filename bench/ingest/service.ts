@@ -68,6 +68,8 @@ export class Service {
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
         MONITORING_PROFILES: options.profiles ?? 'on',
+        // JOB_RUNNER=in-process in the bench's environment measures the jobs on the HTTP event loop.
+        ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -19,6 +19,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The API side bootstraps; a job thread or worker process starts against a database it already set up.
+    if (!this.config.runsApi) return;
     if (this.config.ADMIN_TOKEN) {
       const outcome = await this.tokens.ensureSecret(this.config.ADMIN_TOKEN, ENV_ADMIN_NAME);
       // Revival would undo an admin's deliberate revocation of a leaked token.

@@ -4,6 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { advisoryLockSql, type LockKey } from './locks.js';
 import { toPostgres } from './sql.js';
 import { inSnapshot, postgresTx, sqliteTx, type Tx, withTx } from './tx.js';
+import type { WriteTurns } from './write-turns.js';
+import { countSqliteBusyRetry } from '../ops/sqlite-busy.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -18,8 +20,26 @@ export class Db {
   /** Prepared once: a statement per call would pin native memory until the garbage collector ran. */
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly dataSource: DataSource) {
+  /**
+   * @param turns SQLite with a job thread (JOB_RUNNER=thread): the order in which this connection and
+   *   the other thread's take the write lock. Unset when this process has the file to itself.
+   */
+  constructor(
+    readonly dataSource: DataSource,
+    readonly turns?: WriteTurns,
+  ) {
     this.kind = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
+
+  /** Runs a SQLite write transaction's fn when this thread's turn to write has come (see WriteTurns). */
+  async inWriteTurn<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.turns) return fn();
+    await this.turns.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.turns.release();
+    }
   }
 
   get manager(): EntityManager {
@@ -60,7 +80,25 @@ export class Db {
   /** Runs fn in a TypeORM transaction; on SQLite, transactions are serialised in this process. */
   transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(fn);
-    return this.exclusive(() => this.dataSource.transaction(fn));
+    return this.exclusive(() => this.inWriteTurn(() => this.typeormSqliteTransaction(fn)));
+  }
+
+  /**
+   * TypeORM begins SQLite transactions DEFERRED: with a second connection writing (the job thread),
+   * one that reads before it writes can meet SQLITE_BUSY on its first write, which no busy timeout
+   * resolves. The whole transaction is then rolled back and run again, a bounded number of times.
+   */
+  private async typeormSqliteTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(fn);
+      } catch (error) {
+        const code = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+        if (!this.turns || attempt >= 5 || typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
+        countSqliteBusyRetry();
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5));
+      }
+    }
   }
 
   /** tx.advisoryLock for a TypeORM transaction's manager. */

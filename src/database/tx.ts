@@ -67,18 +67,20 @@ export function postgresTx(query: Query): Tx {
 export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: string): Promise<T> {
   if (db.kind === 'sqlite') {
     return db.exclusive(() =>
-      withDbSpan('BEGIN IMMEDIATE', 'sqlite', async () => {
-        const handle = db.sqlite;
-        handle.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(sqliteTx(db));
-          handle.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (handle.inTransaction) handle.exec('ROLLBACK');
-          throw error;
-        }
-      }),
+      db.inWriteTurn(() =>
+        withDbSpan('BEGIN IMMEDIATE', 'sqlite', async () => {
+          const handle = db.sqlite;
+          handle.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await fn(sqliteTx(db));
+            handle.exec('COMMIT');
+            return result;
+          } catch (error) {
+            if (handle.inTransaction) handle.exec('ROLLBACK');
+            throw error;
+          }
+        }),
+      ),
     );
   }
   const runner = db.dataSource.createQueryRunner();
@@ -102,6 +104,17 @@ export async function withTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, setup?: stri
 
 const SNAPSHOT_ATTEMPTS = 5;
 
+/** A deferred SQLite transaction that only reads: one snapshot of the file under WAL, no write lock. */
+async function readTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const handle = db.sqlite;
+  handle.exec('BEGIN DEFERRED');
+  try {
+    return await fn(sqliteTx(db));
+  } finally {
+    if (handle.inTransaction) handle.exec('COMMIT');
+  }
+}
+
 /**
  * fn's reads see one state of the database. PostgreSQL: a repeatable-read transaction (read-only
  * unless `write`), retried when it fails to serialise. SQLite: reads and writes share one connection
@@ -109,7 +122,11 @@ const SNAPSHOT_ATTEMPTS = 5;
  * `write` snapshot is an ordinary (exclusive) transaction.
  */
 export async function inSnapshot<T>(db: Db, fn: (tx: Tx) => Promise<T>, write: boolean): Promise<T> {
-  if (db.kind === 'sqlite') return write ? withTx(db, fn) : fn(sqliteTx(db));
+  if (db.kind === 'sqlite') {
+    if (write) return withTx(db, fn);
+    // With a job thread writing through a connection of its own, fn's reads need a read transaction to agree.
+    return db.turns ? db.exclusive(() => readTransaction(db, fn)) : fn(sqliteTx(db));
+  }
   const setup = `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ${write ? '' : ' READ ONLY'}`;
   for (let attempt = 1; ; attempt++) {
     try {

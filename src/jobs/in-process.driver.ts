@@ -64,6 +64,11 @@ export class InProcessJobQueue extends JobQueue {
     return this.enqueue(queue, name, data, options);
   }
 
+  /** add() on behalf of another thread, whose request's trace context the job's span links to. */
+  async addFor<T>(trace: TraceCarrier | undefined, queue: QueueName, name: string, data: T, options?: JobOptions): Promise<string> {
+    return this.enqueue(queue, name, data, options, undefined, trace ?? null);
+  }
+
   process<T>(queue: QueueName, handler: JobHandler<T>, options: ProcessOptions = {}): void {
     const state = this.state(queue);
     if (state.handler) throw new Error(`queue ${queue} already has a handler`);
@@ -133,7 +138,15 @@ export class InProcessJobQueue extends JobQueue {
     while ([...this.queues.values()].some((state) => state.active.size > 0) && Date.now() < deadline) await sleep(10);
   }
 
-  private enqueue(queue: QueueName, name: string, data: unknown, options?: JobOptions, internalId?: string): string {
+  /** trace: the adder's context, captured here when undefined (null: none). */
+  private enqueue(
+    queue: QueueName,
+    name: string,
+    data: unknown,
+    options?: JobOptions,
+    internalId?: string,
+    trace?: TraceCarrier | null,
+  ): string {
     if (this.closed) throw new Error('job queue is closed');
     const { attempts, backoffMs, delayMs, jobId } = resolveJobOptions(options);
     const state = this.state(queue);
@@ -147,7 +160,7 @@ export class InProcessJobQueue extends JobQueue {
       attempts,
       backoffMs,
       dueAt: Date.now(),
-      trace: captureTraceContext(),
+      trace: trace === undefined ? captureTraceContext() : (trace ?? undefined),
       state: 'waiting',
       progress: 0,
       attemptsMade: 0,

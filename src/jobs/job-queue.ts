@@ -70,7 +70,7 @@ export class PermanentJobError extends Error {}
  * work from database rows, so a job run twice or lost and re-queued at start-up is harmless.
  */
 export abstract class JobQueue {
-  abstract readonly driver: 'in-process' | 'bullmq';
+  abstract readonly driver: 'in-process' | 'thread' | 'bullmq';
   abstract add<T>(queue: QueueName, name: string, data: T, options?: JobOptions): Promise<string>;
   /** Registers the handler of a queue. Workers only start in processes whose ROLE runs workers. */
   abstract process<T>(queue: QueueName, handler: JobHandler<T>, options?: ProcessOptions): void;

@@ -1,14 +1,24 @@
 import { type BeforeApplicationShutdown, Global, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
+import { Db } from '../database/db.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { BullMqJobQueue } from './bullmq.driver.js';
 import { InProcessJobQueue } from './in-process.driver.js';
 import { JobObserver } from './job-observer.js';
 import { JobQueue } from './job-queue.js';
 import { JobRecovery } from './job-recovery.js';
+import { jobThreadQueue } from './job-thread.options.js';
+import { ThreadJobQueue } from './thread.driver.js';
 
-export function createJobQueue(config: AppConfig, metrics?: MetricsService): JobQueue {
+export function createJobQueue(config: AppConfig, metrics?: MetricsService, db?: Db): JobQueue {
   const observer = new JobObserver(metrics);
+  if (config.jobThreadSide === 'api') {
+    if (!db?.turns) throw new Error('the job thread needs the write turns of the database');
+    const jobs = jobThreadQueue(config, db.turns);
+    // The thread counts its own queues (relabel_queue_jobs) and reports them through metrics().
+    metrics?.addSource(() => jobs.metrics());
+    return jobs;
+  }
   const jobs = config.REDIS_URL
     ? new BullMqJobQueue({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, runsWorkers: config.runsWorkers, observer })
     : new InProcessJobQueue({ observer });
@@ -18,7 +28,10 @@ export function createJobQueue(config: AppConfig, metrics?: MetricsService): Job
 
 @Global()
 @Module({
-  providers: [{ provide: JobQueue, useFactory: createJobQueue, inject: [AppConfig, MetricsService] }, JobRecovery],
+  providers: [
+    { provide: JobQueue, useFactory: createJobQueue, inject: [AppConfig, MetricsService, { token: Db, optional: true }] },
+    JobRecovery,
+  ],
   exports: [JobQueue, JobRecovery],
 })
 export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -29,6 +42,8 @@ export class JobsModule implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The thread starts once this side is set up (migrated, admin token made): it runs the recoveries.
+    if (this.jobs instanceof ThreadJobQueue) await this.jobs.start();
     if (this.config.runsWorkers) await this.recovery.runAll();
   }
 

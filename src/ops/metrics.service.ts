@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
 import { sqliteBusyRetries } from './sqlite-busy.js';
 import { tracingActive } from './telemetry.js';
 
@@ -52,6 +52,29 @@ export class MetricsService {
         this.set(tracingActive() ? 1 : 0);
       },
     );
+  }
+
+  /** Other threads of this process whose metrics /metrics reports with these (the job thread's). */
+  private readonly sources: (() => Promise<MetricObjectWithValues<MetricValue<string>>[]>)[] = [];
+
+  addSource(source: () => Promise<MetricObjectWithValues<MetricValue<string>>[]>): void {
+    this.sources.push(source);
+  }
+
+  /**
+   * The exposition text: this registry's metrics, plus those of every source. Counters and
+   * histograms add up across threads; a gauge shows the larger value, since both threads compute
+   * the same database-derived gauges and a gauge only one thread sets is 0 in the other.
+   * A source that cannot answer is left out (its series vanish for that scrape), never an error.
+   */
+  async render(): Promise<string> {
+    if (this.sources.length === 0) return this.registry.metrics();
+    const own = await this.registry.getMetricsAsJSON();
+    const others = await Promise.all(this.sources.map((source) => source().catch(() => null)));
+    const all = [own, ...others.filter((metrics) => metrics !== null)].map((metrics) =>
+      metrics.map((metric) => (String(metric.type) === 'gauge' ? { ...metric, aggregator: 'max' as const } : metric)),
+    );
+    return AggregatorRegistry.aggregate(all).metrics();
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

@@ -37,12 +37,6 @@ const purchaseIdOf = (i: number) => `ev-${pad(i)}-1-purchase`;
 
 let child: ChildServiceSetup;
 
-beforeAll(async () => {
-  child = await setUpChildService({}, 'relabel-crash-');
-  await child.start();
-}, 120_000);
-
-afterAll(() => child?.close());
 
 async function eventStates(): Promise<Record<string, number>> {
   const rows = await child.tables.all<{ state: string; n: number | string }>(
@@ -110,7 +104,17 @@ function requestsOf(perPrediction: Record<string, unknown>[][]): Record<string, 
   return out;
 }
 
-describe('crash recovery of the label join', () => {
+// On SQLite, also with the jobs in a worker thread: two connections to the file when the process dies.
+const RUNNERS = onPostgres ? ['bullmq'] : ['in-process', 'thread'];
+
+describe.each(RUNNERS)('crash recovery of the label join (jobs: %s)', (runner) => {
+  beforeAll(async () => {
+    child = await setUpChildService(runner === 'thread' ? { JOB_RUNNER: 'thread' } : {}, 'relabel-crash-');
+    await child.start();
+  }, 120_000);
+
+  afterAll(() => child?.close());
+
   it('a worker killed mid-batch loses and doubles nothing after restart', { timeout: 180_000 }, async () => {
     const admin = child.adminToken;
     const first = child.service!;
