@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { MODEL, MODEL_DEFINITION, predictionAt } from './ingest/data.js';
+import { MODEL } from './ingest/data.js';
+import { BATCH, CONNECTIONS, DEFINITION, eventBodies, predictionBodies, predictionTs, send, waitFor } from './ingest/events-workload.js';
 import { rawEvents } from './ingest/raw-events.js';
 import { ROOT, Service } from './ingest/service.js';
 
@@ -14,23 +13,10 @@ const TARGET_CLOSE_SECONDS = 60;
 const TARGET_PEAK_RSS_MB = 300;
 /** Issue 11: end to end against raw insert + look-up + label insert of the same events. */
 const TARGET_RAW_RATIO = 0.3;
-const BATCH = 1000;
-const CONNECTIONS = 4;
-const MINUTE = 60_000;
 
 const USAGE = 'usage: npm run bench:events -- [--predictions N] [--events M] [--profile]';
 
 /** Click/purchase rules and an implicit "ignore" label after 30 minutes; windows may close 1 s after logging. */
-const DEFINITION = {
-  ...MODEL_DEFINITION,
-  classes: ['purchase', 'click', 'ignore'],
-  labelRules: [
-    { event: 'purchase', label: 'purchase', within: '7d', priority: 20 },
-    { event: 'click', label: 'click', within: '30m', priority: 10 },
-  ],
-  implicitLabel: { label: 'ignore', after: '30m' },
-  eventGrace: '1s',
-};
 
 function options(): { predictions: number; events: number; profile: boolean } {
   const { values } = parseArgs({
@@ -68,141 +54,6 @@ function log(message: string): void {
 }
 
 /** Prediction i, logged 35 to 60 minutes ago: its 30-minute implicit window has already expired. */
-function predictionTs(i: number, nowMs: number): number {
-  return nowMs - 35 * MINUTE - (i % (25 * 60)) * 1000;
-}
-
-function predictionBodies(count: number, nowMs: number): Buffer[] {
-  const bodies: Buffer[] = [];
-  for (let from = 0; from < count; from += BATCH) {
-    const rows = [];
-    for (let i = from; i < Math.min(count, from + BATCH); i++) {
-      const p = predictionAt(i, nowMs, 'p-');
-      rows.push({
-        id: p.id,
-        model: MODEL,
-        modelVersion: p.modelVersion,
-        timestamp: new Date(predictionTs(i, nowMs)).toISOString(),
-        features: p.features,
-        prediction: 'ignore',
-        scores: { purchase: 0.1, click: 0.3, ignore: 0.6 },
-      });
-    }
-    bodies.push(Buffer.from(JSON.stringify({ predictions: rows })));
-  }
-  return bodies;
-}
-
-/** Even-numbered events click on a logged prediction a minute after it; odd ones name a prediction never logged. */
-function eventBodies(count: number, predictions: number, nowMs: number): Buffer[] {
-  const bodies: Buffer[] = [];
-  for (let from = 0; from < count; from += BATCH) {
-    const rows = [];
-    for (let i = from; i < Math.min(count, from + BATCH); i++) {
-      const joining = i % 2 === 0;
-      const p = (i / 2) % predictions;
-      rows.push(
-        joining
-          ? {
-              id: `e-${i}`,
-              model: MODEL,
-              predictionId: `p-${Math.floor(p)}`,
-              type: 'click',
-              timestamp: new Date(predictionTs(Math.floor(p), nowMs) + MINUTE).toISOString(),
-            }
-          : {
-              id: `e-${i}`,
-              model: MODEL,
-              predictionId: `never-${i}`,
-              type: 'click',
-              timestamp: new Date(nowMs - 40 * MINUTE).toISOString(),
-            },
-      );
-    }
-    bodies.push(Buffer.from(JSON.stringify({ events: rows })));
-  }
-  return bodies;
-}
-
-function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((done, fail) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-/** POSTs every body over CONNECTIONS keep-alive connections; returns seconds taken and rows accepted. */
-async function send(
-  service: Service,
-  token: string,
-  path: string,
-  bodies: Buffer[],
-): Promise<{ seconds: number; accepted: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const url = new URL(path, service.baseUrl);
-  let next = 0;
-  let accepted = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const index = next++;
-      const res = await post(agent, url, token, bodies[index]);
-      if (res.status >= 300) throw new Error(`${path} batch ${index}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-      accepted += (JSON.parse(res.text) as { accepted: number }).accepted;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(CONNECTIONS, bodies.length) }, worker));
-  } finally {
-    agent.destroy();
-  }
-  return { seconds: (performance.now() - started) / 1000, accepted };
-}
-
-/** Sum of the samples of a Prometheus counter whose labels match `labels`. */
-async function counter(service: Service, name: string, labels: string[]): Promise<number> {
-  const res = await fetch(`${service.baseUrl}/metrics`, { headers: { authorization: `Bearer ${service.adminToken}` } });
-  const text = await res.text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (labels.some((l) => line.includes(l))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-
-/** Polls a counter until it reaches `target`; returns the time it got there (performance.now()). */
-async function waitFor(service: Service, name: string, labels: string[], target: number, what: string): Promise<number> {
-  let last = -1;
-  let lastChange = performance.now();
-  for (;;) {
-    const value = await counter(service, name, labels);
-    const now = performance.now();
-    if (value >= target) return now;
-    if (value !== last) {
-      last = value;
-      lastChange = now;
-    } else if (now - lastChange > 120_000) {
-      throw new Error(`${what}: stuck at ${fmt(value)} of ${fmt(target)} for 2 minutes`);
-    }
-    await sleep(100);
-  }
-}
-
 async function main(): Promise<number> {
   const opts = options();
   const joining = Math.ceil(opts.events / 2);

@@ -138,6 +138,8 @@ class Service {
         DATA_DIR: dataDir,
         ADMIN_TOKEN: adminToken,
         LOG_LEVEL: 'warn',
+        // JOB_RUNNER=thread in the bench's environment runs the service's jobs in their worker thread.
+        ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -16,6 +16,10 @@ export interface ServiceOptions {
   nodeFlags?: string[];
   /** MONITORING_PROFILES for the service: off measures ingest without feature profiles. */
   profiles?: 'on' | 'off';
+  /** More environment (DATABASE_URL, REDIS_URL, ROLE for bench:scale-out); wins over the defaults. */
+  env?: Record<string, string>;
+  /** The ADMIN_TOKEN, when several processes must share one; a fresh one otherwise. */
+  adminToken?: string;
 }
 
 /**
@@ -46,7 +50,7 @@ export class Service {
 
   static async start(options: ServiceOptions): Promise<Service> {
     const port = await freePort();
-    const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
+    const adminToken = options.adminToken ?? `bench_admin_${randomBytes(16).toString('hex')}`;
     const nodeArgs = ['--enable-source-maps', ...startFlags(), ...(options.nodeFlags ?? [])];
     if (options.profileDir) {
       // Nest's shutdown hook re-raises SIGTERM, which would skip writing the profile; exit cleanly instead.
@@ -70,6 +74,7 @@ export class Service {
         MONITORING_PROFILES: options.profiles ?? 'on',
         // JOB_RUNNER=in-process in the bench's environment measures the jobs on the HTTP event loop.
         ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
+        ...options.env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -147,7 +152,7 @@ export class Service {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const server = createServer();
     server.once('error', fail);
