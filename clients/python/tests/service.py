@@ -25,6 +25,14 @@ MAIN = os.path.join(REPO_ROOT, "dist", "src", "main.js")
 _running: List["ServiceProcess"] = []
 
 
+def record_pid(pid: int) -> None:
+    """Appends a started process's PID to $RELABEL_TEST_PIDFILE, so ci.sh can kill it whatever happens here."""
+    path = os.environ.get("RELABEL_TEST_PIDFILE")
+    if path:
+        with open(path, "a") as f:
+            f.write(f"{pid}\n")
+
+
 def port_range() -> range:
     spec = os.environ.get("RELABEL_TEST_PORTS", "7610-7629")
     lo, _, hi = spec.partition("-")
@@ -81,6 +89,7 @@ class ServiceProcess:
             ["node", MAIN], cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
+        record_pid(self.proc.pid)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

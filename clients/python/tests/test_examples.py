@@ -15,7 +15,7 @@ import pytest
 
 import relabel
 from conftest import wait_for
-from service import REPO_ROOT, ServiceProcess, free_port
+from service import REPO_ROOT, ServiceProcess, free_port, record_pid
 
 EXAMPLES = os.path.join(REPO_ROOT, "examples")
 sys.path.insert(0, os.path.join(EXAMPLES, "fastapi_server"))
@@ -40,6 +40,7 @@ def model_server(service: ServiceProcess, ingest_token: str, example_model: str)
              "--host", "127.0.0.1", "--port", str(port)],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
+    record_pid(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: proc.poll() is None and httpx.get(f"{url}/healthz", timeout=1).status_code == 200, timeout=60,
