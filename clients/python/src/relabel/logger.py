@@ -91,7 +91,7 @@ class _Row:
     seq: int
     row_id: str
     text: str
-    attempts: int = 0
+    settled: bool = False
 
 
 class _Waiter:
@@ -242,7 +242,9 @@ class BufferedLogger:
     def _settle(self, rows: List[_Row], outcome: str) -> None:
         with self._lock:
             for r in rows:
-                self._count(r.seq, outcome)
+                if not r.settled:
+                    r.settled = True
+                    self._count(r.seq, outcome)
             self._lock.notify_all()
 
     def _settle_one(self, seq: int, outcome: str) -> None:
@@ -333,6 +335,7 @@ class BufferedLogger:
             return batch
 
     def _finish(self, rows: List[_Row], outcome: str, reason: str = "") -> None:
+        rows = [r for r in rows if not r.settled]
         if not rows:
             return
         with self._lock:
