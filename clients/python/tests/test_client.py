@@ -115,3 +115,34 @@ def test_reports_answer_with_their_documented_fields(ingest: relabel.Client, adm
     assert {c["feature"] for c in drift["features"]} >= {"price", "country"}
     assert "predictions" in drift
     assert "overall" in admin.estimated_performance(model)
+
+
+def test_calls_carry_the_active_trace_as_a_w3c_traceparent(ingest: relabel.Client, admin: relabel.Client, model: str) -> None:
+    from opentelemetry import trace  # installed by ci.sh: the SDK's optional trace support is under test
+
+    context = trace.SpanContext(
+        trace_id=0x0AF7651916CD43DD8448EB211C80319C, span_id=0xB7AD6B7169203331, is_remote=True,
+        trace_flags=trace.TraceFlags(1),
+    )
+    with trace.use_span(trace.NonRecordingSpan(context)):
+        ingest.log_predictions([prediction_row(model, 0)])
+    assert admin.prediction(model, "r-0")["traceId"] == "0af7651916cd43dd8448eb211c80319c"
+
+
+def test_reads_are_retried_on_503_and_429_but_not_on_404(service, ingest_token: str, admin: relabel.Client, model: str) -> None:
+    from faulty_proxy import FaultyProxy
+    from service import free_port
+
+    script = [(503, {"Retry-After": "0"}), (429, {"Retry-After": "0"})]
+    with FaultyProxy(service.url, free_port(), script) as proxy:
+        with relabel.Client(proxy.url, service.admin_token) as client:
+            assert client.model(model)["name"] == model
+            assert proxy.count("forwarded") == 1 and len(proxy.requests) == 3
+            with pytest.raises(relabel.NotFound):
+                client.model("no-such-model")
+            assert len(proxy.requests) == 4
+    with FaultyProxy(service.url, free_port(), [(503, {"Retry-After": "0"})] * 5) as proxy:
+        with relabel.Client(proxy.url, service.admin_token, retries=2) as client:
+            with pytest.raises(relabel.ServiceUnavailable) as caught:
+                client.models()
+            assert caught.value.retry_after == 0 and len(proxy.requests) == 3

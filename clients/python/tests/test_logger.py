@@ -204,3 +204,40 @@ def test_the_active_opentelemetry_trace_is_stored_with_the_row(ingest: relabel.C
             pid = log_row(logger, 1)
         assert logger.flush(timeout=30).accepted == 1
     assert admin.prediction(model, pid)["traceId"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def test_a_413_splits_the_batch_and_every_row_is_stored(service: ServiceProcess, ingest_token: str, model: str) -> None:
+    with FaultyProxy(service.url, free_port(), [(413, {})]) as proxy:
+        with relabel.Client(proxy.url, ingest_token) as client:
+            logger = client.prediction_logger(model, model_version="v1", batch_size=8, flush_interval=10)
+            ids = [log_row(logger, i) for i in range(8)]
+            result = logger.flush(timeout=30)
+            stats = logger.close()
+    assert (result.accepted, result.rejected) == (8, 0)
+    assert stats.requests == 3 and proxy.count("forwarded") == 2  # 8 refused, then 4 + 4
+    assert sorted(stored_ids(service, model)) == sorted(ids)
+
+
+def test_an_id_stored_with_other_content_is_rejected_and_the_rest_stored(
+    service: ServiceProcess, ingest: relabel.Client, model: str
+) -> None:
+    ingest.log_predictions([prediction_row(model, 0, id="taken")])
+    rejected: List[relabel.Rejection] = []
+    logger = ingest.prediction_logger(model, model_version="v2", batch_size=3, flush_interval=10, on_rejected=rejected.extend)
+    others = [log_row(logger, 1), log_row(logger, 2)]
+    log_row(logger, 3, id="taken")
+    result = logger.flush(timeout=30)
+    logger.close()
+    assert (result.accepted, result.rejected) == (2, 1)
+    assert [(r.status, r.row["id"]) for r in rejected] == [(409, "taken")]
+    assert sorted(stored_ids(service, model)) == sorted(others + ["taken"])
+
+
+def test_a_resent_row_is_a_duplicate_not_a_second_row(service: ServiceProcess, ingest: relabel.Client, model: str) -> None:
+    with ingest.prediction_logger(model, model_version="v1", flush_interval=10) as logger:
+        row = prediction_row(model, 5, modelVersion="v1", timestamp="2026-11-30T10:00:00Z")
+        logger.log_row(row)
+        logger.log_row(row)
+        assert logger.flush(timeout=30).accepted == 2
+        assert logger.stats.duplicates == 1
+    assert stored_ids(service, model) == ["r-5"]
