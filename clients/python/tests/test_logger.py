@@ -115,7 +115,10 @@ def test_503_and_429_are_retried_honouring_retry_after(service: ServiceProcess, 
     script = [(503, {"Retry-After": "1"}), (429, {"Retry-After": "0"}), "reset", (502, {})]
     with FaultyProxy(service.url, free_port(), script) as proxy:
         with relabel.Client(proxy.url, ingest_token) as client:
-            logger = client.prediction_logger(model, model_version="v1", batch_size=5, flush_interval=0.05)
+            # A backoff of milliseconds: only Retry-After can make the retries take a second.
+            logger = client.prediction_logger(
+                model, model_version="v1", batch_size=5, flush_interval=0.05, backoff=relabel.logger._http.Backoff(0.01, 0.02)
+            )
             ids = [log_row(logger, i) for i in range(5)]
             started = time.monotonic()
             result = logger.flush(timeout=30)
