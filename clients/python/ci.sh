@@ -16,7 +16,7 @@ cleanup() {
   # Each relabel and uvicorn process the tests started leads its own process group: end the ones
   # still running by PID (checking the PID is still theirs, not a reused one).
   while read -r pid; do
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -e 'dist/src/main.js' -e 'uvicorn'; then
+    if [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -e 'dist/src/main.js' -e 'uvicorn'; then
       kill -KILL -- "-$pid" 2>/dev/null || true
     fi
   done <"$RELABEL_TEST_PIDFILE"
