@@ -12,6 +12,8 @@ PYTHON="${PYTHON:-python3}"
 VENV="$(mktemp -d "${TMPDIR:-/tmp}/relabel-py-ci.XXXXXX")"
 export RELABEL_TEST_PIDFILE="$VENV/pids"
 : >"$RELABEL_TEST_PIDFILE"
+export RELABEL_TEST_TMP="$VENV/data"  # the services' DATA_DIRs: removed with the venv whatever happens
+mkdir -p "$RELABEL_TEST_TMP"
 cleanup() {
   # Each relabel and uvicorn process the tests started leads its own process group: end the ones
   # still running by PID (checking the PID is still theirs, not a reused one).

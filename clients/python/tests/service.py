@@ -64,7 +64,7 @@ class ServiceProcess:
     def __init__(self, admin_token: str, extra_env: Optional[Dict[str, str]] = None) -> None:
         if not os.path.exists(MAIN):
             raise RuntimeError(f"{MAIN} is missing: run `npm run build` first")
-        self.data_dir = tempfile.mkdtemp(prefix="relabel-py-")
+        self.data_dir = tempfile.mkdtemp(prefix="relabel-py-", dir=os.environ.get("RELABEL_TEST_TMP"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.admin_token = admin_token
