@@ -54,7 +54,7 @@ def test_nothing_flush_confirmed_is_lost_when_the_service_restarts_mid_stream(
     service: ServiceProcess, ingest: relabel.Client, model: str
 ) -> None:
     logger = ingest.prediction_logger(
-        model, model_version="v1", batch_size=50, flush_interval=0.05, retry_for=120, backoff=relabel.logger._http.Backoff(0.1, 1.0)
+        model, model_version="v1", batch_size=50, flush_interval=0.05, retry_for=120, backoff=relabel.Backoff(0.1, 1.0)
     )
     confirmed: List[str] = []
     logged: List[str] = []
@@ -117,7 +117,7 @@ def test_503_and_429_are_retried_honouring_retry_after(service: ServiceProcess, 
         with relabel.Client(proxy.url, ingest_token) as client:
             # A backoff of milliseconds: only Retry-After can make the retries take a second.
             logger = client.prediction_logger(
-                model, model_version="v1", batch_size=5, flush_interval=0.05, backoff=relabel.logger._http.Backoff(0.01, 0.02)
+                model, model_version="v1", batch_size=5, flush_interval=0.05, backoff=relabel.Backoff(0.01, 0.02)
             )
             ids = [log_row(logger, i) for i in range(5)]
             started = time.monotonic()

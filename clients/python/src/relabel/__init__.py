@@ -5,6 +5,7 @@
 - :meth:`Client.export` and :func:`read_export`: retraining sets into pandas, weights and splits included.
 """
 
+from ._http import Backoff
 from .client import Client
 from .errors import (
     ApiError,
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ApiError",
+    "Backoff",
     "BadRequest",
     "ChecksumMismatch",
     "Client",

@@ -77,6 +77,9 @@ class Backoff:
         return jittered
 
 
+DEFAULT_BACKOFF = Backoff()
+
+
 try:  # optional: trace context is propagated only when opentelemetry-api is installed
     from opentelemetry import propagate as _otel_propagate
     from opentelemetry import trace as _otel_trace

@@ -60,7 +60,7 @@ class Client:
         *,
         timeout: float = 30.0,
         retries: int = 3,
-        backoff: _http.Backoff = _http.Backoff(),
+        backoff: _http.Backoff = _http.DEFAULT_BACKOFF,
         transport: Optional[httpx.BaseTransport] = None,
     ) -> None:
         self.url = url.rstrip("/")

@@ -52,7 +52,7 @@ class ExportResult:
 
 def _acknowledgement(acknowledge: Union[str, Iterable[str], None]) -> Dict[str, bool]:
     if acknowledge is None:
-        wanted: set = set()
+        wanted: "set[str]" = set()
     elif isinstance(acknowledge, str):
         wanted = {acknowledge}
     else:

@@ -120,7 +120,7 @@ class BufferedLogger:
         flush_interval: float = 1.0,
         max_queue: int = 100_000,
         retry_for: float = 120.0,
-        backoff: _http.Backoff = _http.Backoff(base=0.2, cap=10.0),
+        backoff: _http.Backoff = _http.DEFAULT_BACKOFF,
         on_rejected: Optional[Callable[[List[Rejection]], None]] = None,
         on_dropped: Optional[Callable[[List[Dict[str, Any]], str], None]] = None,
         request_timeout: float = 30.0,
@@ -409,7 +409,7 @@ class BufferedLogger:
     def _reject(self, rows: List[_Row], error: ApiError) -> List[_Row]:
         """Settles the rows a final 4xx names as rejected; returns the rows to send again (maybe none)."""
         by_index = error.row_errors if error.status == 400 else {}
-        conflicting: set = set()
+        conflicting: "set[str]" = set()
         if error.status == 409 and isinstance(error.details, Mapping):
             conflicting = {str(i.get("id")) for i in error.details.get("ids", []) if isinstance(i, Mapping)}
         if by_index:
