@@ -146,3 +146,16 @@ def test_reads_are_retried_on_503_and_429_but_not_on_404(service, ingest_token: 
             with pytest.raises(relabel.ServiceUnavailable) as caught:
                 client.models()
             assert caught.value.retry_after == 0 and len(proxy.requests) == 3
+
+
+def test_slice_series_and_external_labeling_function_votes(ingest: relabel.Client, admin: relabel.Client, model: str) -> None:
+    ingest.log_predictions([prediction_row(model, i) for i in range(3)])
+    ingest.log_events([{"id": f"e-{i}", "model": model, "predictionId": f"r-{i}", "type": "purchase"} for i in range(3)])
+    wait_for(lambda: admin.slices(model)["overall"]["n"] == 3, what="3 labels")
+    series = admin.slice_series(model, "*", "*", bucket="hour")
+    assert series["bucket"] == "hour" and sum(p["n"] for p in series["points"]) == 3
+    admin.put_labeling_function(model, "reputation", {"kind": "external", "label": "skip"})
+    votes = [{"predictionId": "r-0", "label": "skip"}, {"predictionId": "nope", "label": "skip"}]
+    result = ingest.log_lf_votes(model, "reputation", votes)
+    assert (result["accepted"], result["unknown"], result["unknownIds"]) == (1, 1, ["nope"])
+    assert [f["name"] for f in admin.labeling_functions(model)["functions"]] == ["reputation"]

@@ -217,6 +217,14 @@ class Client:
         """GET .../slices: accuracy per slice with Wilson intervals and the audit-corrected ``estimated``."""
         return cast(SliceReport, self._get(f"/api/v1/models/{_seg(model)}/slices", _window(from_, to, version, source=source)))
 
+    def slice_series(
+        self, model: str, key: str, value: str, *, bucket: str = "day", from_: When = None, to: When = None,
+        version: Optional[str] = None, source: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """GET .../slices/:key/:value/series: a slice's accuracy by ``hour`` or ``day`` (``*``/``*``: the model)."""
+        params = _window(from_, to, version, source=source, bucket=bucket)
+        return cast(Dict[str, Any], self._get(f"/api/v1/models/{_seg(model)}/slices/{_seg(key)}/{_seg(value)}/series", params))
+
     def alerts(self, model: str, *, state: str = "all", kind: str = "all", limit: Optional[int] = None) -> List[Alert]:
         params = _window(state=state, kind=kind, limit=limit)
         return cast(List[Alert], self._get(f"/api/v1/models/{_seg(model)}/alerts", params)["alerts"])
@@ -250,6 +258,22 @@ class Client:
 
     def estimated_performance(self, model: str, *, from_: When = None, to: When = None, version: Optional[str] = None) -> Dict[str, Any]:
         return cast(Dict[str, Any], self._get(f"/api/v1/models/{_seg(model)}/estimated-performance", _window(from_, to, version)))
+
+    # -- weak supervision -----------------------------------------------------------------------
+
+    def put_labeling_function(self, model: str, name: str, definition: Mapping[str, Any]) -> Dict[str, Any]:
+        """PUT .../labeling-functions/:name (admin): ``{kind, label, ...}`` as in the README."""
+        path = f"/api/v1/models/{_seg(model)}/labeling-functions/{_seg(name)}"
+        return cast(Dict[str, Any], self.request("PUT", path, json=definition, retry=True).json())
+
+    def labeling_functions(self, model: str) -> Dict[str, Any]:
+        """GET .../labeling-functions: ``{functions: [...], labelModel}`` with coverage, conflict, accuracy."""
+        return cast(Dict[str, Any], self._get(f"/api/v1/models/{_seg(model)}/labeling-functions"))
+
+    def log_lf_votes(self, model: str, function: str, votes: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
+        """POST .../lf-votes (ingest): an external function's ``[{predictionId, label}]``, idempotent per prediction."""
+        body = {"function": function, "votes": list(votes)}
+        return cast(Dict[str, Any], self.request("POST", f"/api/v1/models/{_seg(model)}/lf-votes", json=body, retry=True).json())
 
     # -- exports --------------------------------------------------------------------------------
 
