@@ -244,3 +244,18 @@ def test_a_resent_row_is_a_duplicate_not_a_second_row(service: ServiceProcess, i
         assert logger.flush(timeout=30).accepted == 2
         assert logger.stats.duplicates == 1
     assert stored_ids(service, model) == ["r-5"]
+
+
+def test_rows_logged_just_before_the_interpreter_exits_are_sent(service: ServiceProcess, ingest_token: str, model: str) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import relabel, sys\n"
+        "logger = relabel.Client(sys.argv[1], sys.argv[2]).prediction_logger(sys.argv[3], model_version='v1', flush_interval=60)\n"
+        "for i in range(25):\n"
+        "    logger.log(id=f'exit-{i}', features={'price': 1.0, 'country': 'de'}, prediction='buy', scores={'buy': 1.0})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, service.url, ingest_token, model], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(stored_ids(service, model)) == sorted(f"exit-{i}" for i in range(25))

@@ -23,12 +23,13 @@ Contract (the same for :class:`PredictionLogger` and :class:`EventLogger`):
   :class:`~relabel.errors.FlushTimeout` if they are not all settled in time (they stay queued and
   are still sent). Rows counted ``accepted`` are in the service's database: nothing confirmed is
   lost by a later restart of the service.
-- ``close(timeout)`` flushes what it can within ``timeout``, then stops the thread; rows still
+- ``close(timeout)`` (also run at interpreter exit, ``close_at_exit`` seconds) flushes what it can within ``timeout``, then stops the thread; rows still
   unsent are dropped and counted. Logging after close drops the row.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import threading
@@ -124,7 +125,13 @@ class BufferedLogger:
         on_rejected: Optional[Callable[[List[Rejection]], None]] = None,
         on_dropped: Optional[Callable[[List[Dict[str, Any]], str], None]] = None,
         request_timeout: float = 30.0,
+        close_at_exit: Optional[float] = 5.0,
     ) -> None:
+        """``close_at_exit``: seconds the interpreter's exit gives :meth:`close` (None: no exit hook).
+
+        ``on_rejected`` and ``on_dropped`` run on the flusher thread, except for rows refused inside
+        ``log()`` (queue full, closed, not JSON), where they run on the caller's: keep them quick.
+        """
         if not 1 <= batch_size <= 10_000:
             raise ValueError("batch_size must be 1..10,000 (the service's batch limit)")
         self.batch_size = batch_size
@@ -149,6 +156,8 @@ class BufferedLogger:
         self._http.timeout = httpx.Timeout(request_timeout)
         self._thread = threading.Thread(target=self._run, name=f"relabel-{self.batch_key}-flusher", daemon=True)
         self._thread.start()
+        if close_at_exit is not None:
+            atexit.register(self.close, close_at_exit)
 
     # -- caller side ----------------------------------------------------------------------------
 
@@ -225,6 +234,7 @@ class BufferedLogger:
             self._wake.set()
             self._thread.join(timeout + 5.0)
             self._http.close()
+            atexit.unregister(self.close)
         return self.stats
 
     def __enter__(self) -> "BufferedLogger":
