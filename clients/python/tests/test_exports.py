@@ -108,3 +108,32 @@ def test_the_recommended_mitigation_is_used_when_none_is_named(admin: relabel.Cl
     export = admin.export(labeled_model, "jsonl", acknowledge={"warn", "block"})
     assert export.manifest["mitigation"]["name"] == recommended
     assert export.manifest["mitigation"]["chosenBy"] == "recommendation"
+
+
+@pytest.mark.parametrize("schema", [True, False], ids=["feature-columns", "features-json"])
+def test_csv_text_keeps_formula_like_values_and_schemaless_features_become_columns(
+    ingest: relabel.Client, admin: relabel.Client, schema: bool
+) -> None:
+    model = f"t{os.getpid()}{'s' if schema else 'n'}{len(admin.models())}"
+    definition = {"classes": ["buy", "skip"], "sliceKeys": []}
+    if schema:
+        definition["featureSchema"] = {"title": {"type": "text"}, "n": {"type": "number"}}
+    admin.put_model(model, definition)
+    titles = ["=SUM(A1:A9)", "-minus", "+plus", "@at", "plain, with comma", "'quoted"]
+    ingest.log_predictions(
+        [
+            {"id": f"q{i}", "model": model, "modelVersion": "v1", "features": {"title": t, "n": i - 2},
+             "prediction": "buy", "scores": {"buy": 0.6, "skip": 0.4}, "exposure": {"policy": "explore", "propensity": 0.5}}
+            for i, t in enumerate(titles)
+        ]
+    )
+    for i in range(len(titles)):
+        admin.label(model, f"q{i}", "buy" if i % 2 else "skip")
+    wait_for(lambda: admin.slices(model)["overall"]["n"] == len(titles), what="labels")
+    export = admin.export(model, "csv", acknowledge={"warn", "block"})
+    raw = open(export.path, encoding="utf-8").read()
+    # The file guards text cells (the JSON features column starts with "{", so it needs none) ...
+    assert ("'=SUM(A1:A9)" in raw) is schema
+    df = export.to_pandas().sort_values("id")
+    assert list(df["feature.title"]) == titles  # ... the frame has the values as logged
+    assert list(df["feature.n"]) == [float(i - 2) for i in range(len(titles))]
