@@ -132,7 +132,7 @@ export class JoinService {
     const writes = [...touched.values()].sort((a, b) =>
       a.predictionId < b.predictionId ? -1 : a.predictionId > b.predictionId ? 1 : 0,
     );
-    for (const write of writes) await this.labels.upsert(tx, write, now);
+    await this.labels.upsertMany(tx, writes, now);
     this.metrics.written.inc({ source: 'direct' }, touched.size);
     changes.push(
       ...(await this.labels.refreshEffective(tx, model.name, [...touched.keys()], model.settings.labelSourceOrder, now)),
@@ -152,26 +152,24 @@ export class JoinService {
         if (!model || !implicit) continue;
         const direct = await this.labels.bySource(tx, modelName, 'direct', ids);
         const labelled: string[] = [];
+        const writes: LabelWrite[] = [];
         for (const row of rows) {
           if (direct.has(row.id)) continue;
-          await this.labels.upsert(
-            tx,
-            {
-              model: modelName,
-              predictionId: row.id,
-              label: implicit.label,
-              source: 'implicit',
-              author: '',
-              authorName: `no matching event within ${implicit.after}`,
-              rule: { ...implicit },
-              eventIds: [],
-              final: true,
-            },
-            now,
-          );
+          writes.push({
+            model: modelName,
+            predictionId: row.id,
+            label: implicit.label,
+            source: 'implicit',
+            author: '',
+            authorName: `no matching event within ${implicit.after}`,
+            rule: { ...implicit },
+            eventIds: [],
+            final: true,
+          });
           labelled.push(row.id);
           this.metrics.observeJoinLag('implicit', now - Number(row.ts));
         }
+        await this.labels.upsertMany(tx, writes, now);
         this.metrics.written.inc({ source: 'implicit' }, labelled.length);
         changes.push(...(await this.labels.refreshEffective(tx, modelName, labelled, model.settings.labelSourceOrder, now)));
       }

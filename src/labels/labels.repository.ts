@@ -5,6 +5,36 @@ import type { Tx } from '../database/tx.js';
 import type { LabelSource } from '../models/model-settings.js';
 import type { EffectiveLabel } from './effective-label.js';
 
+
+/** Labels per multi-row upsert on PostgreSQL (12 parameters each, well under its 65,535). */
+const UPSERT_CHUNK = 1000;
+
+function upsertSql(rows: number): string {
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO labels (id, model, prediction_id, label, source, author, author_name, rule, event_ids, final, created_at, updated_at)
+       VALUES ${Array.from({ length: rows }, () => row).join(', ')}
+       ON CONFLICT (model, prediction_id, source, author) DO UPDATE SET
+         label = excluded.label, author_name = excluded.author_name, rule = excluded.rule,
+         event_ids = excluded.event_ids, final = excluded.final, updated_at = excluded.updated_at`;
+}
+
+function labelValues(write: LabelWrite, now: number): unknown[] {
+  return [
+    randomUUID(),
+    write.model,
+    write.predictionId,
+    write.label,
+    write.source,
+    write.author,
+    write.authorName,
+    write.rule ? JSON.stringify(write.rule) : null,
+    JSON.stringify(write.eventIds),
+    write.final ? 1 : 0,
+    now,
+    now,
+  ];
+}
+
 export interface LabelWrite {
   model: string;
   predictionId: string;
@@ -49,27 +79,26 @@ function outboxValues(change: EffectiveChange, now: number): unknown[] {
 export class LabelsRepository {
   /** Inserts the label, or replaces the one with the same prediction, source and author. */
   async upsert(tx: Tx, write: LabelWrite, now: number): Promise<void> {
-    await tx.run(
-      `INSERT INTO labels (id, model, prediction_id, label, source, author, author_name, rule, event_ids, final, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (model, prediction_id, source, author) DO UPDATE SET
-         label = excluded.label, author_name = excluded.author_name, rule = excluded.rule,
-         event_ids = excluded.event_ids, final = excluded.final, updated_at = excluded.updated_at`,
-      [
-        randomUUID(),
-        write.model,
-        write.predictionId,
-        write.label,
-        write.source,
-        write.author,
-        write.authorName,
-        write.rule ? JSON.stringify(write.rule) : null,
-        JSON.stringify(write.eventIds),
-        write.final ? 1 : 0,
-        now,
-        now,
-      ],
-    );
+    await tx.run(upsertSql(1), labelValues(write, now));
+  }
+
+  /**
+   * upsert for writes whose keys (model, prediction, source, author) all differ. SQLite: one prepared
+   * statement each; PostgreSQL: one multi-row statement per UPSERT_CHUNK (round trips, not rows, were
+   * the label job's cost there).
+   */
+  async upsertMany(tx: Tx, writes: readonly LabelWrite[], now: number): Promise<void> {
+    if (tx.kind === 'sqlite') {
+      for (const write of writes) await this.upsert(tx, write, now);
+      return;
+    }
+    for (let from = 0; from < writes.length; from += UPSERT_CHUNK) {
+      const chunk = writes.slice(from, from + UPSERT_CHUNK);
+      await tx.run(
+        upsertSql(chunk.length),
+        chunk.flatMap((write) => labelValues(write, now)),
+      );
+    }
   }
 
   async deleteLabel(tx: Tx, model: string, predictionId: string, source: LabelSource, author: string): Promise<number> {

@@ -7,6 +7,7 @@ import type { Tx } from '../database/tx.js';
 import type { LabelSource } from '../models/model-settings.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
+import type { LabelStateChange } from '../predictions/predictions.repository.js';
 import { PredictionsService } from '../predictions/predictions.service.js';
 import { encodeQualityKey, qualityKeyOf, type QualityLabel, UNLABELED } from '../quality/quality-key.js';
 import { effectiveLabel, type EffectiveLabel, sameEffective } from './effective-label.js';
@@ -135,6 +136,7 @@ export class LabelsService {
     // labels (a join and a labeler) then take turns instead of both computing from the same "before".
     for (const ids of chunks([...new Set(predictionIds)].sort())) {
       const current = await this.predictions.lockEffective(tx, model, ids);
+      const states: LabelStateChange[] = [];
       const byPrediction = new Map<string, QualityLabel[]>();
       for (const l of await this.labels.labelsOf(tx, model, ids)) {
         const list = byPrediction.get(l.prediction_id) ?? [];
@@ -153,19 +155,15 @@ export class LabelsService {
         const effectiveChanged = !sameEffective(before, after);
         if (!effectiveChanged && qualityBefore === qualityAfter) continue;
         const change = { model, predictionId: p.id, before, after, qualityBefore, qualityAfter };
-        await this.predictions.setLabelState(
-          tx,
-          model,
-          p.id,
-          {
-            ...(effectiveChanged ? { effective: after } : {}),
-            ...(qualityBefore !== qualityAfter ? { qualityKey: qualityAfter } : {}),
-          },
-          now,
-        );
+        states.push({
+          id: p.id,
+          ...(effectiveChanged ? { effective: after } : {}),
+          ...(qualityBefore !== qualityAfter ? { qualityKey: qualityAfter } : {}),
+        });
         outbox.push(change);
         if (effectiveChanged) changes.push(change);
       }
+      await this.predictions.setLabelStates(tx, model, states, now);
     }
     await this.labels.appendChanges(tx, outbox, now);
     return changes;
@@ -179,6 +177,11 @@ export class LabelsService {
 
   upsert(tx: Tx, write: LabelWrite, now: number) {
     return this.labels.upsert(tx, write, now);
+  }
+
+  /** upsert for labels of distinct predictions, in few statements on PostgreSQL. */
+  upsertMany(tx: Tx, writes: readonly LabelWrite[], now: number) {
+    return this.labels.upsertMany(tx, writes, now);
   }
 
   markDirectFinal(tx: Tx, model: string, predictionIds: string[]) {

@@ -10,6 +10,17 @@ import type { PredictionRow } from './prediction-rows.js';
 import { PredictionEntity } from './prediction.entity.js';
 import { uncertaintyBuckets } from './uncertainty.js';
 
+
+/** One prediction's new effective label and / or quality key (what setLabelState writes). */
+export interface LabelStateChange {
+  id: string;
+  effective?: EffectiveLabel | null;
+  qualityKey?: string;
+}
+
+/** Predictions per batched label-state UPDATE on PostgreSQL (5 parameters each at most). */
+const LABEL_STATE_CHUNK = 1000;
+
 export interface InsertOutcome {
   accepted: number;
   acceptedByModel: Map<string, number>;
@@ -272,6 +283,49 @@ export class PredictionsRepository {
     }
     if (sets.length === 0) return;
     await tx.run(`UPDATE predictions SET ${sets.join(', ')} WHERE model = ? AND id = ?`, [...params, model, id]);
+  }
+
+  /**
+   * setLabelState for many predictions of one model. SQLite: one prepared update each (synchronous,
+   * no round trips). PostgreSQL: one UPDATE .. FROM (VALUES ..) per shape of change and chunk, since a
+   * statement per prediction made the label job round-trip bound (bench/README.md, "Scale-out").
+   */
+  async setLabelStates(tx: Tx, model: string, changes: readonly LabelStateChange[], now: number): Promise<void> {
+    if (tx.kind === 'sqlite') {
+      for (const c of changes) await this.setLabelState(tx, model, c.id, c, now);
+      return;
+    }
+    const shapes = new Map<string, LabelStateChange[]>();
+    for (const c of changes) {
+      const shape = `${c.effective !== undefined ? 'e' : ''}${c.qualityKey !== undefined ? 'q' : ''}`;
+      if (shape !== '') shapes.set(shape, [...(shapes.get(shape) ?? []), c]);
+    }
+    for (const [shape, ofShape] of shapes) {
+      const withEffective = shape.includes('e');
+      const withQuality = shape.includes('q');
+      const columns = ['id', ...(withEffective ? ['label', 'source', 'labeled_at'] : []), ...(withQuality ? ['qk'] : [])];
+      const sets = [
+        ...(withEffective
+          ? ['effective_label = v.label', 'effective_source = v.source', 'labeled_at = CAST(v.labeled_at AS bigint)']
+          : []),
+        ...(withQuality ? ['quality_key = v.qk'] : []),
+      ];
+      for (let from = 0; from < ofShape.length; from += LABEL_STATE_CHUNK) {
+        const chunk = ofShape.slice(from, from + LABEL_STATE_CHUNK);
+        const row = `(${columns.map(() => '?').join(', ')})`;
+        const params = chunk.flatMap((c) => [
+          c.id,
+          ...(withEffective ? [c.effective?.label ?? null, c.effective?.source ?? null, c.effective ? String(now) : null] : []),
+          ...(withQuality ? [c.qualityKey] : []),
+        ]);
+        await tx.run(
+          `UPDATE predictions AS p SET ${sets.join(', ')}
+           FROM (VALUES ${chunk.map(() => row).join(', ')}) AS v(${columns.join(', ')})
+           WHERE p.model = ? AND p.id = v.id`,
+          [...params, model],
+        );
+      }
+    }
   }
 
   /** Stores the prediction's label-quality key (src/quality/quality-key.ts). */

@@ -8,7 +8,7 @@ import { ModelsService } from '../models/models.service.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { toPredictionDto } from './predictions.dto.js';
 import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
-import { type PredictionKey, PredictionsRepository, type StoredPrediction } from './predictions.repository.js';
+import { type LabelStateChange, type PredictionKey, PredictionsRepository, type StoredPrediction } from './predictions.repository.js';
 
 export type { StoredPrediction };
 
@@ -142,6 +142,11 @@ export class PredictionsService {
     now: number,
   ) {
     return this.repository.setLabelState(tx, model, id, change, now);
+  }
+
+  /** setLabelState for many predictions of one model, batched on PostgreSQL. */
+  setLabelStates(tx: Tx, model: string, changes: readonly LabelStateChange[], now: number) {
+    return this.repository.setLabelStates(tx, model, changes, now);
   }
 
   setQualityKey(tx: Tx, model: string, id: string, qualityKey: string) {
