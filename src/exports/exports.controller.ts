@@ -66,6 +66,8 @@ export class ExportsController {
   @ApiProduces('text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet')
   @ApiResponse({ status: 409, description: 'export_not_ready' })
   @ApiResponse({ status: 404, description: 'export_not_found' })
+  @ApiResponse({ status: 200, description: "the file (CSV, JSONL or Parquet, by the export's format) as an attachment" })
+  @ApiResponse({ status: 400, description: 'id: must be a UUID' })
   async download(@Param('id', uuidParam('id')) id: string, @Res() res: Response): Promise<void> {
     const file = await this.exports.download(id);
     res.setHeader('Content-Type', file.contentType);

@@ -105,6 +105,7 @@ export class MonitoringController {
   @Roles('labeler')
   @ApiOperation({ summary: "The model's baselines" })
   @ApiResponse({ status: 404, description: 'model_not_found' })
+  @ApiResponse({ status: 200, description: '{baselines: [...]}' })
   async list(@Param('model') model: string) {
     return { baselines: (await this.baselines.list(model)).map(toBaselineDto) };
   }
@@ -117,6 +118,8 @@ export class MonitoringController {
       'Evidently defaults: numeric with over 1,000 baseline values and more than 5 distinct, Wasserstein / baseline std (0.1); categorical or few-valued over 1,000, Jensen-Shannon distance (0.1); smaller, KS or chi-squared at p 0.05 after a Benjamini-Hochberg correction across every tested cell. Cells with fewer than 30 rows get no verdict.',
   })
   @ApiResponse({ status: 404, description: 'model_not_found, no_default_baseline or baseline_not_found' })
+  @ApiResponse({ status: 200, description: '{baseline, window, features: [...], predictions}' })
+  @ApiResponse({ status: 400, description: 'invalid request naming each bad query field' })
   report(@Param('model') model: string, @Query() q: DriftQueryDto) {
     return this.drift.report(model, {
       baseline: q.baseline ?? null,
@@ -135,6 +138,8 @@ export class MonitoringController {
       'Expected accuracy from the predicted class scores, isotonically calibrated per class on labeled predictions (audit labels preferred) where that lowers the calibration error; 95% interval; not estimable below 30 predictions.',
   })
   @ApiResponse({ status: 404, description: 'model_not_found' })
+  @ApiResponse({ status: 200, description: '{overall: {estimatedAccuracy, ci, realizedAccuracy, calibrated}, slices: [...]}' })
+  @ApiResponse({ status: 400, description: 'invalid request naming each bad query field' })
   estimate(@Param('model') model: string, @Query() q: EstimateQueryDto) {
     return this.estimates.estimate(model, { from: parseTime(q.from), to: parseTime(q.to), version: q.version ?? null });
   }
