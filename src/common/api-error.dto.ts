@@ -24,8 +24,12 @@ export class ApiErrorDto {
   message!: string;
 
   @ApiPropertyOptional({
-    description: 'each bad field (and row index in batches); some errors carry an object instead (409 unacknowledged_findings: the report)',
-    oneOf: [{ type: 'array', items: { $ref: '#/components/schemas/ApiErrorDetailDto' } }, { type: 'object', additionalProperties: true }],
+    description:
+      'each bad field (and row index in batches); some errors carry an object instead (409 unacknowledged_findings: the report)',
+    oneOf: [
+      { type: 'array', items: { $ref: '#/components/schemas/ApiErrorDetailDto' } },
+      { type: 'object', additionalProperties: true },
+    ],
   })
   details?: ApiErrorDetailDto[] | Record<string, unknown>;
 

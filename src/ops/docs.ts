@@ -30,7 +30,7 @@ const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/sche
 /** Errors every route can answer (the auth guard, the failure limiter, database faults), beside the ones it declares. */
 const COMMON_ERRORS: Record<string, string> = {
   '401': 'missing_or_invalid_token',
-  '403': 'role_not_allowed (the token\'s role may not call this route), or invalid_csrf_token for a session caller',
+  '403': "role_not_allowed (the token's role may not call this route), or invalid_csrf_token for a session caller",
   '429': 'too_many_failed_authentications from this address; Retry-After says when to try again',
   '503': 'database_unavailable; Retry-After (seconds) says when to retry',
 };
@@ -74,5 +74,8 @@ export function setUpDocs(app: NestExpressApplication, serverUrl?: string): void
       (error: unknown) => next(error),
     );
   });
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, serverUrl), { jsonDocumentUrl: 'docs/json', yamlDocumentUrl: 'docs/yaml' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, serverUrl), {
+    jsonDocumentUrl: 'docs/json',
+    yamlDocumentUrl: 'docs/yaml',
+  });
 }
