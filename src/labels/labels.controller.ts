@@ -14,7 +14,10 @@ export class LabelsController {
   @Roles('labeler')
   @ApiOperation({ summary: "Label a prediction by hand; the labeler is the token's owner. A second call replaces the first." })
   @ApiResponse({ status: 201, description: '{model, predictionId, effectiveLabel}' })
-  @ApiResponse({ status: 400, description: "invalid_label (not one of the model's classes) or invalid request naming each bad field" })
+  @ApiResponse({
+    status: 400,
+    description: "invalid_label (not one of the model's classes) or invalid request naming each bad field",
+  })
   @ApiResponse({ status: 404, description: 'prediction_not_found' })
   create(@Body() dto: ManualLabelDto, @CurrentPrincipal() principal: Principal) {
     return this.labels.label({ ...dto, source: 'manual' }, principal);

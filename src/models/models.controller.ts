@@ -16,8 +16,14 @@ export class ModelsController {
   @ApiOperation({ summary: 'Create (201) or replace (200) a model definition' })
   @ApiResponse({ status: 200, description: 'the model, replaced' })
   @ApiResponse({ status: 201, description: 'the model, created' })
-  @ApiResponse({ status: 400, description: 'invalid_model_name, or invalid_model / invalid request naming each bad field in details' })
-  @ApiResponse({ status: 409, description: 'classes_in_use: stored predictions use a class the new definition drops (send force: true)' })
+  @ApiResponse({
+    status: 400,
+    description: 'invalid_model_name, or invalid_model / invalid request naming each bad field in details',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'classes_in_use: stored predictions use a class the new definition drops (send force: true)',
+  })
   async upsert(@Param('model') name: string, @Body() dto: UpsertModelDto, @Res({ passthrough: true }) res: Response) {
     const { model, created } = await this.models.upsert(name, dto);
     res.status(created ? 201 : 200);

@@ -28,7 +28,11 @@ export class PredictionsController {
   @Get('models/:model/predictions/:id')
   @Roles('labeler')
   @ApiOperation({ summary: 'A prediction with its events, labels and effective label' })
-  @ApiResponse({ status: 200, description: '{id, model, modelVersion, timestamp, features, prediction, scores, slices, exposure, uncertainty, events, labels, effectiveLabel}' })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{id, model, modelVersion, timestamp, features, prediction, scores, slices, exposure, uncertainty, events, labels, effectiveLabel}',
+  })
   @ApiResponse({ status: 404, description: 'prediction_not_found' })
   findOne(@Param('model') model: string, @Param('id') id: string) {
     return this.predictions.findOne(model, id);
