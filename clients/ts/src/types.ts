@@ -12,11 +12,8 @@ export type Operation<P extends keyof paths, M extends Method> = NonNullable<pat
 
 type PathParams<O> = O extends { parameters: { path: infer X } } ? X : never;
 type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
-type RequestBody<O> = O extends { requestBody?: infer B }
-  ? NonNullable<B> extends { content: { 'application/json': infer J } }
-    ? J
-    : never
-  : never;
+type RequestBody<O> = O extends { requestBody?: infer B } ? JsonBody<NonNullable<B>> : never;
+type JsonBody<B> = [B] extends [never] ? never : B extends { content: { 'application/json': infer J } } ? J : never;
 
 type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : unknown;
 
