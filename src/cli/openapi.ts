@@ -42,7 +42,7 @@ export async function openApiDocumentInProcess(publicUrl?: string): Promise<Open
 export async function openApiTypes(document: OpenAPIObject): Promise<string> {
   // A devDependency: loaded only when types are asked for.
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(document as never, { alphabetize: true, exportType: false });
+  const ast = await openapiTS(document as never, { alphabetize: true, exportType: false, defaultNonNullable: false });
   return TYPES_HEADER + astToString(ast);
 }
 

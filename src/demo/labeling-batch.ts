@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.js';
+import type { RelabelClient } from '../../clients/ts/src/index.js';
 import { MODEL_NAME } from './shop-world.js';
 
 /** The batch a new user finds in the labeling queue: the model's least sure predictions, balanced over classes. */
@@ -18,12 +18,13 @@ export interface DemoBatch {
  * Creates the demo's balanced batch, unless an open one is there already (from an earlier
  * `npm run demo` on the same data), which is reused so that restarts do not pile batches up.
  */
-export async function ensureDemoBatch(admin: ApiClient): Promise<{ batch: DemoBatch; created: boolean }> {
-  const path = `/api/v1/models/${MODEL_NAME}/labeling-batches`;
-  const existing = await admin.request<DemoBatch[]>('GET', path, undefined, [200]);
+export async function ensureDemoBatch(admin: RelabelClient): Promise<{ batch: DemoBatch; created: boolean }> {
+  const path = { model: MODEL_NAME };
+  const existing = (await admin.get('/api/v1/models/{model}/labeling-batches', { path })) as DemoBatch[];
   const open = existing.find((b) => b.status === 'open' && b.filled > 0);
   if (open) return { batch: open, created: false };
-  return { batch: await admin.request<DemoBatch>('POST', path, DEMO_BATCH, [201]), created: true };
+  const created = await admin.post('/api/v1/models/{model}/labeling-batches', { path, body: DEMO_BATCH });
+  return { batch: created as DemoBatch, created: true };
 }
 
 /** The banner's lines about the batch. */

@@ -29,7 +29,7 @@ export class LabelingController {
   @Get('models/:model/labeling-batches')
   @Roles('labeler')
   @ApiOperation({ summary: "The model's batches, newest first, with progress per batch and per class quota" })
-  @ApiResponse({ status: 200, description: '{batches: [...]}, newest first, with progress' })
+  @ApiResponse({ status: 200, description: 'the batches (an array), newest first, with progress per batch and per class quota' })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   listBatches(@Param('model') model: string) {
     return this.labeling.listBatches(model);
@@ -71,7 +71,7 @@ export class LabelingController {
     status: 409,
     description: 'the lease is not yours (it expired and was leased to someone else), or the task is finished',
   })
-  @ApiResponse({ status: 200, description: 'the task, done or skipped' })
+  @ApiResponse({ status: 200, description: '{taskId, status: done | skipped, predictionId, effectiveLabel}' })
   @ApiResponse({ status: 400, description: 'label_or_skip, or invalid request naming each bad field' })
   @ApiResponse({ status: 404, description: 'task_not_found' })
   submit(@Param('id') id: string, @Body() dto: SubmitTaskDto, @CurrentPrincipal() labeler: Principal) {
@@ -84,7 +84,7 @@ export class LabelingController {
   @ApiOperation({
     summary: 'Undo your last done or skipped task of its batch: the label is withdrawn and the task leased to you again',
   })
-  @ApiResponse({ status: 200, description: 'the task, leased to you again' })
+  @ApiResponse({ status: 200, description: 'the task leased to you again, as labeling/next answers it' })
   @ApiResponse({ status: 404, description: 'task_not_found' })
   @ApiResponse({ status: 409, description: 'not_your_task, task_not_finished or not_your_last_task' })
   undo(@Param('id') id: string, @CurrentPrincipal() labeler: Principal) {
@@ -95,7 +95,7 @@ export class LabelingController {
   @Roles('labeler')
   @HttpCode(200)
   @ApiOperation({ summary: 'Undo your most recent done or skipped task of the model (or of ?batch=)' })
-  @ApiResponse({ status: 200, description: 'the task, leased to you again' })
+  @ApiResponse({ status: 200, description: 'the task leased to you again, as labeling/next answers it' })
   @ApiResponse({ status: 404, description: 'nothing_to_undo, model_not_found or batch_not_found' })
   undoLast(@Param('model') model: string, @Query() query: BatchQueryDto, @CurrentPrincipal() labeler: Principal) {
     return this.labeling.undoLast(model, labeler, query.batch);

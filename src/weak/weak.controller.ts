@@ -94,7 +94,7 @@ export class WeakController {
   @Roles('labeler')
   @ApiOperation({ summary: 'A run: status, progress (0..1) and its result' })
   @ApiResponse({ status: 404, description: 'run_not_found' })
-  @ApiResponse({ status: 200, description: '{id, kind, status, progress, result}' })
+  @ApiResponse({ status: 200, description: '{id, kind, status, progress, result, error, createdAt, finishedAt}' })
   @ApiResponse({ status: 400, description: 'id: must be a UUID' })
   async run(@Param('model') model: string, @Param('id', uuidParam('id')) id: string) {
     return toRunDto(await this.functions.run(model, id));

@@ -773,7 +773,7 @@ export interface components {
              * @default uniform
              * @enum {string}
              */
-            audit: "uniform" | "by_slice";
+            audit?: "uniform" | "by_slice";
             /** @description default: the model's labeling.auditFraction */
             auditFraction?: number;
             /** @description required with audit: by_slice; one of the model's sliceKeys */
@@ -785,14 +785,14 @@ export interface components {
              * @description also select predictions with a final direct label
              * @default false
              */
-            includeDirect: boolean;
+            includeDirect?: boolean;
             /** @description default: the model's labeling.labelsPerItem */
             labelsPerItem?: number;
             /**
              * @description split of the non-audit part over predicted classes; given shares are normalised
              * @default balanced
              */
-            quotas: ("balanced" | "proportional") | {
+            quotas?: ("balanced" | "proportional") | {
                 [key: string]: number;
             };
             /** @description seeds the random parts, for a reproducible selection */
@@ -803,7 +803,7 @@ export interface components {
              * @default least_confidence
              * @enum {string}
              */
-            strategy: "least_confidence" | "margin" | "entropy" | "random";
+            strategy?: "least_confidence" | "margin" | "entropy" | "random";
         };
         CreatedTokenDto: {
             /** Format: date-time */
@@ -822,12 +822,12 @@ export interface components {
              * @description Accepts the report's block findings: separate from acknowledgeWarnings and never implied by it
              * @default false
              */
-            acknowledgeBlocking: boolean;
+            acknowledgeBlocking?: boolean;
             /**
              * @description Accepts the report's warn findings
              * @default false
              */
-            acknowledgeWarnings: boolean;
+            acknowledgeWarnings?: boolean;
             /** @enum {string} */
             format: "csv" | "jsonl" | "parquet";
             /** @description ISO 8601; prediction time from (inclusive) */
@@ -932,12 +932,12 @@ export interface components {
              * @default random
              * @enum {string}
              */
-            by: "time" | "random";
+            by?: "time" | "random";
             /**
              * @description Seed of the random split (and of downsampling)
              * @default 0
              */
-            seed: number;
+            seed?: number;
             /** @description Share of rows for validation; default the model's exports.validationFraction */
             validation?: number;
         };
@@ -1128,7 +1128,7 @@ export interface components {
             /** @description score: the class whose score the model's own output is compared on */
             class?: Record<string, never>;
             /** @default true */
-            enabled: Record<string, never>;
+            enabled?: Record<string, never>;
             /** @description keyword, regex, range, category: the feature it reads */
             feature?: Record<string, never>;
             /** @description keyword: words or phrases, matched whole-word, case-folded */
@@ -1777,7 +1777,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the task, done or skipped */
+            /** @description {taskId, status: done | skipped, predictionId, effectiveLabel} */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +1860,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the task, leased to you again */
+            /** @description the task leased to you again, as labeling/next answers it */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2922,7 +2922,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {batches: [...]}, newest first, with progress */
+            /** @description the batches (an array), newest first, with progress per batch and per class quota */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3410,7 +3410,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the task, leased to you again */
+            /** @description the task leased to you again, as labeling/next answers it */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3882,7 +3882,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, kind, status, progress, result} */
+            /** @description {id, kind, status, progress, result, error, createdAt, finishedAt} */
             200: {
                 headers: {
                     [name: string]: unknown;
