@@ -143,6 +143,8 @@ export class ExportDto {
   progress!: number;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'Set when the export is done: parameters, report, acknowledgement, counts, sha256, columns',
   })

@@ -100,7 +100,13 @@ export class LabelingSettingsDto {
 }
 
 export class AlertSettingsDto {
-  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice is surely below this accuracy' })
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    nullable: true,
+    description: 'fire when a slice is surely below this accuracy',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber(finite)
@@ -108,7 +114,13 @@ export class AlertSettingsDto {
   @Max(1)
   minAccuracy?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice dropped more than this against the baseline window' })
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    nullable: true,
+    description: 'fire when a slice dropped more than this against the baseline window',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber(finite)

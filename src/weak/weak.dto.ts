@@ -24,15 +24,18 @@ export class PutFunctionDto {
   @IsIn(FUNCTION_KINDS)
   kind!: string;
 
-  @ApiPropertyOptional({ description: 'The class it votes for (optional for external functions, whose votes carry their own)' })
+  @ApiPropertyOptional({
+    type: 'string',
+    description: 'The class it votes for (optional for external functions, whose votes carry their own)',
+  })
   @Allow()
   label?: unknown;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: 'boolean', default: true })
   @Allow()
   enabled?: unknown;
 
-  @ApiPropertyOptional({ description: 'keyword, regex, range, category: the feature it reads' })
+  @ApiPropertyOptional({ type: 'string', description: 'keyword, regex, range, category: the feature it reads' })
   @Allow()
   feature?: unknown;
 
@@ -41,16 +44,17 @@ export class PutFunctionDto {
   keywords?: unknown;
 
   @ApiPropertyOptional({
+    type: 'string',
     description: 'regex: a pattern of the linear-time subset (no backreferences or lookaround), case-folded',
   })
   @Allow()
   pattern?: unknown;
 
-  @ApiPropertyOptional({ description: 'range: lower bound (inclusive); score: the least score of `class`' })
+  @ApiPropertyOptional({ type: 'number', description: 'range: lower bound (inclusive); score: the least score of `class`' })
   @Allow()
   min?: unknown;
 
-  @ApiPropertyOptional({ description: 'range: upper bound (inclusive)' })
+  @ApiPropertyOptional({ type: 'number', description: 'range: upper bound (inclusive)' })
   @Allow()
   max?: unknown;
 
@@ -58,7 +62,7 @@ export class PutFunctionDto {
   @Allow()
   values?: unknown;
 
-  @ApiPropertyOptional({ description: "score: the class whose score the model's own output is compared on" })
+  @ApiPropertyOptional({ type: 'string', description: "score: the class whose score the model's own output is compared on" })
   @Allow()
   class?: unknown;
 }

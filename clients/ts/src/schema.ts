@@ -656,9 +656,9 @@ export interface components {
             /** @example 7d */
             baselineWindow?: string;
             /** @description fire when a slice dropped more than this against the baseline window */
-            maxDrop?: Record<string, never> | null;
+            maxDrop?: number | null;
             /** @description fire when a slice is surely below this accuracy */
-            minAccuracy?: Record<string, never> | null;
+            minAccuracy?: number | null;
             /** @description flag a slice below the rest of the model only when its whole interval is at least this far below (default 0.05) */
             minGap?: number;
             minSupport?: number;
@@ -915,7 +915,9 @@ export interface components {
         ExportDto: {
             id: string;
             /** @description Set when the export is done: parameters, report, acknowledgement, counts, sha256, columns */
-            manifest?: Record<string, never> | null;
+            manifest?: {
+                [key: string]: unknown;
+            } | null;
             model: string;
             /** @description 0..1 */
             progress: number;
@@ -1126,23 +1128,23 @@ export interface components {
         };
         PutFunctionDto: {
             /** @description score: the class whose score the model's own output is compared on */
-            class?: Record<string, never>;
+            class?: string;
             /** @default true */
-            enabled?: Record<string, never>;
+            enabled?: boolean;
             /** @description keyword, regex, range, category: the feature it reads */
-            feature?: Record<string, never>;
+            feature?: string;
             /** @description keyword: words or phrases, matched whole-word, case-folded */
             keywords?: string[];
             /** @enum {string} */
             kind: "keyword" | "regex" | "range" | "category" | "score" | "external";
             /** @description The class it votes for (optional for external functions, whose votes carry their own) */
-            label?: Record<string, never>;
+            label?: string;
             /** @description range: upper bound (inclusive) */
-            max?: Record<string, never>;
+            max?: number;
             /** @description range: lower bound (inclusive); score: the least score of `class` */
-            min?: Record<string, never>;
+            min?: number;
             /** @description regex: a pattern of the linear-time subset (no backreferences or lookaround), case-folded */
-            pattern?: Record<string, never>;
+            pattern?: string;
             /** @description category: the values it fires on */
             values?: string[];
         };
