@@ -1,18 +1,14 @@
-import type { RelabelClient } from '../../clients/ts/src/index.js';
+import type { RelabelClient, Schemas } from '../../clients/ts/src/index.js';
 import { MODEL_NAME } from './shop-world.js';
 
 /** The batch a new user finds in the labeling queue: the model's least sure predictions, balanced over classes. */
 export const DEMO_BATCH = { size: 200, strategy: 'least_confidence', quotas: 'balanced' } as const;
 
 /** What the demo needs of POST/GET .../labeling-batches answers. */
-export interface DemoBatch {
-  id: string;
-  filled: number;
-  status: 'open' | 'complete';
-  strategy: string;
-  quotas: Record<string, { asked: number; filled: number }>;
-  audit: { filled: number };
-}
+export type DemoBatch = Pick<Schemas['BatchDto'], 'id' | 'filled' | 'status' | 'strategy'> & {
+  quotas: Record<string, Pick<Schemas['QuotaOutcomeDto'], 'asked' | 'filled'>>;
+  audit: Pick<Schemas['AuditOutcomeDto'], 'filled'>;
+};
 
 /**
  * Creates the demo's balanced batch, unless an open one is there already (from an earlier
@@ -20,11 +16,11 @@ export interface DemoBatch {
  */
 export async function ensureDemoBatch(admin: RelabelClient): Promise<{ batch: DemoBatch; created: boolean }> {
   const path = { model: MODEL_NAME };
-  const existing = (await admin.get('/api/v1/models/{model}/labeling-batches', { path })) as DemoBatch[];
+  const existing = await admin.get('/api/v1/models/{model}/labeling-batches', { path });
   const open = existing.find((b) => b.status === 'open' && b.filled > 0);
   if (open) return { batch: open, created: false };
   const created = await admin.post('/api/v1/models/{model}/labeling-batches', { path, body: DEMO_BATCH });
-  return { batch: created as DemoBatch, created: true };
+  return { batch: created, created: true };
 }
 
 /** The banner's lines about the batch. */

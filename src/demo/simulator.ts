@@ -117,13 +117,6 @@ export interface LabelSample {
 type Due =
   { kind: 'event'; dueAt: number; event: PlannedEvent } | { kind: 'prediction'; dueAt: number; payload: PredictionPayload };
 
-interface PredictionView {
-  timestamp: string;
-  events: { state: string }[];
-  labels: { source: string }[];
-  effectiveLabel: { source: string } | null;
-}
-
 /**
  * Plays the shop-recommender model and its users against a relabel service, over its public HTTP
  * API only. Phases are methods: setUp, backfill, labelByHand, run/stop, tearDown. What each user
@@ -278,12 +271,12 @@ export class Simulator {
     };
     const checkedAt = this.now();
     await inParallel(picked, 8, async (id) => {
-      const p = (await this.admin.get('/api/v1/models/{model}/predictions/{id}', {
+      const p = await this.admin.get('/api/v1/models/{model}/predictions/{id}', {
         path: { model: MODEL_NAME, id },
-      })) as PredictionView;
+      });
       sample.predictions++;
       for (const source of LABEL_SOURCES) if (p.labels.some((l) => l.source === source)) sample.withLabel[source]++;
-      const effective = p.effectiveLabel?.source;
+      const effective = p.effectiveLabel?.source ?? undefined;
       sample.effective[isLabelSource(effective) ? effective : 'none']++;
       const waiting = p.events.some((e) => e.state === 'new' || e.state === 'pending');
       if (waiting || (!p.effectiveLabel && Date.parse(p.timestamp) + IMPLICIT_AFTER_MS < checkedAt - 10_000)) sample.unsettled++;

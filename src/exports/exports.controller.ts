@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
-import { CreateExportDto, ExportCreatedDto, ExportDto, toExportDto, toExportRequest } from './exports.dto.js';
+import { CreateExportDto, ExportCreatedDto, ExportDto, ExportListDto, toExportDto, toExportRequest } from './exports.dto.js';
 import { ExportsService } from './exports.service.js';
 import { uuidParam } from '../common/validation.js';
 
@@ -31,7 +31,7 @@ export class ExportsController {
   @Get('models/:model/exports')
   @Roles('admin')
   @ApiOperation({ summary: "The model's exports, newest first" })
-  @ApiResponse({ status: 200, type: [ExportDto] })
+  @ApiResponse({ status: 200, type: ExportListDto })
   async list(@Param('model') model: string) {
     return { exports: (await this.exports.list(model)).map(toExportDto) };
   }

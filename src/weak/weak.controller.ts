@@ -2,7 +2,18 @@ import { uuidParam } from '../common/validation.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { LfVotesDto, PutFunctionDto, StartRunDto, toFunctionDto, toFunctionListDto, toRunDto } from './weak.dto.js';
+import {
+  FunctionDto,
+  FunctionListDto,
+  LfVotesDto,
+  PutFunctionDto,
+  PutFunctionResultDto,
+  RunDto,
+  StartRunDto,
+  toFunctionDto,
+  toFunctionListDto,
+  toRunDto,
+} from './weak.dto.js';
 import { WeakFunctionsService } from './weak-functions.service.js';
 import { WeakVotesService } from './weak-votes.service.js';
 
@@ -22,7 +33,7 @@ export class WeakController {
     description:
       "Figures come from the last label-model fit: coverage, overlap and conflict as shares of all predictions (as Snorkel's LFAnalysis), polarity, accuracy against human labels with a 95% Wilson interval (audit-only apart, and per voted class), and the accuracy the label model estimates without labels.",
   })
-  @ApiResponse({ status: 200, description: '{functions: [...], labelModel}' })
+  @ApiResponse({ status: 200, type: FunctionListDto })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   async list(@Param('model') model: string) {
     return toFunctionListDto(await this.functions.list(model));
@@ -36,7 +47,11 @@ export class WeakController {
       'kinds: keyword {feature, keywords}, regex {feature, pattern}, range {feature, min?, max?}, category {feature, values}, score {class, min}, external (votes arrive by POST lf-votes). A new or changed declarative function is run over the history by a job (applyRun).',
   })
   @ApiResponse({ status: 400, description: 'invalid_labeling_function with details per field' })
-  @ApiResponse({ status: 200, description: 'the labeling function, with the apply run it started when new or changed' })
+  @ApiResponse({
+    status: 200,
+    type: PutFunctionResultDto,
+    description: 'the labeling function, with the apply run it started when new or changed',
+  })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   async put(@Param('model') model: string, @Param('name') name: string, @Body() dto: PutFunctionDto) {
     const { row, applyRun } = await this.functions.put(model, name, { ...dto });
@@ -47,7 +62,7 @@ export class WeakController {
   @Roles('labeler')
   @ApiOperation({ summary: 'One labeling function with its figures' })
   @ApiResponse({ status: 404, description: 'labeling_function_not_found' })
-  @ApiResponse({ status: 200, description: 'the labeling function with its figures' })
+  @ApiResponse({ status: 200, type: FunctionDto })
   async get(@Param('model') model: string, @Param('name') name: string) {
     await this.functions.get(model, name);
     const list = toFunctionListDto(await this.functions.list(model));
@@ -83,7 +98,7 @@ export class WeakController {
   @Roles('admin')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run the functions over all history (apply) or refit the label model (fit), as a job' })
-  @ApiResponse({ status: 202, description: '{id, ...}: the run, queued; poll GET weak-runs/{id}' })
+  @ApiResponse({ status: 202, type: RunDto, description: 'the run, queued; poll GET weak-runs/{id}' })
   @ApiResponse({ status: 400, description: 'invalid request naming each bad field' })
   @ApiResponse({ status: 404, description: 'model_not_found' })
   async start(@Param('model') model: string, @Body() dto: StartRunDto) {
@@ -94,7 +109,7 @@ export class WeakController {
   @Roles('labeler')
   @ApiOperation({ summary: 'A run: status, progress (0..1) and its result' })
   @ApiResponse({ status: 404, description: 'run_not_found' })
-  @ApiResponse({ status: 200, description: '{id, kind, status, progress, result, error, createdAt, finishedAt}' })
+  @ApiResponse({ status: 200, type: RunDto })
   @ApiResponse({ status: 400, description: 'id: must be a UUID' })
   async run(@Param('model') model: string, @Param('id', uuidParam('id')) id: string) {
     return toRunDto(await this.functions.run(model, id));

@@ -634,7 +634,7 @@ export interface components {
             model: string;
             /** @enum {string} */
             reason: "below_min_accuracy" | "below_rest" | "drop" | "drift" | "schema";
-            recommendation: components["schemas"]["RecommendationDto"];
+            recommendation: components["schemas"]["AlertRecommendationDto"];
             /** @description for a resolved alert: the numbers that cleared it */
             resolution: string | null;
             slice: components["schemas"]["SliceRefDto"];
@@ -651,6 +651,17 @@ export interface components {
         AlertListDto: {
             /** @description firing first, then the most recently started */
             alerts: components["schemas"]["AlertDtoDoc"][];
+        };
+        AlertRecommendationDto: {
+            /** @description the API call that does it (admin) */
+            action: components["schemas"]["ActionDto"];
+            /**
+             * @description the slices page, with a button that does it
+             * @example /models/shop-recommender/slices
+             */
+            page: string;
+            /** @example queue 100 examples of weather=rain for labeling */
+            text: string;
         };
         AlertSettingsDto: {
             /** @example 7d */
@@ -705,10 +716,51 @@ export interface components {
             /** @example 400 */
             statusCode: number;
         };
+        AuditOutcomeDto: {
+            asked: number;
+            /** @description how it was drawn (uniform or by slice), for estimates that weight strata */
+            design?: {
+                [key: string]: unknown;
+            };
+            filled: number;
+            /** @description the audit fraction asked for */
+            fraction: number;
+            /** @description done, skipped, leased, ... of the audit sample */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @enum {string|null} */
+            reason: "too_few_candidates" | null;
+            shortBy: number;
+        };
         AuditPlanDto: {
             /** @description more audit labels that would bring the half-width to the target */
             needed: number;
             targetHalfWidth: number;
+        };
+        BaselineDto: {
+            /** Format: date-time */
+            createdAt: string | null;
+            /** @description whether drift is measured against it by default */
+            default: boolean;
+            /** Format: date-time */
+            from: string | null;
+            name: string;
+            /** @description rows profiled */
+            rows: number;
+            /**
+             * @description window: the log; rows: sent rows or an uploaded file
+             * @enum {string}
+             */
+            source: "window" | "rows";
+            /** Format: date-time */
+            to: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+            version: string | null;
+        };
+        BaselineListDto: {
+            baselines: components["schemas"]["BaselineDto"][];
         };
         BaselineRequestDto: {
             /** @description add the rows to the baseline of this name instead of replacing it */
@@ -730,6 +782,76 @@ export interface components {
             to?: string;
             /** @description one model version of the window */
             version?: string;
+        };
+        BatchDetailDto: {
+            /** @description labeler agreement: Cohen's kappa for two labelers, Fleiss' for more */
+            agreement: {
+                [key: string]: unknown;
+            };
+            audit: components["schemas"]["AuditOutcomeDto"];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description tasks selected */
+            filled: number;
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            includeDirect: boolean;
+            labelsPerItem: number;
+            model: string;
+            /** @description items, done, skipped, leased, ... over the whole batch */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            quotaMode: "balanced" | "proportional" | "shares";
+            /** @description per class */
+            quotas: {
+                [key: string]: components["schemas"]["QuotaOutcomeDto"];
+            };
+            /** @description the seed of the random picks */
+            seed: number;
+            size: number;
+            /** @enum {string} */
+            status: "open" | "complete";
+            /** @enum {string} */
+            strategy: "least_confidence" | "margin" | "entropy" | "random";
+        };
+        BatchDto: {
+            audit: components["schemas"]["AuditOutcomeDto"];
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description tasks selected */
+            filled: number;
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            includeDirect: boolean;
+            labelsPerItem: number;
+            model: string;
+            /** @description items, done, skipped, leased, ... over the whole batch */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            quotaMode: "balanced" | "proportional" | "shares";
+            /** @description per class */
+            quotas: {
+                [key: string]: components["schemas"]["QuotaOutcomeDto"];
+            };
+            /** @description the seed of the random picks */
+            seed: number;
+            size: number;
+            /** @enum {string} */
+            status: "open" | "complete";
+            /** @enum {string} */
+            strategy: "least_confidence" | "margin" | "entropy" | "random";
         };
         BatchFiltersDto: {
             /**
@@ -857,6 +979,32 @@ export interface components {
              */
             role: "ingest" | "labeler" | "admin";
         };
+        DriftReportDto: {
+            /** @description the baseline compared against */
+            baseline: {
+                [key: string]: unknown;
+            };
+            /** @description per feature, overall and per slice */
+            features: {
+                [key: string]: unknown;
+            }[];
+            model: string;
+            /** @description drift of the predicted classes, per model version */
+            predictions: {
+                [key: string]: unknown;
+            };
+            /** @description the model version asked for; null for all */
+            version: string | null;
+            /** @description the window of the log: from, to, version */
+            window: {
+                [key: string]: unknown;
+            };
+        };
+        EffectiveLabelDto: {
+            label: string;
+            /** @description manual, audit, direct, weak or implicit */
+            source: string | null;
+        };
         EstimatedDto: {
             /** @description corrected accuracy over every prediction of the slice in the window, labeled or not */
             accuracy: number;
@@ -873,6 +1021,25 @@ export interface components {
             nAudit: number;
             /** @description why this method */
             note: string;
+        };
+        EstimatedPerformanceDto: {
+            /** @description per class: n, source, eceBefore, eceAfter, kept (isotonic kept where it lowered the error), fittedAt */
+            calibration: {
+                [key: string]: unknown;
+            }[];
+            model: string;
+            /** @description estimatedAccuracy, ci, realizedAccuracy, calibrated */
+            overall: {
+                [key: string]: unknown;
+            };
+            /** @description the same per slice value */
+            slices: {
+                [key: string]: unknown;
+            }[];
+            /** @description the window of the log: from, to, version */
+            window: {
+                [key: string]: unknown;
+            };
         };
         EventBatchDto: {
             events: components["schemas"]["EventInputDto"][];
@@ -913,16 +1080,38 @@ export interface components {
             id: string;
         };
         ExportDto: {
+            /** @description which findings of the feedback report were acknowledged, and by whom; null when there were none */
+            acknowledgement: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description why the export failed */
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "csv" | "jsonl" | "parquet";
             id: string;
             /** @description Set when the export is done: parameters, report, acknowledgement, counts, sha256, columns */
             manifest?: {
                 [key: string]: unknown;
             } | null;
             model: string;
+            /** @description the request as it was resolved: window, versions, labelSources, split, mitigation (and who chose it) */
+            parameters: {
+                [key: string]: unknown;
+            };
             /** @description 0..1 */
             progress: number;
+            /** @description the requesting token's name */
+            requestedBy: string;
             /** @enum {string} */
             status: "queued" | "running" | "done" | "failed";
+        };
+        ExportListDto: {
+            /** @description newest first */
+            exports: components["schemas"]["ExportDto"][];
         };
         ExportSettingsDto: {
             maxIpsWeight?: number;
@@ -954,6 +1143,12 @@ export interface components {
             /** @description whether the user saw it (absent = shown) */
             shown?: boolean;
         };
+        ExposureViewDto: {
+            /** @enum {string|null} */
+            policy: "model" | "explore" | "none" | null;
+            propensity: number | null;
+            shown: boolean | null;
+        };
         FeedbackCheckDto: {
             /** @description the recommended next step */
             action: string;
@@ -968,7 +1163,7 @@ export interface components {
              */
             interval?: number[];
             /** @enum {string} */
-            name: "exploration_share" | "model_driven_label_share" | "self_agreement_gap" | "selection_coverage" | "implicit_label_echo" | "class_prior_shift" | "exposure_concentration" | "missing_propensities";
+            name: "exploration_share" | "model_driven_label_share" | "self_agreement_gap" | "selection_coverage" | "implicit_label_echo" | "class_prior_shift" | "exposure_concentration" | "missing_propensities" | "behaviour_label_quality";
             /**
              * @description unknown: cannot be computed; the explanation says why
              * @enum {string}
@@ -979,10 +1174,19 @@ export interface components {
             /** @description null when the check cannot be computed (or, for coverage, a class was never labeled) */
             value: number | null;
         };
+        FeedbackRecommendationDto: {
+            /**
+             * @description the mitigation an export request without one uses
+             * @enum {string}
+             */
+            mitigation: "none" | "ips_weights" | "explore_only" | "downsample_model_driven" | "class_balance" | "label_quality";
+            /** @description why, with the figures behind it */
+            reason: string;
+        };
         FeedbackReportDto: {
             checks: components["schemas"]["FeedbackCheckDto"][];
             model: string;
-            recommendation: components["schemas"]["RecommendationDto"];
+            recommendation: components["schemas"]["FeedbackRecommendationDto"];
             version: string | null;
             window: components["schemas"]["FeedbackWindowDto"];
             /**
@@ -1008,6 +1212,51 @@ export interface components {
             from: string | null;
             to: string | null;
         };
+        FunctionDto: {
+            /** @description against human labels */
+            accuracy: number | null;
+            /** @description against audit labels alone */
+            audit: {
+                [key: string]: unknown;
+            } | null;
+            /** @description 95% Wilson interval of accuracy */
+            ci: number[] | null;
+            conflict: number | null;
+            /** @description share of all predictions it votes on */
+            coverage: number | null;
+            enabled: boolean;
+            /** @description what the label model infers without labels */
+            estimatedAccuracy: number | null;
+            /** @enum {string} */
+            kind: "keyword" | "regex" | "range" | "category" | "score" | "external";
+            /** @description the class it votes for; null for external functions */
+            label: string | null;
+            /** @description human labels it was compared with */
+            n: number;
+            name: string;
+            overlap: number | null;
+            /** @description its kind-specific fields (feature, keywords, pattern, min, max, values, class) */
+            parameters: {
+                [key: string]: unknown;
+            };
+            perClass: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the classes it voted for */
+            polarity: string[] | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            votes: number | null;
+        };
+        FunctionListDto: {
+            functions: components["schemas"]["FunctionDto"][];
+            /** @description the last fit: fittedAt, method, agreement, priors, iterations */
+            labelModel: {
+                [key: string]: unknown;
+            } | null;
+            lastApply: components["schemas"]["RunDto"] | null;
+        };
         ImplicitLabelDto: {
             /** @example 30m */
             after: string;
@@ -1031,6 +1280,11 @@ export interface components {
             /** @description each behaviour source (direct per rule) on the whole model */
             sources: components["schemas"]["SourceQualityDto"][];
         };
+        LabelResultDto: {
+            effectiveLabel: components["schemas"]["EffectiveLabelDto"] | null;
+            model: string;
+            predictionId: string;
+        };
         LabelRuleDto: {
             /** @description event type, e.g. click, purchase, report_spam */
             event: string;
@@ -1046,6 +1300,21 @@ export interface components {
              */
             within: string;
         };
+        LeasedTaskDto: {
+            /** Format: uuid */
+            batchId: string;
+            /** Format: date-time */
+            leaseExpiresAt: string;
+            model: string;
+            prediction: components["schemas"]["PredictionViewDto"];
+            predictionId: string;
+            /** @enum {string} */
+            reason: "least_confidence" | "margin" | "entropy" | "random" | "audit";
+            /** @description the uncertainty score it was ranked by; null for random and audit picks */
+            score: number | null;
+            /** Format: uuid */
+            taskId: string;
+        };
         LfVotesDto: {
             /**
              * @description A registered function of kind external
@@ -1060,6 +1329,52 @@ export interface components {
             label: string;
             model: string;
             predictionId: string;
+        };
+        ModelDto: {
+            /** @description minAccuracy, maxDrop, baselineWindow, minSupport, minGap */
+            alerts: {
+                [key: string]: unknown;
+            };
+            classes: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** @example 10m */
+            eventGrace: string;
+            /** @example 7d */
+            eventRetention: string;
+            /** @description export settings such as maxIpsWeight */
+            exports: {
+                [key: string]: unknown;
+            };
+            /** @description feature -> {type, ...}; null when undeclared */
+            featureSchema: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the feedback-report thresholds */
+            feedback: {
+                [key: string]: unknown;
+            };
+            implicitLabel: {
+                [key: string]: unknown;
+            } | null;
+            /** @description leaseTtl, labelsPerItem, auditFraction */
+            labeling: {
+                [key: string]: unknown;
+            };
+            labelRules: {
+                [key: string]: unknown;
+            }[];
+            labelSourceOrder: string[];
+            name: string;
+            /** @description bumped by every replacement */
+            revision: number;
+            sliceCrosses: string[][];
+            sliceKeys: string[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ModelListDto: {
+            models: components["schemas"]["ModelDto"][];
         };
         OverallDto: {
             /** @description correct / n; null when n is 0 */
@@ -1097,6 +1412,39 @@ export interface components {
         PredictionBatchDto: {
             predictions: components["schemas"]["PredictionInputDto"][];
         };
+        PredictionDto: {
+            /** @description the label that counts, by labelSourceOrder */
+            effectiveLabel: components["schemas"]["EffectiveLabelDto"] | null;
+            /** @description its behaviour events, with their join state */
+            events: {
+                [key: string]: unknown;
+            }[];
+            exposure: components["schemas"]["ExposureViewDto"] | null;
+            features: {
+                [key: string]: unknown;
+            };
+            id: string;
+            itemId: string | null;
+            /** @description every label, with source and provenance */
+            labels: {
+                [key: string]: unknown;
+            }[];
+            model: string;
+            modelVersion: string;
+            prediction: string;
+            /** Format: date-time */
+            receivedAt: string;
+            scores: {
+                [key: string]: number;
+            };
+            slices: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            traceId: string | null;
+            uncertainty: components["schemas"]["UncertaintyDto"];
+        };
         PredictionInputDto: {
             exposure?: components["schemas"]["ExposureDto"];
             /** @description flat; null allowed */
@@ -1126,6 +1474,29 @@ export interface components {
             /** @description also read from a W3C traceparent header */
             traceId?: string;
         };
+        PredictionViewDto: {
+            exposure: components["schemas"]["ExposureViewDto"] | null;
+            features: {
+                [key: string]: unknown;
+            };
+            id: string;
+            itemId: string | null;
+            model: string;
+            modelVersion: string;
+            prediction: string;
+            /** Format: date-time */
+            receivedAt: string;
+            scores: {
+                [key: string]: number;
+            };
+            slices: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            timestamp: string;
+            traceId: string | null;
+            uncertainty: components["schemas"]["UncertaintyDto"];
+        };
         PutFunctionDto: {
             /** @description score: the class whose score the model's own output is compared on */
             class?: string;
@@ -1148,21 +1519,84 @@ export interface components {
             /** @description category: the values it fires on */
             values?: string[];
         };
-        RecommendationDto: {
-            /** @description the API call that does it (admin) */
-            action: components["schemas"]["ActionDto"];
+        PutFunctionResultDto: {
+            /** @description against human labels */
+            accuracy: number | null;
             /**
-             * @description the slices page, with a button that does it
-             * @example /models/shop-recommender/slices
+             * Format: uuid
+             * @description the apply run it started (new or changed functions)
              */
-            page: string;
-            /** @example queue 100 examples of weather=rain for labeling */
-            text: string;
+            applyRun: string | null;
+            /** @description against audit labels alone */
+            audit: {
+                [key: string]: unknown;
+            } | null;
+            /** @description 95% Wilson interval of accuracy */
+            ci: number[] | null;
+            conflict: number | null;
+            /** @description share of all predictions it votes on */
+            coverage: number | null;
+            enabled: boolean;
+            /** @description what the label model infers without labels */
+            estimatedAccuracy: number | null;
+            /** @enum {string} */
+            kind: "keyword" | "regex" | "range" | "category" | "score" | "external";
+            /** @description the class it votes for; null for external functions */
+            label: string | null;
+            /** @description human labels it was compared with */
+            n: number;
+            name: string;
+            overlap: number | null;
+            /** @description its kind-specific fields (feature, keywords, pattern, min, max, values, class) */
+            parameters: {
+                [key: string]: unknown;
+            };
+            perClass: {
+                [key: string]: unknown;
+            } | null;
+            /** @description the classes it voted for */
+            polarity: string[] | null;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+            votes: number | null;
+        };
+        QuotaOutcomeDto: {
+            asked: number;
+            filled: number;
+            /** @description done, skipped, leased, ... of this class */
+            progress: {
+                [key: string]: unknown;
+            };
+            /** @description why filled differs from asked */
+            reason: string | null;
+            /** @description share of the non-audit part */
+            share: number;
+            shortBy: number;
         };
         RuleConditionDto: {
             /** @enum {string} */
             op: ">" | ">=" | "<" | "<=" | "==";
             value: number;
+        };
+        RunDto: {
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "apply" | "fit";
+            /** @description 0..1 */
+            progress: number;
+            /** @description what the run found or fitted, once done */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
         };
         SeriesPointDto: {
             /** @description correct / n; null when n is 0 */
@@ -1295,6 +1729,14 @@ export interface components {
              */
             kind: "apply" | "fit";
         };
+        SubmitResultDto: {
+            effectiveLabel: components["schemas"]["EffectiveLabelDto"] | null;
+            predictionId: string;
+            /** @enum {string} */
+            status: "done" | "skipped";
+            /** Format: uuid */
+            taskId: string;
+        };
         SubmitTaskDto: {
             /** @description one of the model's classes */
             label?: string;
@@ -1327,6 +1769,14 @@ export interface components {
         TokenListDto: {
             /** @description Every token, revoked ones included, oldest first */
             tokens: components["schemas"]["TokenDto"][];
+        };
+        UncertaintyDto: {
+            /** @description entropy of the scores, in nats */
+            entropy: number;
+            /** @description 1 - the top score */
+            leastConfidence: number;
+            /** @description top score - second score */
+            margin: number;
         };
         UpsertModelDto: {
             alerts?: components["schemas"]["AlertSettingsDto"];
@@ -1710,12 +2160,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the batch with progress and agreement */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchDetailDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -1779,12 +2230,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {taskId, status: done | skipped, predictionId, effectiveLabel} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmitResultDto"];
+                };
             };
             /** @description label_or_skip, or invalid request naming each bad field */
             400: {
@@ -1862,12 +2314,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the task leased to you again, as labeling/next answers it */
+            /** @description the task leased to you again */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LeasedTaskDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -1938,12 +2392,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {model, predictionId, effectiveLabel} */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LabelResultDto"];
+                };
             };
             /** @description invalid_label (not one of the model's classes) or invalid request naming each bad field */
             400: {
@@ -2010,12 +2465,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {models: [...]}, each as GET /api/v1/models/{model} answers */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ModelListDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -2071,7 +2527,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ModelDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -2140,14 +2598,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ModelDto"];
+                };
             };
             /** @description the model, created */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ModelDto"];
+                };
             };
             /** @description invalid_model_name, or invalid_model / invalid request naming each bad field in details */
             400: {
@@ -2286,12 +2748,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {baselines: [...]} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BaselineListDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -2366,12 +2829,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the baseline */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BaselineDto"];
+                };
             };
             /** @description invalid_baseline, invalid_baseline_rows, invalid_baseline_file (naming the line, row or column) or empty_baseline_window */
             400: {
@@ -2469,12 +2933,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {baseline, window, features: [...], predictions} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DriftReportDto"];
+                };
             };
             /** @description invalid request naming each bad query field */
             400: {
@@ -2550,12 +3015,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {overall: {estimatedAccuracy, ci, realizedAccuracy, calibrated}, slices: [...]} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EstimatedPerformanceDto"];
+                };
             };
             /** @description invalid request naming each bad query field */
             400: {
@@ -2629,7 +3095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportDto"][];
+                    "application/json": components["schemas"]["ExportListDto"];
                 };
             };
             /** @description missing_or_invalid_token */
@@ -2924,12 +3390,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the batches (an array), newest first, with progress per batch and per class quota */
+            /** @description newest first, with progress per batch and per class quota */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchDto"][];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -2998,7 +3466,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BatchDetailDto"];
+                };
             };
             /** @description bad fields, each named in details */
             400: {
@@ -3058,12 +3528,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {functions: [...], labelModel} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FunctionListDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -3124,12 +3595,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the labeling function with its figures */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FunctionDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -3199,7 +3671,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PutFunctionResultDto"];
+                };
             };
             /** @description invalid_labeling_function with details per field */
             400: {
@@ -3337,12 +3811,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {taskId, batchId, predictionId, reason, score, leaseExpiresAt, prediction} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LeasedTaskDto"];
+                };
             };
             /** @description nothing left for this labeler */
             204: {
@@ -3412,12 +3887,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the task leased to you again, as labeling/next answers it */
+            /** @description the task leased to you again */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LeasedTaskDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -3565,12 +4042,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, model, modelVersion, timestamp, features, prediction, scores, slices, exposure, uncertainty, events, labels, effectiveLabel} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PredictionDto"];
+                };
             };
             /** @description missing_or_invalid_token */
             401: {
@@ -3809,12 +4287,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {id, ...}: the run, queued; poll GET weak-runs/{id} */
+            /** @description the run, queued; poll GET weak-runs/{id} */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
             };
             /** @description invalid request naming each bad field */
             400: {
@@ -3884,12 +4364,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {id, kind, status, progress, result, error, createdAt, finishedAt} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunDto"];
+                };
             };
             /** @description id: must be a UUID */
             400: {
