@@ -32,7 +32,17 @@ beforeAll(async () => {
   serviceUrl = `http://127.0.0.1:${port}`;
   front = await startHttpFront(serviceUrl);
   proxy = await startTcpProxy('127.0.0.1', port);
-  for (const name of ['ts-typed', 'ts-load', 'ts-bad', 'ts-restart', 'ts-503', 'ts-events', 'ts-overflow'])
+  for (const name of [
+    'ts-typed',
+    'ts-load',
+    'ts-bad',
+    'ts-restart',
+    'ts-503',
+    'ts-events',
+    'ts-overflow',
+    'ts-413',
+    'ts-bad-then-good',
+  ])
     await registerModel(t.http, t.adminToken, name);
 });
 afterAll(async () => {
@@ -182,6 +192,17 @@ describe('PredictionLogger against the service', () => {
     await logger.close();
   });
 
+  it('confirms in flush() only once the rows after a refused batch are stored too', async () => {
+    const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('ingest') });
+    const logger = new PredictionLogger(client, { model: 'ts-bad-then-good', batchSize: 5, flushIntervalMs: 10_000, ...quiet });
+    for (let i = 0; i < 5; i++) logger.log(row({ scores: { click: 9 } }));
+    for (let i = 0; i < 5; i++) logger.log(row());
+    expect(await logger.flush()).toBe(true);
+    expect(logger.stats()).toMatchObject({ sent: 5, rejected: 5, queued: 0 });
+    expect(await stored('ts-bad-then-good')).toBe(5);
+    await logger.close();
+  });
+
   it('rejects a whole batch a 4xx names no row of (a labeler token: 403), without retrying', async () => {
     const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('labeler') });
     const rejected: RejectedRow[] = [];
@@ -230,6 +251,20 @@ describe('PredictionLogger against the service', () => {
     expect(await logger.flush()).toBe(true);
     expect(logger.stats()).toMatchObject({ sent: 25, retried: 50, rejected: 0 });
     expect(await stored('ts-503')).toBe(25);
+  });
+
+  it('halves a batch the service finds too large (413) instead of refusing its rows', async () => {
+    const client = new RelabelClient({ url: front.url, token: await t.tokenFor('ingest') });
+    const logger = new PredictionLogger(client, { model: 'ts-413', batchSize: 40, ...quiet });
+    const before = front.seen.length;
+    front.failNext(2, 413);
+    for (let i = 0; i < 40; i++) logger.log(row());
+    expect(await logger.flush()).toBe(true);
+    expect(logger.stats()).toMatchObject({ sent: 40, rejected: 0, dropped: 0 });
+    // 40 refused, its first half (20) refused, that half's halves (10 + 10) and the second half (20) stored.
+    expect(front.seen.slice(before).map((r) => r.answered)).toEqual([413, 413, 'forwarded', 'forwarded', 'forwarded']);
+    expect(await stored('ts-413')).toBe(40);
+    await logger.close();
   });
 
   it('drops the newest rows when the queue is full, and counts what close() gives up on, without throwing', async () => {

@@ -196,7 +196,10 @@ export abstract class BufferedLogger<Row extends { id?: string; model?: string; 
     }
   }
 
-  /** Sends a batch until it is stored or refused (splitting off refused rows); returns the rows left when giving up. */
+  /**
+   * Sends a batch until it is stored or refused (splitting off refused rows, halving it on 413);
+   * returns the rows left unsent when close() gives up. The caller settles the rest.
+   */
   private async deliver(rows: Row[]): Promise<Row[]> {
     let pending = this.serializable(rows);
     for (let retry = 1; pending.length > 0;) {
@@ -211,6 +214,13 @@ export abstract class BufferedLogger<Row extends { id?: string; model?: string; 
         this.counts.sent += pending.length;
         return [];
       } catch (error) {
+        if (error instanceof RelabelError && error.status === 413 && pending.length > 1) {
+          // Over the service's body limit: each half on its own.
+          const middle = Math.ceil(pending.length / 2);
+          const unsent = await this.deliver(pending.slice(0, middle));
+          const rest = pending.slice(middle);
+          return [...unsent, ...(this.giveUp.signal.aborted ? rest : await this.deliver(rest))];
+        }
         if (error instanceof RelabelError && error.status >= 400 && error.status < 500 && error.status !== 429) {
           pending = this.refuse(pending, error);
           continue;
@@ -245,7 +255,6 @@ export abstract class BufferedLogger<Row extends { id?: string; model?: string; 
           }))
         : rows.map((row, index) => ({ row, status: error.status, index, message: error.message }));
     this.counts.rejected += rejected.length;
-    this.settle(rejected.length);
     this.report(rejected, error);
     return byIndex.size > 0 ? rows.filter((_, i) => !byIndex.has(i)) : [];
   }
@@ -267,7 +276,6 @@ export abstract class BufferedLogger<Row extends { id?: string; model?: string; 
         }
       });
       this.counts.rejected += rejected.length;
-      this.settle(rejected.length);
       this.report(rejected);
       return keep;
     }
