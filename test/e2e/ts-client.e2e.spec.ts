@@ -297,6 +297,22 @@ describe('PredictionLogger against the service', () => {
   });
 });
 
+describe('PredictionLogger trace context', () => {
+  it("stamps rows without a traceId with the caller's current trace, and keeps a row's own", async () => {
+    const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('ingest') });
+    const current = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const logger = new PredictionLogger(client, { model: 'ts-typed', currentTraceId: () => current, ...quiet });
+    logger.log(row({ id: 'traced-1' }));
+    logger.log(row({ id: 'traced-2', traceId: 'own-trace' }));
+    expect(await logger.flush()).toBe(true);
+    const admin = new RelabelClient({ url: serviceUrl, token: t.adminToken });
+    const read = (id: string) => admin.get('/api/v1/models/{model}/predictions/{id}', { path: { model: 'ts-typed', id } });
+    expect((await read('traced-1')).traceId).toBe(current);
+    expect((await read('traced-2')).traceId).toBe('own-trace');
+    await logger.close();
+  });
+});
+
 describe('EventLogger against the service', () => {
   it('sends events with generated ids and timestamps; they join the logged predictions', async () => {
     const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('ingest') });
