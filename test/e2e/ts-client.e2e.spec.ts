@@ -42,6 +42,7 @@ beforeAll(async () => {
     'ts-overflow',
     'ts-413',
     'ts-bad-then-good',
+    'ts-copy',
   ])
     await registerModel(t.http, t.adminToken, name);
 });
@@ -157,13 +158,24 @@ describe('PredictionLogger against the service', () => {
     const logger = new PredictionLogger(client, { model: 'ts-load', batchSize: 137, flushIntervalMs: 20, ...quiet });
     const handlers = Array.from({ length: 40 }, async (_, h) => {
       for (let i = 0; i < 50; i++) {
-        expect(logger.log(row({ features: { price: h * 100 + i, country: 'de', device: 'mobile', title: 't' } }))).toBe(true);
+        expect(logger.log(row({ features: { price: h * 100 + i, country: 'de', device: 'mobile', title: 't' } }))).toEqual(
+          expect.any(String),
+        );
         if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     });
     await Promise.all(handlers);
     expect(await logger.flush()).toBe(true);
-    expect(logger.stats()).toEqual({ queued: 0, inFlight: 0, sent: 2000, retried: 0, dropped: 0, rejected: 0 });
+    expect(logger.stats()).toMatchObject({
+      logged: 2000,
+      queued: 0,
+      inFlight: 0,
+      sent: 2000,
+      duplicates: 0,
+      retried: 0,
+      dropped: 0,
+      rejected: 0,
+    });
     expect(await stored('ts-load')).toBe(2000);
     await logger.close();
   });
@@ -270,6 +282,7 @@ describe('PredictionLogger against the service', () => {
   it('drops the newest rows when the queue is full, and counts what close() gives up on, without throwing', async () => {
     proxy.down();
     const warnings: string[] = [];
+    const drops: Record<string, number> = {};
     try {
       const client = new RelabelClient({ url: `http://127.0.0.1:${proxy.port}`, token: await t.tokenFor('ingest') });
       const logger = new PredictionLogger(client, {
@@ -278,22 +291,71 @@ describe('PredictionLogger against the service', () => {
         maxQueue: 10,
         retry: fastRetry,
         warn: (m) => warnings.push(m),
+        onDropped: (rows, reason) => (drops[reason] = (drops[reason] ?? 0) + rows.length),
       });
       const accepted = Array.from({ length: 30 }, () => logger.log(row()));
       expect(accepted.filter(Boolean).length).toBe(10);
       expect(accepted.slice(0, 10).every(Boolean)).toBe(true);
       expect(logger.stats().dropped).toBe(20);
-      expect(logger.log(null as never)).toBe(false);
+      expect(logger.log(null as never)).toBeUndefined();
       const started = Date.now();
       const final = await logger.close(200);
       expect(Date.now() - started).toBeLessThan(2000);
-      expect(final).toMatchObject({ sent: 0, dropped: 31, queued: 0, inFlight: 0 });
-      expect(logger.log(row())).toBe(false);
+      expect(final).toMatchObject({ logged: 10, sent: 0, dropped: 31, rejected: 0, queued: 0, inFlight: 0 });
+      expect(logger.log(row())).toBeUndefined();
+      expect(drops).toEqual({ queue_full: 21, unsent_at_close: 10, closed: 1 });
       expect(warnings.some((w) => w.includes('queue full'))).toBe(true);
     } finally {
       proxy.up();
     }
     expect(await stored('ts-overflow')).toBe(0);
+  });
+});
+
+describe('PredictionLogger rows', () => {
+  it('copies a row at log(), so later changes by the caller do not leak in, and rejects what is not JSON', async () => {
+    const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('ingest') });
+    const rejected: RejectedRow[] = [];
+    const logger = new PredictionLogger(client, { model: 'ts-copy', onRejected: (r) => rejected.push(...r), ...quiet });
+    const mine = row({ scores: { purchase: 0.2, click: 0.5, ignore: 0.3 } });
+    const id = logger.log(mine)!;
+    mine.scores.click = 0.9;
+    mine.prediction = 'purchase';
+    expect(logger.log(row({ scores: { purchase: Number.NaN, click: 0.5, ignore: 0.5 } }))).toBeUndefined();
+    expect(logger.log(null as never)).toBeUndefined();
+    expect(rejected).toEqual([
+      expect.objectContaining({ status: 0, message: expect.stringContaining('purchase is NaN') }),
+      expect.objectContaining({ status: 0, message: expect.stringContaining('must be an object') }),
+    ]);
+    expect(await logger.flush()).toBe(true);
+    const admin = new RelabelClient({ url: serviceUrl, token: t.adminToken });
+    const stored = await admin.get('/api/v1/models/{model}/predictions/{id}', { path: { model: 'ts-copy', id } });
+    expect([stored.prediction, stored.scores.click]).toEqual(['click', 0.5]);
+    expect(logger.stats()).toMatchObject({ logged: 1, sent: 1, rejected: 2 });
+    await logger.close();
+  });
+
+  it('drops a batch once it has been retried for retryForMs, so flush() settles', async () => {
+    proxy.down();
+    try {
+      const client = new RelabelClient({ url: `http://127.0.0.1:${proxy.port}`, token: await t.tokenFor('ingest') });
+      const dropped: string[] = [];
+      const logger = new PredictionLogger(client, {
+        model: 'ts-copy',
+        retryForMs: 100,
+        retry: fastRetry,
+        onDropped: (rows, reason) => dropped.push(...rows.map(() => reason)),
+        ...quiet,
+      });
+      for (let i = 0; i < 3; i++) logger.log(row());
+      expect(await logger.flush(5000)).toBe(true);
+      expect(dropped).toEqual(['retries_exhausted', 'retries_exhausted', 'retries_exhausted']);
+      expect(logger.stats()).toMatchObject({ sent: 0, dropped: 3, queued: 0 });
+      expect(logger.stats().retried).toBeGreaterThan(0);
+      await logger.close();
+    } finally {
+      proxy.up();
+    }
   });
 });
 
@@ -318,8 +380,7 @@ describe('EventLogger against the service', () => {
     const client = new RelabelClient({ url: serviceUrl, token: await t.tokenFor('ingest') });
     const predictions = new PredictionLogger(client, { model: 'ts-events', ...quiet });
     const events = new EventLogger(client, { model: 'ts-events', ...quiet });
-    const ids = Array.from({ length: 5 }, (_, i) => `p-${i}`);
-    for (const id of ids) predictions.log(row({ id }));
+    const ids = Array.from({ length: 5 }, () => predictions.log(row())!);
     expect(await predictions.flush()).toBe(true);
     for (const id of ids) events.log({ predictionId: id, type: 'click' });
     expect(await events.flush()).toBe(true);

@@ -2,6 +2,7 @@ export { idempotentByDefault, RelabelClient, type RawRequestOptions, type Relabe
 export { type ApiErrorBody, type ErrorDetail, RelabelError, RelabelNetworkError } from './errors.js';
 export {
   BufferedLogger,
+  type DropReason,
   EventLogger,
   type EventRow,
   type LoggerOptions,
