@@ -12,7 +12,7 @@ if (!haveChromium && !process.env.VITEST_QUIET) {
 export default defineConfig({
   test: {
     projects: [
-      { extends: true as const, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+      { extends: true as const, test: { name: 'unit', include: ['src/**/*.spec.ts', 'clients/ts/src/**/*.spec.ts'] } },
       {
         extends: true as const,
         test: { name: 'e2e', include: ['test/e2e/**/*.e2e.spec.ts'], testTimeout: 60_000, hookTimeout: 120_000 },

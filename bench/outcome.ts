@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiClient } from '../src/demo/api-client.js';
+import { RelabelClient } from '../clients/ts/src/index.js';
 import { ServiceProcess } from '../src/demo/service-process.js';
 import { countByGroup, loadCorpus } from './outcome/corpus.js';
 import { RelabelModel } from './outcome/relabel-api.js';
@@ -75,10 +75,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The export mitigations the running service offers, read from its OpenAPI document (so new ones show up unasked). */
-async function offeredMitigations(admin: ApiClient): Promise<string[]> {
+async function offeredMitigations(admin: RelabelClient): Promise<string[]> {
   const doc = await admin.request<{
     components?: { schemas?: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
-  }>('GET', '/docs/json', undefined, [200]);
+  }>('GET', '/docs/json', { expect: [200] });
   const list = doc.components?.schemas?.CreateExportDto?.properties?.mitigation?.enum;
   if (!list || list.length === 0)
     throw new Error('the OpenAPI document lists no export mitigations (CreateExportDto.mitigation.enum); pass --mitigations');
@@ -115,11 +115,11 @@ async function main(): Promise<void> {
   const worlds: WorldResult[] = [];
   try {
     await service.waitHealthy(90_000);
-    const admin = new ApiClient({ baseUrl: url, token: adminToken });
+    const admin = new RelabelClient({ url, token: adminToken });
     const token = async (name: string, role: string) =>
-      new ApiClient({
-        baseUrl: url,
-        token: (await admin.request<{ token: string }>('POST', '/api/v1/tokens', { name, role }, [201])).token,
+      new RelabelClient({
+        url,
+        token: (await admin.request<{ token: string }>('POST', '/api/v1/tokens', { body: { name, role }, expect: [201] })).token,
       });
     const ingest = await token('bench-outcome-ingest', 'ingest');
     const labeler = await token('bench-outcome-labeler', 'labeler');

@@ -103,7 +103,7 @@ function configureHttp(app: NestExpressApplication, config: AppConfig): void {
   app.use(checkRequestText);
   app.useStaticAssets(resolve(ROOT_DIR, 'public'), { prefix: '/static/', maxAge: '1h' });
   setUpViews(app, resolve(ROOT_DIR, 'views'));
-  setUpDocs(app);
+  setUpDocs(app, config.PUBLIC_URL);
 }
 
 /** Before a large body is read: only a caller with an ingest (or admin) token may make the server read it. */

@@ -1,4 +1,4 @@
-import { ApiClient, ApiError } from '../../src/demo/api-client.js';
+import { RelabelClient, RelabelError } from '../../clients/ts/src/index.js';
 import { BODY_CHARS, CLASSES, GROUPS, SUBJECT_CHARS, TLDS, type Truth } from './corpus.js';
 import { RULE_WINDOW, type Served } from './world.js';
 
@@ -53,14 +53,14 @@ export interface ExportResult {
 export class RelabelModel {
   constructor(
     private readonly service: { baseUrl: string; adminToken: string },
-    readonly admin: ApiClient,
-    private readonly ingest: ApiClient,
-    private readonly labeler: ApiClient,
+    readonly admin: RelabelClient,
+    private readonly ingest: RelabelClient,
+    private readonly labeler: RelabelClient,
     readonly name: string,
   ) {}
 
   async register(): Promise<void> {
-    await this.admin.request('PUT', `/api/v1/models/${this.name}`, MODEL_DEFINITION, [200, 201]);
+    await this.admin.request('PUT', `/api/v1/models/${this.name}`, { body: MODEL_DEFINITION, expect: [200, 201] });
   }
 
   /**
@@ -79,7 +79,7 @@ export class RelabelModel {
           type: s.event!.type,
           timestamp: new Date(s.event!.ts).toISOString(),
         }));
-      if (events.length > 0) await this.ingest.request('POST', '/api/v1/events', { events }, [202]);
+      if (events.length > 0) await this.ingest.request('POST', '/api/v1/events', { body: { events }, expect: [202] });
       const predictions = batch.map((s) => ({
         id: s.id,
         model: this.name,
@@ -90,7 +90,7 @@ export class RelabelModel {
         scores: { spam: round6(s.spamScore), ham: round6(1 - round6(s.spamScore)) },
         exposure: s.exposure,
       }));
-      await this.ingest.request('POST', '/api/v1/predictions', { predictions }, [201]);
+      await this.ingest.request('POST', '/api/v1/predictions', { body: { predictions }, expect: [201] });
     }
   }
 
@@ -125,7 +125,7 @@ export class RelabelModel {
 
   slices(window: { from: string; to: string }): Promise<SliceReport> {
     const q = new URLSearchParams(window).toString();
-    return this.labeler.request<SliceReport>('GET', `/api/v1/models/${this.name}/slices?${q}`, undefined, [200]);
+    return this.labeler.request<SliceReport>('GET', `/api/v1/models/${this.name}/slices?${q}`, { expect: [200] });
   }
 
   /**
@@ -133,48 +133,45 @@ export class RelabelModel {
    * labeler leases every task and answers with the truth.
    */
   async labelBatch(size: number, seed: number, truth: (id: string) => Truth): Promise<HumanAnswer[]> {
-    const batch = await this.admin.request<{ id: string }>(
-      'POST',
-      `/api/v1/models/${this.name}/labeling-batches`,
-      { size, strategy: 'least_confidence', quotas: 'balanced', seed },
-      [201],
-    );
+    const batch = await this.admin.request<{ id: string }>('POST', `/api/v1/models/${this.name}/labeling-batches`, {
+      body: { size, strategy: 'least_confidence', quotas: 'balanced', seed },
+      expect: [201],
+    });
     const answers: HumanAnswer[] = [];
     for (;;) {
       const task = await this.labeler.request<{ taskId: string; predictionId: string; reason: string } | string>(
         'GET',
         `/api/v1/models/${this.name}/labeling/next?batch=${batch.id}`,
-        undefined,
-        [200, 204],
+        { expect: [200, 204] },
       );
-      if (typeof task === 'string' || task === null) break;
+      if (task === undefined || typeof task === 'string') break;
       const label = truth(task.predictionId);
-      await this.labeler.request('POST', `/api/v1/labeling/tasks/${task.taskId}`, { label }, [200, 201]);
+      await this.labeler.request('POST', `/api/v1/labeling/tasks/${task.taskId}`, { body: { label }, expect: [200, 201] });
       answers.push({ predictionId: task.predictionId, reason: task.reason, label });
     }
     return answers;
   }
 
-  /** The export file: ApiClient parses JSON, this wants the bytes. */
+  /** The export file: request() parses JSON, this wants the bytes. */
   private async download(path: string): Promise<Uint8Array> {
     const res = await fetch(`${this.service.baseUrl}${path}`, {
       headers: { authorization: `Bearer ${this.service.adminToken}` },
       signal: AbortSignal.timeout(120_000),
     });
-    if (res.status !== 200) throw new ApiError('GET', path, res.status, await res.text());
+    if (res.status !== 200) throw new RelabelError('GET', path, res.status, await res.text());
     return new Uint8Array(await res.arrayBuffer());
   }
 
   feedbackReport(): Promise<Record<string, unknown>> {
-    return this.labeler.request('GET', `/api/v1/models/${this.name}/feedback-report`, undefined, [200]);
+    return this.labeler.request('GET', `/api/v1/models/${this.name}/feedback-report`, { expect: [200] });
   }
 
   /** GET .../label-quality, or null while the service does not serve it. */
   async labelQuality(): Promise<Record<string, unknown> | null> {
     try {
-      return await this.labeler.request('GET', `/api/v1/models/${this.name}/label-quality`, undefined, [200]);
+      return await this.labeler.request('GET', `/api/v1/models/${this.name}/label-quality`, { expect: [200] });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return null;
+      if (error instanceof RelabelError && error.status === 404) return null;
       throw error;
     }
   }
@@ -190,27 +187,24 @@ export class RelabelModel {
     let acknowledged: string[] = [];
     let created: { id: string };
     try {
-      created = await this.admin.request<{ id: string }>('POST', path, body, [202]);
+      created = await this.admin.request<{ id: string }>('POST', path, { body: body, expect: [202] });
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
+      if (!(error instanceof RelabelError)) throw error;
       if (error.status === 400) return { refused: error.message };
       if (error.status !== 409) throw error;
       const details = (error.body as { details?: { unacknowledged?: { name: string; severity: string }[] } }).details;
       acknowledged = (details?.unacknowledged ?? []).map((c) => `${c.name} (${c.severity})`);
-      created = await this.admin.request<{ id: string }>(
-        'POST',
-        path,
-        { ...body, acknowledgeWarnings: true, acknowledgeBlocking: true },
-        [202],
-      );
+      created = await this.admin.request<{ id: string }>('POST', path, {
+        body: { ...body, acknowledgeWarnings: true, acknowledgeBlocking: true },
+        expect: [202],
+      });
     }
     const deadline = Date.now() + 120_000;
     for (;;) {
       const e = await this.admin.request<{ status: string; manifest: Record<string, unknown> | null; error?: string }>(
         'GET',
         `/api/v1/exports/${created.id}`,
-        undefined,
-        [200],
+        { expect: [200] },
       );
       if (e.status === 'done') {
         const bytes = await this.download(`/api/v1/exports/${created.id}/download`);

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../src/demo/api-client.js';
+import type { RelabelClient } from '../../clients/ts/src/index.js';
 import { retrain, score } from './arms.js';
 import type { Mail } from './corpus.js';
 import type { ExportedRow } from './export-reader.js';
@@ -30,14 +30,13 @@ export const SPAM_FUNCTIONS: Record<string, Record<string, unknown>> = {
 
 const RUN_TIMEOUT_MS = 180_000;
 
-async function waitRun(admin: ApiClient, model: string, id: string): Promise<Record<string, unknown>> {
+async function waitRun(admin: RelabelClient, model: string, id: string): Promise<Record<string, unknown>> {
   const deadline = Date.now() + RUN_TIMEOUT_MS;
   for (;;) {
     const run = await admin.request<{ status: string; result: Record<string, unknown>; error: string | null }>(
       'GET',
       `/api/v1/models/${model}/weak-runs/${id}`,
-      undefined,
-      [200],
+      { expect: [200] },
     );
     if (run.status === 'done') return run.result;
     if (run.status === 'failed') throw new Error(`weak run ${id} failed: ${run.error}`);
@@ -87,15 +86,16 @@ export async function weakArm(
 ): Promise<ArmResult> {
   const model = relabel.name;
   for (const [name, fn] of Object.entries(SPAM_FUNCTIONS)) {
-    const put = await relabel.admin.request<{ applyRun: string }>(
-      'PUT',
-      `/api/v1/models/${model}/labeling-functions/${name}`,
-      fn,
-      [200],
-    );
+    const put = await relabel.admin.request<{ applyRun: string }>('PUT', `/api/v1/models/${model}/labeling-functions/${name}`, {
+      body: fn,
+      expect: [200],
+    });
     await waitRun(relabel.admin, model, put.applyRun);
   }
-  const fit = await relabel.admin.request<{ id: string }>('POST', `/api/v1/models/${model}/weak-runs`, { kind: 'fit' }, [202]);
+  const fit = await relabel.admin.request<{ id: string }>('POST', `/api/v1/models/${model}/weak-runs`, {
+    body: { kind: 'fit' },
+    expect: [202],
+  });
   const result = await waitRun(relabel.admin, model, fit.id);
   const exported = await relabel.export('none', 'jsonl');
   if ('refused' in exported) throw new Error(`weak arm: export refused: ${exported.refused}`);

@@ -75,7 +75,7 @@ class ActionDto {
   body!: Record<string, unknown>;
 }
 
-class RecommendationDto {
+class AlertRecommendationDto {
   @ApiProperty({ example: 'queue 100 examples of weather=rain for labeling' })
   text!: string;
 
@@ -117,8 +117,8 @@ class AlertDtoDoc {
   @ApiProperty({ type: String, nullable: true, description: 'for a resolved alert: the numbers that cleared it' })
   resolution!: string | null;
 
-  @ApiProperty({ type: RecommendationDto })
-  recommendation!: RecommendationDto;
+  @ApiProperty({ type: AlertRecommendationDto })
+  recommendation!: AlertRecommendationDto;
 
   @ApiProperty({ format: 'date-time' })
   startedAt!: string;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demoAdminToken, type AdminTokenChoice } from './admin-token.js';
-import { ApiClient, ApiError } from './api-client.js';
+import { RelabelClient, RelabelError } from '../../clients/ts/src/index.js';
 import { DemoError } from './demo-error.js';
 import { batchLines, DEMO_BATCH, type DemoBatch, ensureDemoBatch } from './labeling-batch.js';
 import { assertPortFree, ServiceProcess } from './service-process.js';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   say('Waiting for the label job to catch up...');
   const sample = await settledSample(simulator);
   say(`Setting up the labeling queue: a balanced batch of ${DEMO_BATCH.size} predictions...`);
-  const batch = await labelingBatch(new ApiClient({ baseUrl: settings.localUrl, token: admin.token }));
+  const batch = await labelingBatch(new RelabelClient({ url: settings.localUrl, token: admin.token }));
   const pages = await servedPages(settings.localUrl);
   process.stdout.write(banner(settings, admin, simulator, backfilled.accepted + backfilled.duplicates, sample, pages, batch));
 
@@ -113,11 +113,11 @@ async function settledSample(sim: Simulator): Promise<LabelSample> {
 }
 
 /** The demo's labeling batch; the demo goes on without one (and says why) when the service refuses it. */
-async function labelingBatch(admin: ApiClient): Promise<{ batch: DemoBatch; created: boolean } | null> {
+async function labelingBatch(admin: RelabelClient): Promise<{ batch: DemoBatch; created: boolean } | null> {
   try {
     return await ensureDemoBatch(admin);
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof RelabelError)) throw error;
     say(`(no labeling batch: ${error.message})`);
     return null;
   }
@@ -144,7 +144,7 @@ async function setUpSimulator(sim: Simulator, admin: AdminTokenChoice): Promise<
   try {
     await sim.setUp();
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+    if (error instanceof RelabelError && (error.status === 401 || error.status === 403)) {
       const where = admin.file ? `the token in ${admin.file}` : 'ADMIN_TOKEN';
       throw new DemoError(
         `the service refused ${where} (${error.status}); it may have been revoked. ${admin.file ? 'Delete that file' : 'Set another ADMIN_TOKEN'} and start again.`,

@@ -1,4 +1,4 @@
-import { ApiClient } from './api-client.js';
+import { RelabelClient } from '../../clients/ts/src/index.js';
 import {
   arrangeHistory,
   type BehaviourOptions,
@@ -117,13 +117,6 @@ export interface LabelSample {
 type Due =
   { kind: 'event'; dueAt: number; event: PlannedEvent } | { kind: 'prediction'; dueAt: number; payload: PredictionPayload };
 
-interface PredictionView {
-  timestamp: string;
-  events: { state: string }[];
-  labels: { source: string }[];
-  effectiveLabel: { source: string } | null;
-}
-
 /**
  * Plays the shop-recommender model and its users against a relabel service, over its public HTTP
  * API only. Phases are methods: setUp, backfill, labelByHand, run/stop, tearDown. What each user
@@ -140,7 +133,7 @@ export class Simulator {
   private readonly seed: number;
   private readonly world: ShopWorld;
   private readonly timing: SeededRandom;
-  private readonly admin: ApiClient;
+  private readonly admin: RelabelClient;
   private readonly truths: BoundedMap<string, Truth>;
   private readonly queue: DueQueue<Due>;
   /** Slow logs waiting in the queue: remembered, but not stored by the service yet. */
@@ -148,8 +141,8 @@ export class Simulator {
   private readonly runId: string;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
-  private ingest: { client: ApiClient; tokenId: string } | null = null;
-  private labeler: { client: ApiClient; tokenId: string } | null = null;
+  private ingest: { client: RelabelClient; tokenId: string } | null = null;
+  private labeler: { client: RelabelClient; tokenId: string } | null = null;
   private live: { abort: AbortController; done: Promise<void> } | null = null;
   private seq = 0;
 
@@ -163,17 +156,20 @@ export class Simulator {
       v2Since: options.v2Since ?? this.now() - DAY_MS,
       priceInCents: { country: 'br', since: options.priceInCentsSince ?? this.now() - DAY_MS / 2 },
     });
-    this.admin = new ApiClient({ baseUrl: options.baseUrl, token: options.adminToken });
+    this.admin = new RelabelClient({ url: options.baseUrl, token: options.adminToken });
     this.truths = new BoundedMap(options.truthCapacity ?? 100_000);
     this.queue = new DueQueue(options.queueCapacity ?? 50_000);
   }
 
   /** Registers (or replaces) the model and creates the ingest token the simulator sends with. */
   async setUp(): Promise<void> {
-    await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}`, SHOP_RECOMMENDER_MODEL, [200, 201]);
+    await this.admin.put('/api/v1/models/{model}', { path: { model: MODEL_NAME }, body: SHOP_RECOMMENDER_MODEL });
     if (this.options.labelingFunctions)
       for (const [name, fn] of Object.entries(DEMO_LABELING_FUNCTIONS))
-        await this.admin.request('PUT', `/api/v1/models/${MODEL_NAME}/labeling-functions/${name}`, fn, [200]);
+        await this.admin.put('/api/v1/models/{model}/labeling-functions/{name}', {
+          path: { model: MODEL_NAME, name },
+          body: fn as never,
+        });
     this.ingest = await this.createToken('demo-simulator', 'ingest');
   }
 
@@ -189,17 +185,15 @@ export class Simulator {
    */
   async createBaseline(days: number): Promise<void> {
     const end = this.now() - 60_000;
-    await this.admin.request(
-      'POST',
-      `/api/v1/models/${MODEL_NAME}/baselines`,
-      {
+    await this.admin.post('/api/v1/models/{model}/baselines', {
+      path: { model: MODEL_NAME },
+      body: {
         name: 'first-day',
         default: true,
         from: new Date(end - days * DAY_MS).toISOString(),
         to: new Date(end - (days - 1) * DAY_MS).toISOString(),
       },
-      [201],
-    );
+    });
   }
 
   async backfill({ days, perDay, batchSize = 1000 }: BackfillOptions): Promise<IngestTotals> {
@@ -255,7 +249,7 @@ export class Simulator {
     });
     const totals: ManualLabelTotals = { sent: 0, agreeWithTruth: 0 };
     await inParallel(work, concurrency, async ({ predictionId, label, truth }) => {
-      await labeler.request('POST', '/api/v1/labels', { model: MODEL_NAME, predictionId, label }, [200, 201]);
+      await labeler.post('/api/v1/labels', { body: { model: MODEL_NAME, predictionId, label } });
       totals.sent++;
       if (label === truth) totals.agreeWithTruth++;
     });
@@ -277,15 +271,12 @@ export class Simulator {
     };
     const checkedAt = this.now();
     await inParallel(picked, 8, async (id) => {
-      const p = await this.admin.request<PredictionView>(
-        'GET',
-        `/api/v1/models/${MODEL_NAME}/predictions/${encodeURIComponent(id)}`,
-        undefined,
-        [200],
-      );
+      const p = await this.admin.get('/api/v1/models/{model}/predictions/{id}', {
+        path: { model: MODEL_NAME, id },
+      });
       sample.predictions++;
       for (const source of LABEL_SOURCES) if (p.labels.some((l) => l.source === source)) sample.withLabel[source]++;
-      const effective = p.effectiveLabel?.source;
+      const effective = p.effectiveLabel?.source ?? undefined;
       sample.effective[isLabelSource(effective) ? effective : 'none']++;
       const waiting = p.events.some((e) => e.state === 'new' || e.state === 'pending');
       if (waiting || (!p.effectiveLabel && Date.parse(p.timestamp) + IMPLICIT_AFTER_MS < checkedAt - 10_000)) sample.unsettled++;
@@ -316,7 +307,7 @@ export class Simulator {
   async tearDown(): Promise<void> {
     await this.stop();
     for (const token of [this.ingest, this.labeler]) {
-      if (token) await this.admin.request('DELETE', `/api/v1/tokens/${token.tokenId}`, undefined, [204, 404]);
+      if (token) await this.admin.delete('/api/v1/tokens/{id}', { path: { id: token.tokenId }, expect: [204, 404] });
     }
     this.ingest = null;
     this.labeler = null;
@@ -436,20 +427,14 @@ export class Simulator {
     return payload;
   }
 
-  private async createToken(name: string, role: string): Promise<{ client: ApiClient; tokenId: string }> {
-    const token = await this.admin.request<{ id: string; token: string }>('POST', '/api/v1/tokens', { name, role }, [201]);
-    return { client: new ApiClient({ baseUrl: this.options.baseUrl, token: token.token }), tokenId: token.id };
+  private async createToken(name: string, role: 'ingest' | 'labeler'): Promise<{ client: RelabelClient; tokenId: string }> {
+    const token = await this.admin.post('/api/v1/tokens', { body: { name, role } });
+    return { client: new RelabelClient({ url: this.options.baseUrl, token: token.token }), tokenId: token.id };
   }
 
   private async send(predictions: PredictionPayload[], stopRetrying?: AbortSignal): Promise<IngestTotals> {
     if (!this.ingest) throw new Error('call setUp() before sending predictions');
-    const result = await this.ingest.client.request<{ accepted: number; duplicates: number }>(
-      'POST',
-      '/api/v1/predictions',
-      { predictions },
-      [201],
-      stopRetrying,
-    );
+    const result = await this.ingest.client.post('/api/v1/predictions', { body: { predictions }, stopRetrying });
     const sent = { sent: predictions.length, accepted: result.accepted, duplicates: result.duplicates };
     add(this.totals, sent);
     return sent;
@@ -459,13 +444,10 @@ export class Simulator {
     if (!this.ingest) throw new Error('call setUp() before sending events');
     for (let i = 0; i < events.length; i += EVENT_BATCH) {
       const chunk = events.slice(i, i + EVENT_BATCH);
-      const result = await this.ingest.client.request<{ accepted: number; duplicates: number; joined: number; pending: number }>(
-        'POST',
-        '/api/v1/events',
-        { events: chunk.map((e) => e.payload) },
-        [202],
+      const result = await this.ingest.client.post('/api/v1/events', {
+        body: { events: chunk.map((e) => e.payload) },
         stopRetrying,
-      );
+      });
       const t = this.eventTotals;
       t.sent += chunk.length;
       t.accepted += result.accepted;

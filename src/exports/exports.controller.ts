@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nest
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '../auth/roles.decorator.js';
-import { CreateExportDto, ExportCreatedDto, ExportDto, toExportDto, toExportRequest } from './exports.dto.js';
+import { CreateExportDto, ExportCreatedDto, ExportDto, ExportListDto, toExportDto, toExportRequest } from './exports.dto.js';
 import { ExportsService } from './exports.service.js';
 import { uuidParam } from '../common/validation.js';
 
@@ -31,7 +31,7 @@ export class ExportsController {
   @Get('models/:model/exports')
   @Roles('admin')
   @ApiOperation({ summary: "The model's exports, newest first" })
-  @ApiResponse({ status: 200, type: [ExportDto] })
+  @ApiResponse({ status: 200, type: ExportListDto })
   async list(@Param('model') model: string) {
     return { exports: (await this.exports.list(model)).map(toExportDto) };
   }
@@ -66,6 +66,8 @@ export class ExportsController {
   @ApiProduces('text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet')
   @ApiResponse({ status: 409, description: 'export_not_ready' })
   @ApiResponse({ status: 404, description: 'export_not_found' })
+  @ApiResponse({ status: 200, description: "the file (CSV, JSONL or Parquet, by the export's format) as an attachment" })
+  @ApiResponse({ status: 400, description: 'id: must be a UUID' })
   async download(@Param('id', uuidParam('id')) id: string, @Res() res: Response): Promise<void> {
     const file = await this.exports.download(id);
     res.setHeader('Content-Type', file.contentType);

@@ -136,17 +136,54 @@ export class ExportDto {
   @ApiProperty()
   model!: string;
 
+  @ApiProperty({ enum: EXPORT_FORMATS })
+  format!: string;
+
   @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] })
   status!: string;
 
   @ApiProperty({ description: '0..1' })
   progress!: number;
 
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the request as it was resolved: window, versions, labelSources, split, mitigation (and who chose it)',
+  })
+  parameters!: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'which findings of the feedback report were acknowledged, and by whom; null when there were none',
+  })
+  acknowledgement!: Record<string, unknown> | null;
+
+  @ApiProperty({ description: "the requesting token's name" })
+  requestedBy!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'why the export failed' })
+  error!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  finishedAt!: string | null;
+
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'Set when the export is done: parameters, report, acknowledgement, counts, sha256, columns',
   })
   manifest!: unknown;
+}
+
+export class ExportListDto {
+  @ApiProperty({ type: [ExportDto], description: 'newest first' })
+  exports!: ExportDto[];
 }
 
 export function toExportDto(e: ExportEntity) {

@@ -45,6 +45,7 @@ export class FeedbackCheckDto {
       'class_prior_shift',
       'exposure_concentration',
       'missing_propensities',
+      'behaviour_label_quality',
     ],
   })
   name!: string;
@@ -76,7 +77,7 @@ export class FeedbackCheckDto {
   interval?: [number, number];
 }
 
-class RecommendationDto {
+class FeedbackRecommendationDto {
   @ApiProperty({ enum: MITIGATIONS, description: 'the mitigation an export request without one uses' })
   mitigation!: string;
 
@@ -108,6 +109,6 @@ export class FeedbackReportDto {
   @ApiProperty({ type: [FeedbackCheckDto] })
   checks!: FeedbackCheckDto[];
 
-  @ApiProperty({ type: RecommendationDto })
-  recommendation!: RecommendationDto;
+  @ApiProperty({ type: FeedbackRecommendationDto })
+  recommendation!: FeedbackRecommendationDto;
 }

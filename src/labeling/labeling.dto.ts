@@ -15,7 +15,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import type { toPredictionDto } from '../predictions/predictions.dto.js';
+import { EffectiveLabelDto, PredictionViewDto, type toPredictionDto } from '../predictions/predictions.dto.js';
 import { AUDIT_MODES, type AuditMode } from './audit-design.js';
 import type { Agreement } from './kappa.js';
 import type { LabelingBatchEntity } from './labeling-batch.entity.js';
@@ -229,4 +229,84 @@ export function toSubmitResultDto(
   effectiveLabel: { label: string; source: string | null } | null,
 ) {
   return { taskId: task.id, status, predictionId: task.predictionId, effectiveLabel };
+}
+
+/** GET .../labeling/next and the undo routes: a task leased to the caller. */
+export class LeasedTaskDto {
+  @ApiProperty({ format: 'uuid' }) taskId!: string;
+  @ApiProperty({ format: 'uuid' }) batchId!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() predictionId!: string;
+  @ApiProperty({ enum: [...STRATEGIES, 'audit'] }) reason!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the uncertainty score it was ranked by; null for random and audit picks',
+  })
+  score!: number | null;
+  @ApiProperty({ format: 'date-time' }) leaseExpiresAt!: string;
+  @ApiProperty({ type: PredictionViewDto }) prediction!: PredictionViewDto;
+}
+
+/** POST /api/v1/labeling/tasks/:id. */
+export class SubmitResultDto {
+  @ApiProperty({ format: 'uuid' }) taskId!: string;
+  @ApiProperty({ enum: ['done', 'skipped'] }) status!: string;
+  @ApiProperty() predictionId!: string;
+  @ApiProperty({ type: EffectiveLabelDto, nullable: true }) effectiveLabel!: EffectiveLabelDto | null;
+}
+
+const LOOSE = { type: 'object', additionalProperties: true } as const;
+
+export class QuotaOutcomeDto {
+  @ApiProperty({ description: 'share of the non-audit part' }) share!: number;
+  @ApiProperty() asked!: number;
+  @ApiProperty() filled!: number;
+  @ApiProperty() shortBy!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'why filled differs from asked' }) reason!: string | null;
+  @ApiProperty({ ...LOOSE, description: 'done, skipped, leased, ... of this class' }) progress!: Record<string, unknown>;
+}
+
+export class AuditOutcomeDto {
+  @ApiProperty({ description: 'the audit fraction asked for' }) fraction!: number;
+  @ApiProperty() asked!: number;
+  @ApiProperty() filled!: number;
+  @ApiProperty() shortBy!: number;
+  @ApiProperty({ type: String, nullable: true, enum: ['too_few_candidates'] }) reason!: string | null;
+  @ApiPropertyOptional({ ...LOOSE, description: 'how it was drawn (uniform or by slice), for estimates that weight strata' })
+  design?: Record<string, unknown>;
+  @ApiProperty({ ...LOOSE, description: 'done, skipped, leased, ... of the audit sample' }) progress!: Record<string, unknown>;
+}
+
+/** A labeling batch with its progress. */
+export class BatchDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty({ description: 'tasks selected' }) filled!: number;
+  @ApiProperty({ enum: STRATEGIES }) strategy!: string;
+  @ApiProperty({ enum: ['balanced', 'proportional', 'shares'] }) quotaMode!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/QuotaOutcomeDto' },
+    description: 'per class',
+  })
+  quotas!: Record<string, QuotaOutcomeDto>;
+  @ApiProperty({ type: AuditOutcomeDto }) audit!: AuditOutcomeDto;
+  @ApiProperty() labelsPerItem!: number;
+  @ApiProperty() includeDirect!: boolean;
+  @ApiProperty(LOOSE) filters!: Record<string, unknown>;
+  @ApiProperty({ description: 'the seed of the random picks' }) seed!: number;
+  @ApiProperty({ enum: ['open', 'complete'] }) status!: string;
+  @ApiProperty({ ...LOOSE, description: 'items, done, skipped, leased, ... over the whole batch' }) progress!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty() createdBy!: string;
+}
+
+export class BatchDetailDto extends BatchDto {
+  @ApiProperty({ ...LOOSE, description: "labeler agreement: Cohen's kappa for two labelers, Fleiss' for more" })
+  agreement!: Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { EffectiveLabelDto } from '../predictions/predictions.dto.js';
 import type { LabelEntity } from './label.entity.js';
 
 export class ManualLabelDto {
@@ -31,4 +32,10 @@ export function toLabelDto(l: LabelEntity) {
     createdAt: new Date(l.createdAt).toISOString(),
     updatedAt: new Date(l.updatedAt).toISOString(),
   };
+}
+
+export class LabelResultDto {
+  @ApiProperty() model!: string;
+  @ApiProperty() predictionId!: string;
+  @ApiProperty({ type: EffectiveLabelDto, nullable: true }) effectiveLabel!: EffectiveLabelDto | null;
 }

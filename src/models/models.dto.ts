@@ -100,7 +100,13 @@ export class LabelingSettingsDto {
 }
 
 export class AlertSettingsDto {
-  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice is surely below this accuracy' })
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    nullable: true,
+    description: 'fire when a slice is surely below this accuracy',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber(finite)
@@ -108,7 +114,13 @@ export class AlertSettingsDto {
   @Max(1)
   minAccuracy?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'fire when a slice dropped more than this against the baseline window' })
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    nullable: true,
+    description: 'fire when a slice dropped more than this against the baseline window',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsNumber(finite)
@@ -364,4 +376,35 @@ export function toModelDto(model: ModelEntity) {
     createdAt: new Date(model.createdAt).toISOString(),
     updatedAt: new Date(model.updatedAt).toISOString(),
   };
+}
+
+const OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/** A model as the registry answers it: the definition, every settings section with its defaults. */
+export class ModelDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [String] }) classes!: string[];
+  @ApiProperty({ type: [String] }) sliceKeys!: string[];
+  @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } } }) sliceCrosses!: string[][];
+  @ApiProperty({ ...OBJECT, nullable: true, description: 'feature -> {type, ...}; null when undeclared' })
+  featureSchema!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'array', items: OBJECT }) labelRules!: Record<string, unknown>[];
+  @ApiProperty({ ...OBJECT, nullable: true }) implicitLabel!: Record<string, unknown> | null;
+  @ApiProperty({ type: [String] }) labelSourceOrder!: string[];
+  @ApiProperty({ example: '7d' }) eventRetention!: string;
+  @ApiProperty({ example: '10m' }) eventGrace!: string;
+  @ApiProperty({ ...OBJECT, description: 'leaseTtl, labelsPerItem, auditFraction' }) labeling!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'minAccuracy, maxDrop, baselineWindow, minSupport, minGap' }) alerts!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ ...OBJECT, description: 'the feedback-report thresholds' }) feedback!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'export settings such as maxIpsWeight' }) exports!: Record<string, unknown>;
+  @ApiProperty({ description: 'bumped by every replacement' }) revision!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ModelListDto {
+  @ApiProperty({ type: [ModelDto] }) models!: ModelDto[];
 }

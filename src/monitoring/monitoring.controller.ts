@@ -26,6 +26,10 @@ import {
   EstimateQueryDto,
   parseTime,
   toBaselineDto,
+  BaselineDto,
+  BaselineListDto,
+  DriftReportDto,
+  EstimatedPerformanceDto,
 } from './monitoring.dto.js';
 
 /** A JSON body is validated as BaselineRequestDto; an uploaded file (a Buffer) is passed on as it is. */
@@ -61,7 +65,7 @@ export class MonitoringController {
   })
   @ApiConsumes('application/json', 'text/csv', 'application/vnd.apache.parquet', 'application/octet-stream')
   @ApiBody({ type: BaselineRequestDto, description: 'JSON; or the CSV or Parquet file itself' })
-  @ApiResponse({ status: 201, description: 'the baseline' })
+  @ApiResponse({ status: 201, type: BaselineDto })
   @ApiResponse({
     status: 400,
     description:
@@ -105,6 +109,7 @@ export class MonitoringController {
   @Roles('labeler')
   @ApiOperation({ summary: "The model's baselines" })
   @ApiResponse({ status: 404, description: 'model_not_found' })
+  @ApiResponse({ status: 200, type: BaselineListDto })
   async list(@Param('model') model: string) {
     return { baselines: (await this.baselines.list(model)).map(toBaselineDto) };
   }
@@ -117,6 +122,8 @@ export class MonitoringController {
       'Evidently defaults: numeric with over 1,000 baseline values and more than 5 distinct, Wasserstein / baseline std (0.1); categorical or few-valued over 1,000, Jensen-Shannon distance (0.1); smaller, KS or chi-squared at p 0.05 after a Benjamini-Hochberg correction across every tested cell. Cells with fewer than 30 rows get no verdict.',
   })
   @ApiResponse({ status: 404, description: 'model_not_found, no_default_baseline or baseline_not_found' })
+  @ApiResponse({ status: 200, type: DriftReportDto })
+  @ApiResponse({ status: 400, description: 'invalid request naming each bad query field' })
   report(@Param('model') model: string, @Query() q: DriftQueryDto) {
     return this.drift.report(model, {
       baseline: q.baseline ?? null,
@@ -135,6 +142,8 @@ export class MonitoringController {
       'Expected accuracy from the predicted class scores, isotonically calibrated per class on labeled predictions (audit labels preferred) where that lowers the calibration error; 95% interval; not estimable below 30 predictions.',
   })
   @ApiResponse({ status: 404, description: 'model_not_found' })
+  @ApiResponse({ status: 200, type: EstimatedPerformanceDto })
+  @ApiResponse({ status: 400, description: 'invalid request naming each bad query field' })
   estimate(@Param('model') model: string, @Query() q: EstimateQueryDto) {
     return this.estimates.estimate(model, { from: parseTime(q.from), to: parseTime(q.to), version: q.version ?? null });
   }

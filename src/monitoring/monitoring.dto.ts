@@ -141,3 +141,55 @@ export function toBaselineDto(b: MonitoringBaselineEntity) {
 }
 
 export const parseTime = (v: string | undefined) => (v === undefined ? null : Date.parse(v));
+
+export class BaselineDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'whether drift is measured against it by default' }) default!: boolean;
+  @ApiProperty({ enum: ['window', 'rows'], description: 'window: the log; rows: sent rows or an uploaded file' }) source!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) from!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) to!: string | null;
+  @ApiProperty({ type: String, nullable: true }) version!: string | null;
+  @ApiProperty({ description: 'rows profiled' }) rows!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) createdAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) updatedAt!: string | null;
+}
+
+export class BaselineListDto {
+  @ApiProperty({ type: [BaselineDto] }) baselines!: BaselineDto[];
+}
+
+const LOOSE = { type: 'object', additionalProperties: true } as const;
+
+/** GET .../drift. Each feature row: {feature, slice, type, metric, value, threshold, drifted, n, nBaseline, missingRate, violations, oovRate?}. */
+export class DriftReportDto {
+  @ApiProperty() model!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the model version asked for; null for all' }) version!:
+    string | null;
+  @ApiProperty({ ...LOOSE, description: 'the baseline compared against' }) baseline!: Record<string, unknown>;
+  @ApiProperty({ ...LOOSE, description: 'the window of the log: from, to, version' }) window!: Record<string, unknown>;
+  @ApiProperty({ type: 'array', items: LOOSE, description: 'per feature, overall and per slice' }) features!: Record<
+    string,
+    unknown
+  >[];
+  @ApiProperty({ ...LOOSE, description: 'drift of the predicted classes, per model version' }) predictions!: Record<
+    string,
+    unknown
+  >;
+}
+
+/** GET .../estimated-performance. */
+export class EstimatedPerformanceDto {
+  @ApiProperty() model!: string;
+  @ApiProperty({ ...LOOSE, description: 'the window of the log: from, to, version' }) window!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'array',
+    items: LOOSE,
+    description: 'per class: n, source, eceBefore, eceAfter, kept (isotonic kept where it lowered the error), fittedAt',
+  })
+  calibration!: Record<string, unknown>[];
+  @ApiProperty({ ...LOOSE, description: 'estimatedAccuracy, ci, realizedAccuracy, calibrated' }) overall!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ type: 'array', items: LOOSE, description: 'the same per slice value' }) slices!: Record<string, unknown>[];
+}

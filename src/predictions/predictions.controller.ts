@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { traceIdFromHeader } from '../ops/trace.js';
-import { IngestResultDto, PredictionBatchDto, PredictionInputDto } from './predictions.dto.js';
+import { IngestResultDto, PredictionBatchDto, PredictionDto, PredictionInputDto } from './predictions.dto.js';
 import { PredictionsService } from './predictions.service.js';
 
 @ApiTags('predictions')
@@ -28,6 +28,8 @@ export class PredictionsController {
   @Get('models/:model/predictions/:id')
   @Roles('labeler')
   @ApiOperation({ summary: 'A prediction with its events, labels and effective label' })
+  @ApiResponse({ status: 200, type: PredictionDto })
+  @ApiResponse({ status: 404, description: 'prediction_not_found' })
   findOne(@Param('model') model: string, @Param('id') id: string) {
     return this.predictions.findOne(model, id);
   }

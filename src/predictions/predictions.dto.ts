@@ -107,3 +107,59 @@ export function toPredictionDto(p: PredictionEntity, view: PredictionView = { ev
     ...view,
   };
 }
+
+// Response shapes, for the OpenAPI document (test/e2e/openapi-responses.e2e.spec.ts checks them against real answers).
+
+export class UncertaintyDto {
+  @ApiProperty({ description: '1 - the top score' }) leastConfidence!: number;
+  @ApiProperty({ description: 'top score - second score' }) margin!: number;
+  @ApiProperty({ description: 'entropy of the scores, in nats' }) entropy!: number;
+}
+
+export class ExposureViewDto {
+  @ApiProperty({ type: String, enum: EXPOSURE_POLICIES, nullable: true }) policy!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) propensity!: number | null;
+  @ApiProperty({ type: Boolean, nullable: true }) shown!: boolean | null;
+}
+
+export class EffectiveLabelDto {
+  @ApiProperty() label!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'manual, audit, direct, weak or implicit' }) source!: string | null;
+}
+
+/** A stored prediction, as a leased task shows it. */
+export class PredictionViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() modelVersion!: string;
+  @ApiProperty({ format: 'date-time' }) timestamp!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) features!: Record<string, unknown>;
+  @ApiProperty() prediction!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) scores!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) slices!: Record<string, string>;
+  @ApiProperty({ type: String, nullable: true }) itemId!: string | null;
+  @ApiProperty({ type: ExposureViewDto, nullable: true }) exposure!: ExposureViewDto | null;
+  @ApiProperty({ type: String, nullable: true }) traceId!: string | null;
+  @ApiProperty({ type: UncertaintyDto }) uncertainty!: UncertaintyDto;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+/** GET /api/v1/models/:model/predictions/:id. */
+export class PredictionDto extends PredictionViewDto {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'its behaviour events, with their join state',
+  })
+  events!: Record<string, unknown>[];
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'every label, with source and provenance',
+  })
+  labels!: Record<string, unknown>[];
+
+  @ApiProperty({ type: EffectiveLabelDto, nullable: true, description: 'the label that counts, by labelSourceOrder' })
+  effectiveLabel!: EffectiveLabelDto | null;
+}

@@ -24,15 +24,18 @@ export class PutFunctionDto {
   @IsIn(FUNCTION_KINDS)
   kind!: string;
 
-  @ApiPropertyOptional({ description: 'The class it votes for (optional for external functions, whose votes carry their own)' })
+  @ApiPropertyOptional({
+    type: 'string',
+    description: 'The class it votes for (optional for external functions, whose votes carry their own)',
+  })
   @Allow()
   label?: unknown;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: 'boolean', default: true })
   @Allow()
   enabled?: unknown;
 
-  @ApiPropertyOptional({ description: 'keyword, regex, range, category: the feature it reads' })
+  @ApiPropertyOptional({ type: 'string', description: 'keyword, regex, range, category: the feature it reads' })
   @Allow()
   feature?: unknown;
 
@@ -41,16 +44,17 @@ export class PutFunctionDto {
   keywords?: unknown;
 
   @ApiPropertyOptional({
+    type: 'string',
     description: 'regex: a pattern of the linear-time subset (no backreferences or lookaround), case-folded',
   })
   @Allow()
   pattern?: unknown;
 
-  @ApiPropertyOptional({ description: 'range: lower bound (inclusive); score: the least score of `class`' })
+  @ApiPropertyOptional({ type: 'number', description: 'range: lower bound (inclusive); score: the least score of `class`' })
   @Allow()
   min?: unknown;
 
-  @ApiPropertyOptional({ description: 'range: upper bound (inclusive)' })
+  @ApiPropertyOptional({ type: 'number', description: 'range: upper bound (inclusive)' })
   @Allow()
   max?: unknown;
 
@@ -58,7 +62,7 @@ export class PutFunctionDto {
   @Allow()
   values?: unknown;
 
-  @ApiPropertyOptional({ description: "score: the class whose score the model's own output is compared on" })
+  @ApiPropertyOptional({ type: 'string', description: "score: the class whose score the model's own output is compared on" })
   @Allow()
   class?: unknown;
 }
@@ -165,4 +169,75 @@ export function toFunctionListDto(list: { functions: FunctionRow[]; fit: RunRow 
       : null,
     lastApply: list.lastApply ? toRunDto(list.lastApply) : null,
   };
+}
+
+/** A weak-supervision run (POST weak-runs, GET weak-runs/:id). */
+export class RunDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['apply', 'fit'] }) kind!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'] }) status!: string;
+  @ApiProperty({ description: '0..1' }) progress!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'what the run found or fitted, once done',
+  })
+  result!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+}
+
+const FIGURE = { type: Number, nullable: true } as const;
+
+/** A labeling function with the figures of the last label-model fit (null before one). */
+export class FunctionDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: FUNCTION_KINDS }) kind!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the class it votes for; null for external functions' })
+  label!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'its kind-specific fields (feature, keywords, pattern, min, max, values, class)',
+  })
+  parameters!: Record<string, unknown>;
+  @ApiProperty() version!: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty(FIGURE) votes!: number | null;
+  @ApiProperty({ ...FIGURE, description: 'share of all predictions it votes on' }) coverage!: number | null;
+  @ApiProperty(FIGURE) overlap!: number | null;
+  @ApiProperty(FIGURE) conflict!: number | null;
+  @ApiProperty({ type: [String], nullable: true, description: 'the classes it voted for' }) polarity!: string[] | null;
+  @ApiProperty({ ...FIGURE, description: 'against human labels' }) accuracy!: number | null;
+  @ApiProperty({ type: [Number], nullable: true, description: '95% Wilson interval of accuracy' }) ci!: number[] | null;
+  @ApiProperty({ description: 'human labels it was compared with' }) n!: number;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'against audit labels alone' })
+  audit!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) perClass!: Record<string, unknown> | null;
+  @ApiProperty({ ...FIGURE, description: 'what the label model infers without labels' }) estimatedAccuracy!: number | null;
+}
+
+export class PutFunctionResultDto extends FunctionDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'the apply run it started (new or changed functions)',
+  })
+  applyRun!: string | null;
+}
+
+export class FunctionListDto {
+  @ApiProperty({ type: [FunctionDto] }) functions!: FunctionDto[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'the last fit: fittedAt, method, agreement, priors, iterations',
+  })
+  labelModel!: Record<string, unknown> | null;
+  @ApiProperty({ type: RunDto, nullable: true }) lastApply!: RunDto | null;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/demo/api-client.js';
+import { RelabelClient } from '../../clients/ts/src/index.js';
 import { CLICK_WINDOW_MS, IMPLICIT_AFTER_MS } from '../../src/demo/behaviour.js';
 import { DEMO_BATCH, ensureDemoBatch } from '../../src/demo/labeling-batch.js';
 import { MODEL_NAME, type Outcome, SHOP_RECOMMENDER_MODEL } from '../../src/demo/shop-world.js';
@@ -175,7 +175,7 @@ describe('demo simulator against the real service over HTTP', () => {
   });
 
   it('creates a balanced batch that the labeling queue serves at once, and reuses it when run again', async () => {
-    const client = new ApiClient({ baseUrl, token: testApp.adminToken });
+    const client = new RelabelClient({ url: baseUrl, token: testApp.adminToken });
     const { batch, created } = await ensureDemoBatch(client);
     expect(created).toBe(true);
     expect(batch).toMatchObject({ strategy: 'least_confidence', status: 'open', filled: DEMO_BATCH.size });

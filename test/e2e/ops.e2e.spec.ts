@@ -35,6 +35,33 @@ describe('operations', () => {
     });
   });
 
+  it('documents a 2xx and a 4xx with the error body for every operation, and a server entry', async () => {
+    const res = await t.http().get('/docs/json').set('Authorization', `Bearer ${t.adminToken}`).expect(200);
+    const doc = res.body as {
+      servers: { url: string }[];
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    };
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const undocumented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) => {
+        const statuses = Object.keys(op.responses);
+        const errors = statuses.filter((s) => Number(s) >= 400);
+        const bare = errors.filter((s) => !op.responses[s].content?.['application/json']);
+        const problems = [
+          ...(statuses.some((s) => s.startsWith('2')) ? [] : ['no 2xx']),
+          ...(errors.some((s) => s.startsWith('4')) ? [] : ['no 4xx']),
+          ...bare.map((s) => `${s} without the error body`),
+        ];
+        return problems.map((p) => `${method.toUpperCase()} ${path}: ${p}`);
+      }),
+    );
+    expect(undocumented).toEqual([]);
+    expect(res.body.paths['/api/v1/models/{model}'].get.responses['404'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ApiErrorDto',
+    });
+    expect(res.body.components.schemas.ApiErrorDto.required).toEqual(['statusCode', 'error', 'message']);
+  });
+
   it('counts requests by route and status', async () => {
     await t.http().get('/api/v1/models').set('Authorization', `Bearer ${t.adminToken}`);
     const res = await t.http().get('/metrics').set('Authorization', `Bearer ${t.adminToken}`);
