@@ -18,12 +18,14 @@ import { ROOT, Service } from './ingest/service.js';
  * worker (ROLE=worker), each on a fresh database of its own PostgreSQL and Redis started here.
  * No target: the point is the shape, and where the time goes (CPU seconds of every process).
  */
-const USAGE = 'usage: npm run bench:scale-out -- [--predictions N] [--events M]';
+const USAGE = 'usage: npm run bench:scale-out -- [--predictions N] [--events M] [--analyze]';
 
 const { values } = parseArgs({
   options: {
     predictions: { type: 'string', default: '100000' },
     events: { type: 'string', default: '200000' },
+    /** ANALYZE the database after the first predictions batch, so the planner knows the tables' sizes. */
+    analyze: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -64,6 +66,7 @@ interface Outcome {
   cpu: Record<string, number>;
   wallSeconds: number;
   peakRssMb: Record<string, number>;
+  statements: { totalMs: number; calls: number; query: string }[];
 }
 
 /** The sum of a counter over every process (each counts what it did itself). */
@@ -82,7 +85,9 @@ async function until(processes: Service[], name: string, labels: string[], targe
     if (value >= target) return now;
     if (value !== last) [last, lastChange] = [value, now];
     else if (now - lastChange > 120_000) throw new Error(`${what}: stuck at ${fmt(value)} of ${fmt(target)} for 2 minutes`);
-    await sleep(100);
+    // Every scrape costs each process a count of the waiting events (a gauge): polled at 10 Hz on
+    // three processes that count was PostgreSQL's busiest statement, so poll at 2 Hz (times +-0.5 s).
+    await sleep(500);
   }
 }
 
@@ -129,7 +134,12 @@ async function run(shape: Shape, index: number, databases: Databases, work: stri
     const nowMs = Date.now();
     const started = performance.now();
     const predictions = predictionBodies(PREDICTIONS, nowMs);
-    const pred = await send(target, token, '/api/v1/predictions', predictions);
+    // --analyze: a tenth of the predictions, then fresh statistics, then the rest.
+    const first = values.analyze ? predictions.splice(0, Math.max(1, Math.floor(predictions.length / 10))) : [];
+    const head = first.length > 0 ? await send(target, token, '/api/v1/predictions', first) : { accepted: 0 };
+    if (values.analyze) databases.analyze(env.DATABASE_URL);
+    const rest = await send(target, token, '/api/v1/predictions', predictions);
+    const pred = { accepted: head.accepted + rest.accepted, seconds: (performance.now() - started) / 1000 };
     if (pred.accepted !== PREDICTIONS) throw new Error(`predictions: ${pred.accepted} accepted of ${PREDICTIONS}`);
     log(`${shape.name}: predictions ${fmt(PREDICTIONS / pred.seconds)} rows/s (${fmt(pred.seconds, 1)} s), ${load()}`);
     const closed = await until(processes, 'relabel_effective_label_changes_total', ['source="implicit"'], PREDICTIONS, 'window closing');
@@ -152,7 +162,9 @@ async function run(shape: Shape, index: number, databases: Databases, work: stri
     cpu.redis = dbAfter.redis - dbBefore.redis;
     const peakRssMb: Record<string, number> = {};
     processes.forEach((p, k) => (peakRssMb[names[k]] = p.memory().peak / 1e6));
+    const statements = databases.topStatements(env.DATABASE_URL);
     return {
+      statements,
       shape,
       predictionsPerSecond: PREDICTIONS / pred.seconds,
       windowsClosedSeconds,
@@ -198,6 +210,10 @@ async function main(): Promise<void> {
 | CPU over the run (share of one core) | ${outcomes.map(cpuText).join(' | ')} |
 | peak RSS (MB) | ${outcomes.map(rssText).join(' | ')} |
 `);
+    for (const o of outcomes) {
+      console.log(`PostgreSQL's busiest statements, ${o.shape.name} (total ms, calls, statement):`);
+      for (const st of o.statements) console.log(`  ${fmt(st.totalMs).padStart(8)} ms ${fmt(st.calls).padStart(9)}  ${st.query}`);
+    }
     log(load());
     const dir = resolve(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });

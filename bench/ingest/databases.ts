@@ -34,7 +34,7 @@ export class Databases {
       if (run.status !== 0) throw new Error(`${args[0]} failed: ${run.stderr}${run.stdout}`);
     };
     asPostgres([join(pgBin, 'initdb'), '-D', pg, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-    const settings = `-p ${pgPort} -k ${sock} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200 -c shared_buffers=256MB`;
+    const settings = `-p ${pgPort} -k ${sock} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements`;
     asPostgres([join(pgBin, 'pg_ctl'), '-D', pg, '-l', join(sock, 'pg.log'), '-w', '-o', settings, 'start']);
     const redis = spawnSync('redis-server', [
       '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes',
@@ -51,6 +51,37 @@ export class Databases {
     const run = spawnSync(join(this.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.pgPort), '-U', 'postgres', '-c', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`CREATE DATABASE ${name} failed: ${run.stderr}`);
     return `postgres://postgres@127.0.0.1:${this.pgPort}/${name}`;
+  }
+
+  /**
+   * The statements that took the most of PostgreSQL's time in one database (pg_stat_statements):
+   * total ms, calls, and the statement's start, for finding what serialises.
+   */
+  topStatements(url: string, limit = 8): { totalMs: number; calls: number; query: string }[] {
+    const name = new URL(url).pathname.slice(1);
+    const sql = `CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+      SELECT round(total_exec_time)::bigint, calls, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '${name}'
+      ORDER BY total_exec_time DESC LIMIT ${limit}`;
+    const run = spawnSync(join(this.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.pgPort), '-U', 'postgres', '-d', name, '-At', '-F', '\t', '-c', sql], {
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`pg_stat_statements: ${run.stderr}`);
+    return run.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('\t'))
+      .map((line) => {
+        const [totalMs, calls, query] = line.split('\t');
+        return { totalMs: Number(totalMs), calls: Number(calls), query };
+      });
+  }
+
+  /** ANALYZE of one database: fresh planner statistics (autovacuum gathers them on its own schedule). */
+  analyze(url: string): void {
+    const name = new URL(url).pathname.slice(1);
+    const run = spawnSync(join(this.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.pgPort), '-U', 'postgres', '-d', name, '-c', 'ANALYZE'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`ANALYZE: ${run.stderr}`);
   }
 
   get redisUrl(): string {
