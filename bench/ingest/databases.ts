@@ -18,7 +18,8 @@ export class Databases {
     readonly redisPort: number,
   ) {}
 
-  static async start(dir: string): Promise<Databases> {
+  /** settings: more `-c name=value` options for PostgreSQL (bench:scale-out --eager-autovacuum). */
+  static async start(dir: string, settings: string[] = []): Promise<Databases> {
     const pgBin = findPgBin();
     const [pgPort, redisPort] = [await freePort(), await freePort()];
     const pg = join(dir, 'pg');
@@ -34,8 +35,11 @@ export class Databases {
       if (run.status !== 0) throw new Error(`${args[0]} failed: ${run.stderr}${run.stdout}`);
     };
     asPostgres([join(pgBin, 'initdb'), '-D', pg, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-    const settings = `-p ${pgPort} -k ${sock} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements`;
-    asPostgres([join(pgBin, 'pg_ctl'), '-D', pg, '-l', join(sock, 'pg.log'), '-w', '-o', settings, 'start']);
+    const options = [
+      `-p ${pgPort} -k ${sock} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements`,
+      ...settings.map((setting) => `-c ${setting}`),
+    ].join(' ');
+    asPostgres([join(pgBin, 'pg_ctl'), '-D', pg, '-l', join(sock, 'pg.log'), '-w', '-o', options, 'start']);
     const redis = spawnSync('redis-server', [
       '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes',
       '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'),
