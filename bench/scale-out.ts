@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { MODEL } from './ingest/data.js';
 import { Databases } from './ingest/databases.js';
-import { BATCH, CONNECTIONS, counter, DEFINITION, eventBodies, predictionBodies, send, type Target } from './ingest/events-workload.js';
+import { BATCH, CONNECTIONS, DEFINITION, eventBodies, predictionBodies, send, type Target, waitFor } from './ingest/events-workload.js';
 import { roundRobin } from './ingest/round-robin.js';
 import { ROOT, Service } from './ingest/service.js';
 
@@ -74,27 +74,11 @@ interface Outcome {
   statements: { totalMs: number; calls: number; query: string }[];
 }
 
-/** The sum of a counter over every process (each counts what it did itself). */
-async function total(processes: Service[], name: string, labels: string[]): Promise<number> {
-  let sum = 0;
-  for (const p of processes) sum += await counter(p, name, labels);
-  return sum;
-}
-
-async function until(processes: Service[], name: string, labels: string[], target: number, what: string): Promise<number> {
-  let last = -1;
-  let lastChange = performance.now();
-  for (;;) {
-    const value = await total(processes, name, labels);
-    const now = performance.now();
-    if (value >= target) return now;
-    if (value !== last) [last, lastChange] = [value, now];
-    else if (now - lastChange > 120_000) throw new Error(`${what}: stuck at ${fmt(value)} of ${fmt(target)} for 2 minutes`);
-    // Every scrape costs each process a count of the waiting events (a gauge): polled at 10 Hz on
-    // three processes that count was PostgreSQL's busiest statement, so poll at 2 Hz (times +-0.5 s).
-    await sleep(500);
-  }
-}
+/**
+ * Every scrape costs each process a count of the waiting events (a gauge): polled at 10 Hz on three
+ * processes that count was PostgreSQL's busiest statement, so the bench polls at 2 Hz (times +-0.5 s).
+ */
+const POLL_MS = 500;
 
 async function run(shape: Shape, index: number, databases: Databases, work: string): Promise<Outcome> {
   const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
@@ -147,7 +131,7 @@ async function run(shape: Shape, index: number, databases: Databases, work: stri
     const pred = { accepted: head.accepted + rest.accepted, seconds: (performance.now() - started) / 1000 };
     if (pred.accepted !== PREDICTIONS) throw new Error(`predictions: ${pred.accepted} accepted of ${PREDICTIONS}`);
     log(`${shape.name}: predictions ${fmt(PREDICTIONS / pred.seconds)} rows/s (${fmt(pred.seconds, 1)} s), ${load()}`);
-    const closed = await until(processes, 'relabel_effective_label_changes_total', ['source="implicit"'], PREDICTIONS, 'window closing');
+    const closed = await waitFor(processes, 'relabel_effective_label_changes_total', ['source="implicit"'], PREDICTIONS, 'window closing', POLL_MS);
     const windowsClosedSeconds = (closed - started) / 1000;
     log(`${shape.name}: ${fmt(PREDICTIONS)} windows closed ${fmt(windowsClosedSeconds, 1)} s after the first prediction was sent`);
 
@@ -156,7 +140,7 @@ async function run(shape: Shape, index: number, databases: Databases, work: stri
     const ev = await send(target, token, '/api/v1/events', events);
     if (ev.accepted !== EVENTS) throw new Error(`events: ${ev.accepted} accepted of ${EVENTS}`);
     log(`${shape.name}: events ${fmt(EVENTS / ev.seconds)} events/s accepted (${fmt(ev.seconds, 1)} s), ${load()}`);
-    const joined = await until(processes, 'relabel_events_total', ['state="applied"', 'state="matched"'], JOINING, 'join');
+    const joined = await waitFor(processes, 'relabel_events_total', ['state="applied"', 'state="matched"'], JOINING, 'join', POLL_MS);
     const joinedSeconds = (joined - evStart) / 1000;
     log(`${shape.name}: ${fmt(JOINING)} joining events applied ${fmt(joinedSeconds, 1)} s after the first was sent`);
     const wallSeconds = (performance.now() - started) / 1000;

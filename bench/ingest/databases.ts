@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './service.js';
+import { cpuSecondsOf, freePort } from './service.js';
 
 /**
  * PostgreSQL and Redis of bench:scale-out's own, in a temporary directory on loopback ports, started
@@ -98,13 +98,13 @@ export class Databases {
     let postgres = 0;
     for (const pid of pids) {
       try {
-        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += cpuOf(pid);
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += cpuSecondsOf(pid);
       } catch {
         // gone
       }
     }
     const redisPid = readFileSync(join(this.dir, 'redis.pid'), 'utf8').trim();
-    return { postgres, redis: cpuOf(redisPid) };
+    return { postgres, redis: cpuSecondsOf(redisPid) };
   }
 
   stop(): void {
@@ -115,12 +115,6 @@ export class Databases {
       // already gone
     }
   }
-}
-
-function cpuOf(pid: string): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function findPgBin(): string {

@@ -1,6 +1,7 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MODEL, MODEL_DEFINITION, predictionAt } from './data.js';
+import { post } from './http-ingest.js';
 
 /**
  * The events workload of bench:events and bench:scale-out: predictions whose windows close while
@@ -83,27 +84,6 @@ export function eventBodies(count: number, predictions: number, nowMs: number): 
   return bodies;
 }
 
-function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
-  return new Promise((done, fail) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
 /** POSTs every body over CONNECTIONS keep-alive connections; returns seconds taken and rows accepted. */
 export async function send(
   service: Target,
@@ -144,12 +124,24 @@ export async function counter(service: Target, name: string, labels: string[]): 
   return sum;
 }
 
-/** Polls a counter until it reaches `target`; returns the time it got there (performance.now()). */
-export async function waitFor(service: Target, name: string, labels: string[], target: number, what: string): Promise<number> {
+/**
+ * Polls a counter until it reaches `target`; returns the time it got there (performance.now()).
+ * With several targets (processes that each count what they did) it waits for their sum.
+ */
+export async function waitFor(
+  targets: Target | readonly Target[],
+  name: string,
+  labels: string[],
+  target: number,
+  what: string,
+  everyMs = 100,
+): Promise<number> {
+  const all = Array.isArray(targets) ? targets : [targets as Target];
   let last = -1;
   let lastChange = performance.now();
   for (;;) {
-    const value = await counter(service, name, labels);
+    let value = 0;
+    for (const t of all) value += await counter(t, name, labels);
     const now = performance.now();
     if (value >= target) return now;
     if (value !== last) {
@@ -158,7 +150,6 @@ export async function waitFor(service: Target, name: string, labels: string[], t
     } else if (now - lastChange > 120_000) {
       throw new Error(`${what}: stuck at ${value.toLocaleString('en-US')} of ${target.toLocaleString('en-US')} for 2 minutes`);
     }
-    await sleep(100);
+    await sleep(everyMs);
   }
 }
-

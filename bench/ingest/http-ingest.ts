@@ -102,7 +102,8 @@ export async function sendBatches(
   };
 }
 
-function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
+/** One POST of a serialised JSON body over a keep-alive agent; the status and the answer's text. */
+export function post(agent: Agent, url: URL, token: string, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((done, fail) => {
     const req = request(
       url,

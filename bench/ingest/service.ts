@@ -97,9 +97,7 @@ export class Service {
 
   /** CPU seconds (user + system) the service has used so far. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return cpuSecondsOf(this.pid);
   }
 
   async request(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: unknown }> {
@@ -150,6 +148,13 @@ export class Service {
     }
     throw new Error('the service did not become healthy within 60 s');
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number | string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 export async function freePort(): Promise<number> {

@@ -42,8 +42,8 @@ export class AppConfig {
   /**
    * Embedded mode (SQLite, no REDIS_URL, ROLE=all): in-process runs the jobs on the HTTP event loop;
    * thread runs them in a worker thread with a SQLite connection of its own. Ignored with REDIS_URL,
-   * where BullMQ workers take the jobs. in-process is the default: on 2 cores the thread measured no
-   * faster and 150 MB larger (bench/README.md, "The job thread").
+   * where BullMQ workers take the jobs. in-process is the default: on 2 cores the thread made ingest
+   * 20-50% slower and the process 150 MB larger (bench/README.md, "The job thread").
    */
   @IsOptional()
   @IsIn(JOB_RUNNERS)

@@ -298,7 +298,10 @@ export class PredictionsRepository {
     const shapes = new Map<string, LabelStateChange[]>();
     for (const c of changes) {
       const shape = `${c.effective !== undefined ? 'e' : ''}${c.qualityKey !== undefined ? 'q' : ''}`;
-      if (shape !== '') shapes.set(shape, [...(shapes.get(shape) ?? []), c]);
+      if (shape === '') continue;
+      const ofShape = shapes.get(shape);
+      if (ofShape) ofShape.push(c);
+      else shapes.set(shape, [c]);
     }
     for (const [shape, ofShape] of shapes) {
       const withEffective = shape.includes('e');
