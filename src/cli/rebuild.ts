@@ -45,13 +45,17 @@ export async function main(argv: string[], env: Env = process.env, io: CliIo = p
         for (const name of names) {
           const result = await rollups.check(name);
           io.out(describeCheck(result));
-          differ ||= result.mismatches > 0 || result.quality.mismatches > 0;
+          differ ||=
+            result.mismatches > 0 ||
+            result.quality.mismatches > 0 ||
+            result.feedback.mismatches > 0 ||
+            result.feedback.exposureMismatches > 0;
         }
         return differ ? 1 : 0;
       }
       for (const r of await rollups.rebuild(model)) {
         io.out(
-          `${r.model}: ${r.predictions} labeled predictions, ${r.cells} cells, ${r.qualityCells} quality cells` +
+          `${r.model}: ${r.predictions} labeled predictions, ${r.cells} cells, ${r.qualityCells} quality cells, ${r.feedbackCells} feedback cells` +
             (r.absorbed > 0 ? `, ${r.absorbed} pending label changes counted` : '') +
             '\n',
         );
@@ -83,7 +87,14 @@ export function describeCheck(r: CheckResult): string {
         `  ${c.modelVersion} ${c.key}=${c.value} ${c.grain === 'all' ? 'all time' : `${c.grain} ${new Date(c.bucket).toISOString()}`} predicted ${c.predicted} behaviour ${c.bSource || '-'}:${c.bLabel || '-'} human ${c.hSource || '-'}:${c.hLabel || '-'}: ${live}, expected ${expected}`,
     ),
   ];
-  return [head, ...lines, ...quality].join('\n') + '\n';
+  const f = r.feedback;
+  const feedback = [
+    `${r.model}: ${f.cells} feedback cells, ${f.mismatches} differ from the rows; ${f.exposureMismatches} exposure counts differ`,
+    ...f.examples.map(
+      ({ cell, live, expected }) => `  ${cell.split('\u0000').slice(1).join(' ')}: ${live}, expected ${expected}`,
+    ),
+  ];
+  return [head, ...lines, ...quality, ...feedback].join('\n') + '\n';
 }
 
 runWhenInvoked(import.meta.url, 'rebuild', main);

@@ -3,6 +3,7 @@ import { AlertEntity } from '../alerts/alert.entity.js';
 import { TokenEntity } from '../auth/token.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { ExportEntity } from '../exports/export.entity.js';
+import { ExposureCountEntity, FeedbackCellEntity, ItemExposureEntity } from '../feedback/feedback-cells.entity.js';
 import { LabelChangeEntity } from '../labels/label-change.entity.js';
 import { LabelEntity } from '../labels/label.entity.js';
 import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
@@ -46,4 +47,7 @@ export const ENTITIES = [
   MonitoringBaselineEntity,
   MonitoringBaselineProfileEntity,
   MonitoringCalibrationEntity,
+  FeedbackCellEntity,
+  ItemExposureEntity,
+  ExposureCountEntity,
 ];

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
+import type { Tx } from '../database/tx.js';
+import { type Extent, HOUR_MS, planFor, type Window } from '../slices/window.js';
+import { giniStatsOfCounts, labelCountRowsOf } from './feedback-cells.js';
+import { ALL_VERSIONS, FeedbackCellsRepository } from './feedback-cells.repository.js';
 import type { ClassCoverage, GiniStats } from './distribution-checks.js';
 import type { CompositionRow } from './tally.js';
 
@@ -11,16 +15,17 @@ export interface PredictionFilter {
   version: string | null;
 }
 
-type Read = <T>(sql: string, params: unknown[]) => Promise<T[]>;
-
-/** The report's reads; every one aggregates in the database. */
+/** The report's reads: maintained tallies for whole hours, the rows themselves only at a window's partial-hour ends. */
 @Injectable()
 export class FeedbackRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cells: FeedbackCellsRepository,
+  ) {}
 
   /** Runs the reads against one snapshot (a read-only repeatable-read transaction on PostgreSQL). */
   inSnapshot<T>(fn: (reads: FeedbackReads) => Promise<T>): Promise<T> {
-    return this.db.snapshot((tx) => fn(new FeedbackReads((sql, params) => tx.all(sql, params))));
+    return this.db.snapshot((tx) => fn(new FeedbackReads(tx, this.cells)));
   }
 
   /** counts.byClass from the manifest of the model's latest finished export; null when there is none. */
@@ -35,17 +40,59 @@ export class FeedbackRepository {
 }
 
 export class FeedbackReads {
-  constructor(private readonly read: Read) {}
+  private extent: Promise<Extent | null> | null = null;
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly cells: FeedbackCellsRepository,
+  ) {}
 
   /**
-   * One pass over the window's predictions, grouped by everything the report counts: the label
-   * composition (labeled predictions by exposure policy, effective source, agreement, missing
-   * propensity), coverage per predicted class, and effective labels per class. (Three GROUP BYs
-   * before; bench:reads showed each scan's cost growing with the log.)
+   * The label composition (labeled predictions by exposure policy, effective source, agreement,
+   * missing propensity), coverage per predicted class, and effective labels per class: the window's
+   * whole hours from the feedback cells (the fewest cells that cover them, as the slice reports plan
+   * it), its partial hours at either end from the rows. The cells follow the slice rollup, so labels
+   * changed in the last moments may not be counted yet.
    */
   async labelCounts(f: PredictionFilter): Promise<LabelCounts> {
+    const { hours, edges } = splitWindow(f.from, f.to);
+    const rows: LabelCountRow[] = [];
+    if (hours !== null) {
+      this.extent ??= this.cells.dayExtent(this.tx, f.model);
+      const plan = planFor(hours, await this.extent);
+      rows.push(...labelCountRowsOf(await this.cells.sums(this.tx, f.model, plan, f.version)));
+    }
+    for (const edge of edges) rows.push(...(await this.scanLabelCounts({ ...f, ...edge })));
+    return labelCountsOf(rows);
+  }
+
+  /**
+   * Shown exposures per logged itemId, reduced to what the Gini coefficient needs (ranks ascending by
+   * count): over the whole log from the maintained distribution of exposure counts; over a window,
+   * from the window's rows.
+   */
+  async exposureStats(f: PredictionFilter): Promise<GiniStats> {
+    if (f.from === null && f.to === null) {
+      return giniStatsOfCounts(await this.cells.exposureCounts(this.tx, f.model, f.version ?? ALL_VERSIONS));
+    }
     const { where, params } = whereOf(f);
-    const rows = await this.read<{
+    const r = await this.tx.get<{ items: number | string; total: number | string | null; weighted: number | string | null }>(
+      `SELECT COUNT(*) AS items, SUM(c) AS total, SUM(rk * c) AS weighted FROM (
+         SELECT c, ROW_NUMBER() OVER (ORDER BY c) AS rk FROM (
+           SELECT COUNT(*) AS c FROM predictions
+           WHERE ${where} AND item_id IS NOT NULL AND (shown IS NULL OR shown <> 0)
+           GROUP BY item_id
+         ) per_item
+       ) ranked`,
+      params,
+    );
+    return { items: Number(r?.items ?? 0), total: Number(r?.total ?? 0), rankWeighted: Number(r?.weighted ?? 0) };
+  }
+
+  /** labelCounts' grouping straight from the rows (a window's partial hours). */
+  private async scanLabelCounts(f: PredictionFilter): Promise<LabelCountRow[]> {
+    const { where, params } = whereOf(f);
+    const rows = await this.tx.all<{
       predicted: string;
       label: string | null;
       policy: string | null;
@@ -59,25 +106,25 @@ export class FeedbackReads {
        GROUP BY prediction, effective_label, exposure_policy, effective_source, CASE WHEN propensity IS NULL THEN 1 ELSE 0 END`,
       params,
     );
-    return labelCountsOf(rows.map((r) => ({ ...r, missing: Number(r.missing) === 1, n: Number(r.n) })));
+    return rows.map((r) => ({ ...r, missing: Number(r.missing) === 1, n: Number(r.n) }));
   }
+}
 
-  /** Shown exposures per logged itemId, reduced to what the Gini coefficient needs (ranks ascending by count). */
-  async exposureStats(f: PredictionFilter): Promise<GiniStats> {
-    const { where, params } = whereOf(f);
-    const rows = await this.read<{ items: number | string; total: number | string | null; weighted: number | string | null }>(
-      `SELECT COUNT(*) AS items, SUM(c) AS total, SUM(rk * c) AS weighted FROM (
-         SELECT c, ROW_NUMBER() OVER (ORDER BY c) AS rk FROM (
-           SELECT COUNT(*) AS c FROM predictions
-           WHERE ${where} AND item_id IS NOT NULL AND (shown IS NULL OR shown <> 0)
-           GROUP BY item_id
-         ) per_item
-       ) ranked`,
-      params,
-    );
-    const r = rows[0];
-    return { items: Number(r.items), total: Number(r.total ?? 0), rankWeighted: Number(r.weighted ?? 0) };
-  }
+/**
+ * A window [from, to) on prediction time as the whole hours inside it (null when it holds none) and
+ * the partial hours at its ends.
+ */
+export function splitWindow(
+  from: number | null,
+  to: number | null,
+): { hours: Window | null; edges: { from: number; to: number }[] } {
+  const start = from === null ? null : Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const end = to === null ? null : Math.floor(to / HOUR_MS) * HOUR_MS;
+  if (from !== null && to !== null && start! >= end!) return { hours: null, edges: from < to ? [{ from, to }] : [] };
+  const edges: { from: number; to: number }[] = [];
+  if (from !== null && from < start!) edges.push({ from, to: start! });
+  if (to !== null && end! < to) edges.push({ from: end!, to });
+  return { hours: { from: start, to: end }, edges };
 }
 
 export interface LabelCounts {

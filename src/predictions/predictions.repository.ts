@@ -126,6 +126,10 @@ export interface StoredPrediction extends PredictionKey {
   ts: number;
   predicted: string;
   slices: Record<string, string>;
+  itemId: string | null;
+  exposurePolicy: string | null;
+  propensity: number | null;
+  shown: boolean | null;
 }
 
 /** Called in the ingest transaction with the predictions it stored (not duplicates). */
@@ -374,6 +378,10 @@ function storedOf(rows: readonly PredictionRow[], keys: readonly PredictionKey[]
       ts: r.ts,
       predicted: r.prediction,
       slices: JSON.parse(r.slicesJson) as Record<string, string>,
+      itemId: r.itemId,
+      exposurePolicy: r.exposurePolicy,
+      propensity: r.propensity,
+      shown: r.shown,
     };
   });
 }

@@ -5,6 +5,12 @@ import { isTransientFailure as isTransient } from '../database/dialect.js';
 import { Db } from '../database/db.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
+import {
+  type FeedbackCheck,
+  type FeedbackMove,
+  FeedbackRollup,
+  feedbackPredictionOf,
+} from '../feedback/feedback-rollup.service.js';
 import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
 import { type QualityCheck, type QualityMove, QualityRollup } from '../quality/quality-rollup.service.js';
@@ -24,6 +30,8 @@ export interface RebuildResult {
   absorbed: number;
   /** Quality cells written (every prediction, labeled or not, is in them). */
   qualityCells: number;
+  /** Feedback cells written (every prediction is in them too). */
+  feedbackCells: number;
 }
 
 export interface CellMismatch {
@@ -42,6 +50,8 @@ export interface CheckResult {
   examples: CellMismatch[];
   /** The label-quality cells, compared the same way. */
   quality: QualityCheck;
+  /** The feedback report's cells and exposure counts, compared the same way. */
+  feedback: FeedbackCheck;
 }
 
 /**
@@ -59,6 +69,7 @@ export class SliceRollups {
     private readonly models: ModelsService,
     private readonly outbox: LabelOutbox,
     private readonly quality: QualityRollup,
+    private readonly feedback: FeedbackRollup,
   ) {}
 
   /**
@@ -107,14 +118,17 @@ export class SliceRollups {
       if (changes.length === 0) return 0;
       const deltas = new CellDeltas();
       const moves: QualityMove[] = [];
+      const feedbackMoves: FeedbackMove[] = [];
       for (const change of changes) {
         if (!change.prediction) continue;
         deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
         if (change.qualityTracked)
           moves.push({ prediction: change.prediction, before: change.qualityBefore, after: change.qualityAfter });
+        feedbackMoves.push({ prediction: feedbackPredictionOf(change.prediction), before: change.before, after: change.after });
       }
       await this.cells.addToCells(tx, deltas.changes());
       await this.quality.applyMoves(tx, moves);
+      await this.feedback.applyMoves(tx, feedbackMoves);
       await this.outbox.markProcessed(
         tx,
         changes.map((c) => c.seq),
@@ -162,7 +176,8 @@ export class SliceRollups {
             deltas.clear();
           });
           const quality = await this.quality.rebuild(tx, name);
-          return { model: name, predictions, cells, absorbed, qualityCells: quality.cells };
+          const feedback = await this.feedback.rebuild(tx, name);
+          return { model: name, predictions, cells, absorbed, qualityCells: quality.cells, feedbackCells: feedback.cells };
         }),
       );
     }
@@ -192,7 +207,16 @@ export class SliceRollups {
       }
       for (const { cell, n } of expected.values()) if (n !== 0) mismatches.push({ cell, live: 0, expected: n });
       const quality = await this.quality.check(tx, model);
-      return { model, pending, cells: live.length, mismatches: mismatches.length, examples: mismatches.slice(0, 20), quality };
+      const feedback = await this.feedback.check(tx, model);
+      return {
+        model,
+        pending,
+        cells: live.length,
+        mismatches: mismatches.length,
+        examples: mismatches.slice(0, 20),
+        quality,
+        feedback,
+      };
     });
   }
 

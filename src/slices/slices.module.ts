@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FeedbackCellsModule } from '../feedback/feedback-cells.module.js';
 import { LabelsModule } from '../labels/labels.module.js';
 import { ModelsModule } from '../models/models.module.js';
 import { QualityModule } from '../quality/quality.module.js';
@@ -10,7 +11,7 @@ import { SlicesRepository } from './slices.repository.js';
 import { SlicesService } from './slices.service.js';
 
 @Module({
-  imports: [ModelsModule, LabelsModule, QualityModule],
+  imports: [ModelsModule, LabelsModule, QualityModule, FeedbackCellsModule],
   controllers: [SlicesController],
   providers: [SlicesRepository, SliceSeriesRepository, SlicesService, SliceRollups, SlicesProcessor],
   exports: [SlicesService, SliceRollups, SlicesProcessor],

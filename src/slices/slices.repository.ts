@@ -18,7 +18,8 @@ export interface PendingChange {
   qualityBefore: string | null;
   qualityAfter: string | null;
   qualityTracked: boolean;
-  prediction: RolledPrediction | null;
+  /** With what the feedback cells key on besides the label. */
+  prediction: (RolledPrediction & { exposurePolicy: string | null; propensity: number | null }) | null;
 }
 
 export interface CellFilter {
@@ -64,8 +65,11 @@ export class SlicesRepository {
       ts: number | null;
       prediction: string | null;
       slices: string | null;
+      exposure_policy: string | null;
+      propensity: number | null;
     }>(
-      `SELECT c.seq, c.model, c.prediction_id, c.old_label, c.old_source, c.new_label, c.new_source, c.old_quality, c.new_quality, p.model_version, p.ts, p.prediction, p.slices
+      `SELECT c.seq, c.model, c.prediction_id, c.old_label, c.old_source, c.new_label, c.new_source, c.old_quality, c.new_quality,
+         p.model_version, p.ts, p.prediction, p.slices, p.exposure_policy, p.propensity
        FROM label_changes c LEFT JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
        WHERE c.processed_at IS NULL AND c.dead_lettered_at IS NULL${model === undefined ? '' : ' AND c.model = ?'} ORDER BY c.seq LIMIT ?`,
       model === undefined ? [limit] : [model, limit],
@@ -88,6 +92,8 @@ export class SlicesRepository {
               ts: Number(r.ts),
               predicted: r.prediction!,
               slices: JSON.parse(r.slices!) as Record<string, string>,
+              exposurePolicy: r.exposure_policy,
+              propensity: r.propensity === null ? null : Number(r.propensity),
             },
     }));
   }

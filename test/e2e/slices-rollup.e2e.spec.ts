@@ -145,7 +145,13 @@ describe('slice rollups', () => {
     await registerRandomModel(model);
     await randomHistory(model, seed, 40, 160);
     const rollups = t.app.get(SliceRollups);
-    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0, examples: [], quality: { mismatches: 0 } });
+    expect(await rollups.check(model)).toMatchObject({
+      pending: 0,
+      mismatches: 0,
+      examples: [],
+      quality: { mismatches: 0 },
+      feedback: { mismatches: 0, exposureMismatches: 0 },
+    });
     const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
     expect(sorted(await reportedCounts(model))).toEqual(sorted(await rawCounts(model)));
     for (const source of ['manual', 'audit', 'direct', 'implicit'] as const) {
