@@ -32,31 +32,6 @@ export class FeedbackCells1764300000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
-      new Table({
-        name: 'item_exposures',
-        withoutRowid: true,
-        columns: [
-          key('model', 'varchar', '100'),
-          key('model_version', 'varchar', '100'),
-          key('item_id', 'varchar', '200'),
-          { name: 'n', type: 'integer' },
-        ],
-      }),
-    );
-    await queryRunner.createTable(
-      new Table({
-        name: 'exposure_counts',
-        withoutRowid: true,
-        columns: [
-          key('model', 'varchar', '100'),
-          key('model_version', 'varchar', '100'),
-          key('exposures', 'integer'),
-          { name: 'items', type: 'integer' },
-        ],
-      }),
-    );
-
     const rolled = `FROM predictions p
       LEFT JOIN (SELECT model, prediction_id, MIN(seq) AS seq FROM label_changes WHERE processed_at IS NULL GROUP BY model, prediction_id) f
         ON f.model = p.model AND f.prediction_id = p.id
@@ -76,24 +51,9 @@ export class FeedbackCells1764300000000 implements MigrationInterface {
          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
       );
     }
-    const shown = 'item_id IS NOT NULL AND (shown IS NULL OR shown <> 0)';
-    await queryRunner.query(
-      `INSERT INTO item_exposures (model, model_version, item_id, n)
-       SELECT model, model_version, item_id, COUNT(*) FROM predictions WHERE ${shown} GROUP BY 1, 2, 3`,
-    );
-    await queryRunner.query(
-      `INSERT INTO item_exposures (model, model_version, item_id, n)
-       SELECT model, '', item_id, COUNT(*) FROM predictions WHERE ${shown} GROUP BY 1, 3`,
-    );
-    await queryRunner.query(
-      `INSERT INTO exposure_counts (model, model_version, exposures, items)
-       SELECT model, model_version, n, COUNT(*) FROM item_exposures GROUP BY 1, 2, 3`,
-    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropTable('exposure_counts');
-    await queryRunner.dropTable('item_exposures');
     await queryRunner.dropTable('feedback_cells');
   }
 }

@@ -93,7 +93,8 @@ export class Db {
       try {
         return await this.dataSource.transaction(fn);
       } catch (error) {
-        const code = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+        const code =
+          (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
         if (!this.turns || attempt >= 5 || typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
         countSqliteBusyRetry();
         await new Promise((resolve) => setTimeout(resolve, attempt * 5));

@@ -3,7 +3,7 @@ import { AlertEntity } from '../alerts/alert.entity.js';
 import { TokenEntity } from '../auth/token.entity.js';
 import { EventEntity } from '../events/event.entity.js';
 import { ExportEntity } from '../exports/export.entity.js';
-import { ExposureCountEntity, FeedbackCellEntity, ItemExposureEntity } from '../feedback/feedback-cells.entity.js';
+import { FeedbackCellEntity } from '../feedback/feedback-cells.entity.js';
 import { LabelChangeEntity } from '../labels/label-change.entity.js';
 import { LabelEntity } from '../labels/label.entity.js';
 import { LabelingBatchEntity } from '../labeling/labeling-batch.entity.js';
@@ -48,6 +48,4 @@ export const ENTITIES = [
   MonitoringBaselineProfileEntity,
   MonitoringCalibrationEntity,
   FeedbackCellEntity,
-  ItemExposureEntity,
-  ExposureCountEntity,
 ];

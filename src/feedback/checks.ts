@@ -19,7 +19,8 @@ export interface CheckInput {
   labelsByClass: Record<string, number>;
   /** counts.byClass of the previous done export, or null when there is none. */
   previousExportByClass: Record<string, number> | null;
-  exposures: GiniStats;
+  /** The window's exposures, or null when the window has no start (they are not read then). */
+  exposures: GiniStats | null;
   /** The previous window of the same length, or null when the window has no start. */
   previousExposures: GiniStats | null;
 }

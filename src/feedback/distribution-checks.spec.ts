@@ -76,7 +76,8 @@ describe('gini', () => {
 });
 
 describe('exposureConcentration', () => {
-  it.each<[string, GiniStats, GiniStats | null, FeedbackSeverity, number | null]>([
+  it.each<[string, GiniStats | null, GiniStats | null, FeedbackSeverity, number | null]>([
+    ['a window without a start (exposures not read)', null, null, 'unknown', null],
     ['no items logged', stats([]), stats([1, 2]), 'unknown', null],
     ['no previous window', stats([1, 2]), null, 'unknown', null],
     ['nothing in the previous window', stats([1, 2]), stats([]), 'unknown', null],

@@ -105,12 +105,19 @@ export function gini(g: GiniStats): number {
 
 export function exposureConcentration(
   model: string,
-  current: GiniStats,
+  current: GiniStats | null,
   previous: GiniStats | null,
   s: FeedbackSettings,
 ): FeedbackCheck {
   const name = 'exposure_concentration';
   const threshold = s.maxGiniIncrease;
+  if (current === null)
+    return unknown(
+      name,
+      threshold,
+      'there is no previous window to compare with unless from is given',
+      'query with from (and to)',
+    );
   if (current.items === 0)
     return unknown(
       name,

@@ -3,13 +3,7 @@ import { Db } from '../database/db.js';
 import { chunks } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
 import { DAY_MS, type Extent, GRAINS, type Grain, HOUR_MS, type SignedSegment } from '../slices/window.js';
-import {
-  exposureCountDeltas,
-  type FeedbackCellKey,
-  type FeedbackCellSum,
-  feedbackKeyValues,
-  type ItemCountChange,
-} from './feedback-cells.js';
+import { type FeedbackCellKey, type FeedbackCellSum, feedbackKeyValues } from './feedback-cells.js';
 
 const CELL_COLUMNS = 'model, grain, bucket, model_version, predicted, policy, missing, source, label';
 const DELETE_EMPTY_CELL = `DELETE FROM feedback_cells WHERE ${CELL_COLUMNS.split(', ')
@@ -21,25 +15,8 @@ const BUCKET_SQL: Record<Grain, string> = {
   day: `(ts / ${DAY_MS}) * ${DAY_MS}`,
   all: '0',
 };
-/** The predictions the exposure check counts: shown (or not said) and with an itemId. */
-const SHOWN_ITEM = 'item_id IS NOT NULL AND (shown IS NULL OR shown <> 0)';
 
-/** Every version's item totals and exposure counts are also kept under this one. */
-export const ALL_VERSIONS = '';
-
-export interface ItemExposure {
-  modelVersion: string;
-  itemId: string;
-  n: number;
-}
-
-export interface ExposureCount {
-  modelVersion: string;
-  exposures: number;
-  items: number;
-}
-
-/** The feedback report's maintained tallies: the feedback cells, item exposure totals and their distribution. */
+/** The feedback report's maintained tallies. */
 @Injectable()
 export class FeedbackCellsRepository {
   constructor(private readonly db: Db) {}
@@ -54,48 +31,6 @@ export class FeedbackCellsRepository {
       );
     }
     for (const { cell, delta } of changes) if (delta < 0) await tx.run(DELETE_EMPTY_CELL, feedbackKeyValues(cell));
-  }
-
-  /**
-   * Adds shown predictions to their items' totals (each (version, item) once per call) and moves the
-   * items within the distribution of exposure counts accordingly.
-   */
-  async addExposures(tx: Tx, model: string, items: readonly ItemExposure[]): Promise<void> {
-    const changes: ItemCountChange[] = [];
-    const sorted = [...items].sort((a, b) => compare(a.modelVersion, b.modelVersion) || compare(a.itemId, b.itemId));
-    for (const batch of chunks(sorted, UPSERT_ROWS)) {
-      const rows = await tx.all<{ model_version: string; item_id: string; n: number | string }>(
-        `INSERT INTO item_exposures (model, model_version, item_id, n) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (model, model_version, item_id) DO UPDATE SET n = item_exposures.n + excluded.n
-         RETURNING model_version, item_id, n`,
-        batch.flatMap((i) => [model, i.modelVersion, i.itemId, i.n]),
-      );
-      const added = new Map(batch.map((i) => [`${i.modelVersion}\u0000${i.itemId}`, i.n]));
-      for (const r of rows) {
-        const after = Number(r.n);
-        changes.push({
-          modelVersion: r.model_version,
-          before: after - added.get(`${r.model_version}\u0000${r.item_id}`)!,
-          after,
-        });
-      }
-    }
-    const deltas = exposureCountDeltas(changes);
-    for (const batch of chunks(deltas, UPSERT_ROWS)) {
-      await tx.run(
-        `INSERT INTO exposure_counts (model, model_version, exposures, items) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (model, model_version, exposures) DO UPDATE SET items = exposure_counts.items + excluded.items`,
-        batch.flatMap((d) => [model, d.modelVersion, d.exposures, d.delta]),
-      );
-    }
-    for (const d of deltas) {
-      if (d.delta < 0)
-        await tx.run('DELETE FROM exposure_counts WHERE model = ? AND model_version = ? AND exposures = ? AND items = 0', [
-          model,
-          d.modelVersion,
-          d.exposures,
-        ]);
-    }
   }
 
   /** The plan's cells summed by what the report groups on, in the caller's snapshot. */
@@ -124,15 +59,6 @@ export class FeedbackCellsRepository {
     return [...out.values()];
   }
 
-  /** The distribution of all-time exposure counts of a version ('' = all versions). */
-  async exposureCounts(tx: Tx, model: string, version: string): Promise<{ exposures: number; items: number }[]> {
-    const rows = await tx.all<{ exposures: number; items: number }>(
-      'SELECT exposures, items FROM exposure_counts WHERE model = ? AND model_version = ?',
-      [model, version],
-    );
-    return rows.map((r) => ({ exposures: Number(r.exposures), items: Number(r.items) }));
-  }
-
   /** The first and last day with cells, or null when the model has none. */
   async dayExtent(tx: Tx, model: string): Promise<Extent | null> {
     const end = async (fn: 'MIN' | 'MAX') =>
@@ -147,23 +73,13 @@ export class FeedbackCellsRepository {
   }
 
   /** Replaces the model's tallies by a recomputation from its rows, in the caller's transaction. */
-  async rebuild(tx: Tx, model: string): Promise<{ cells: number; items: number }> {
+  async rebuild(tx: Tx, model: string): Promise<number> {
     await tx.run('DELETE FROM feedback_cells WHERE model = ?', [model]);
-    await tx.run('DELETE FROM item_exposures WHERE model = ?', [model]);
-    await tx.run('DELETE FROM exposure_counts WHERE model = ?', [model]);
     let cells = 0;
     for (const grain of GRAINS) {
       cells += await tx.run(`INSERT INTO feedback_cells (${CELL_COLUMNS}, n) ${recomputedCellsSql(grain)}`, [model]);
     }
-    let items = 0;
-    for (const sql of recomputedItemsSql())
-      items += await tx.run(`INSERT INTO item_exposures (model, model_version, item_id, n) ${sql}`, [model]);
-    await tx.run(
-      `INSERT INTO exposure_counts (model, model_version, exposures, items)
-       SELECT model, model_version, n, COUNT(*) FROM item_exposures WHERE model = ? GROUP BY model, model_version, n`,
-      [model],
-    );
-    return { cells, items };
+    return cells;
   }
 
   /** Cells (as id -> n) stored, and recomputed from the rows, in the caller's snapshot. */
@@ -184,25 +100,6 @@ export class FeedbackCellsRepository {
     for (const grain of GRAINS) for (const [id, n] of await read(recomputedCellsSql(grain), [model])) expected.set(id, n);
     return { live, expected };
   }
-
-  /** The distribution of exposure counts (as version/count -> items) stored, and recomputed from the rows. */
-  async exposureCountsLiveAndExpected(tx: Tx, model: string) {
-    const read = async (sql: string, params: unknown[]) => {
-      const rows = await tx.all<{ model_version: string; exposures: number | string; items: number | string }>(sql, params);
-      return new Map(rows.map((r) => [`${r.model_version}\u0000${Number(r.exposures)}`, Number(r.items)]));
-    };
-    const live = await read('SELECT model_version, exposures, items FROM exposure_counts WHERE model = ?', [model]);
-    const [byVersion, all] = recomputedItemsSql();
-    const expected = new Map<string, number>();
-    for (const sql of [byVersion, all]) {
-      const counts = await read(
-        `SELECT model_version, n AS exposures, COUNT(*) AS items FROM (${sql}) t GROUP BY model_version, n`,
-        [model],
-      );
-      for (const [id, items] of counts) expected.set(id, items);
-    }
-    return { live, expected };
-  }
 }
 
 /** A model's cells of one grain, counted from its predictions and their effective labels (one parameter: the model). */
@@ -212,13 +109,3 @@ function recomputedCellsSql(grain: Grain): string {
       COALESCE(effective_source, '') AS source, COALESCE(effective_label, '') AS label, COUNT(*) AS n
     FROM predictions WHERE model = ? GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
 }
-
-/** A model's item totals per version, then over all versions (one parameter each: the model). */
-function recomputedItemsSql(): [string, string] {
-  return [
-    `SELECT model, model_version, item_id, COUNT(*) AS n FROM predictions WHERE model = ? AND ${SHOWN_ITEM} GROUP BY model, model_version, item_id`,
-    `SELECT model, '${ALL_VERSIONS}' AS model_version, item_id, COUNT(*) AS n FROM predictions WHERE model = ? AND ${SHOWN_ITEM} GROUP BY model, item_id`,
-  ];
-}
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

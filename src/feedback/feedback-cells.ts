@@ -1,5 +1,4 @@
 import { bucketOf, GRAINS, type Grain } from '../slices/window.js';
-import type { GiniStats } from './distribution-checks.js';
 import type { LabelCountRow } from './feedback.repository.js';
 
 /** What a prediction contributes to the feedback cells besides its label; fixed at ingest. */
@@ -106,51 +105,4 @@ export function labelCountRowsOf(sums: Iterable<FeedbackCellSum>): LabelCountRow
     });
   }
   return out;
-}
-
-/** One item's exposure total before and after a change (before 0: the item is new). */
-export interface ItemCountChange {
-  modelVersion: string;
-  before: number;
-  after: number;
-}
-
-/** How the distribution of exposure counts changes when these items' totals change: per version, count -> items delta. */
-export function exposureCountDeltas(
-  changes: readonly ItemCountChange[],
-): { modelVersion: string; exposures: number; delta: number }[] {
-  const deltas = new Map<string, { modelVersion: string; exposures: number; delta: number }>();
-  const add = (modelVersion: string, exposures: number, delta: number) => {
-    if (exposures <= 0) return;
-    const id = `${modelVersion}\u0000${exposures}`;
-    const entry = deltas.get(id);
-    if (entry) entry.delta += delta;
-    else deltas.set(id, { modelVersion, exposures, delta });
-  };
-  for (const c of changes) {
-    if (c.before === c.after) continue;
-    add(c.modelVersion, c.before, -1);
-    add(c.modelVersion, c.after, 1);
-  }
-  return [...deltas.values()]
-    .filter((d) => d.delta !== 0)
-    .sort((a, b) => (a.modelVersion < b.modelVersion ? -1 : a.modelVersion > b.modelVersion ? 1 : a.exposures - b.exposures));
-}
-
-/**
- * The Gini inputs from the distribution of exposure counts: items ranked ascending by count (ties in
- * any order, which leaves the rank-weighted sum unchanged), so a run of m items with count c at ranks
- * r+1..r+m adds c * (m r + m (m + 1) / 2).
- */
-export function giniStatsOfCounts(counts: readonly { exposures: number; items: number }[]): GiniStats {
-  const sorted = [...counts].filter((c) => c.items > 0).sort((a, b) => a.exposures - b.exposures);
-  let items = 0;
-  let total = 0;
-  let rankWeighted = 0;
-  for (const { exposures: c, items: m } of sorted) {
-    rankWeighted += c * (m * items + (m * (m + 1)) / 2);
-    total += c * m;
-    items += m;
-  }
-  return { items, total, rankWeighted };
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import { type Extent, HOUR_MS, planFor, type Window } from '../slices/window.js';
-import { giniStatsOfCounts, labelCountRowsOf } from './feedback-cells.js';
-import { ALL_VERSIONS, FeedbackCellsRepository } from './feedback-cells.repository.js';
+import { labelCountRowsOf } from './feedback-cells.js';
+import { FeedbackCellsRepository } from './feedback-cells.repository.js';
 import type { ClassCoverage, GiniStats } from './distribution-checks.js';
 import type { CompositionRow } from './tally.js';
 
@@ -67,14 +67,11 @@ export class FeedbackReads {
   }
 
   /**
-   * Shown exposures per logged itemId, reduced to what the Gini coefficient needs (ranks ascending by
-   * count): over the whole log from the maintained distribution of exposure counts; over a window,
-   * from the window's rows.
+   * Shown exposures per logged itemId in a window, reduced to what the Gini coefficient needs (ranks
+   * ascending by count). It reads the window's rows: the report asks only for windows with a start,
+   * whose check compares them with the window before.
    */
   async exposureStats(f: PredictionFilter): Promise<GiniStats> {
-    if (f.from === null && f.to === null) {
-      return giniStatsOfCounts(await this.cells.exposureCounts(this.tx, f.model, f.version ?? ALL_VERSIONS));
-    }
     const { where, params } = whereOf(f);
     const r = await this.tx.get<{ items: number | string; total: number | string | null; weighted: number | string | null }>(
       `SELECT COUNT(*) AS items, SUM(c) AS total, SUM(rk * c) AS weighted FROM (

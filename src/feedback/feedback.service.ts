@@ -52,7 +52,9 @@ export class FeedbackService {
     const [read, previousExportByClass, cells] = await Promise.all([
       this.repository.inSnapshot(async (reads) => ({
         ...(await reads.labelCounts(filter)),
-        exposures: await reads.exposureStats(filter),
+        // Without a start there is no previous window to compare with: the check is unknown, and the
+        // exposure counts, the one part of the report that reads the window's rows, are not read.
+        exposures: previous && (await reads.exposureStats(filter)),
         previousExposures: previous && (await reads.exposureStats(previous)),
       })),
       this.repository.previousExportByClass(model.name),

@@ -10,7 +10,6 @@ import type { PredictionRow } from './prediction-rows.js';
 import { PredictionEntity } from './prediction.entity.js';
 import { uncertaintyBuckets } from './uncertainty.js';
 
-
 /** One prediction's new effective label and / or quality key (what setLabelState writes). */
 export interface LabelStateChange {
   id: string;
@@ -126,10 +125,8 @@ export interface StoredPrediction extends PredictionKey {
   ts: number;
   predicted: string;
   slices: Record<string, string>;
-  itemId: string | null;
   exposurePolicy: string | null;
   propensity: number | null;
-  shown: boolean | null;
 }
 
 /** Called in the ingest transaction with the predictions it stored (not duplicates). */
@@ -378,10 +375,8 @@ function storedOf(rows: readonly PredictionRow[], keys: readonly PredictionKey[]
       ts: r.ts,
       predicted: r.prediction,
       slices: JSON.parse(r.slicesJson) as Record<string, string>,
-      itemId: r.itemId,
       exposurePolicy: r.exposurePolicy,
       propensity: r.propensity,
-      shown: r.shown,
     };
   });
 }

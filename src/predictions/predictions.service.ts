@@ -8,7 +8,12 @@ import { ModelsService } from '../models/models.service.js';
 import { MetricsService } from '../ops/metrics.service.js';
 import { toPredictionDto } from './predictions.dto.js';
 import { compileModels, type PredictionRow, rowsOf, validatePrediction } from './prediction-rows.js';
-import { type LabelStateChange, type PredictionKey, PredictionsRepository, type StoredPrediction } from './predictions.repository.js';
+import {
+  type LabelStateChange,
+  type PredictionKey,
+  PredictionsRepository,
+  type StoredPrediction,
+} from './predictions.repository.js';
 
 export type { StoredPrediction };
 

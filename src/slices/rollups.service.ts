@@ -50,7 +50,7 @@ export interface CheckResult {
   examples: CellMismatch[];
   /** The label-quality cells, compared the same way. */
   quality: QualityCheck;
-  /** The feedback report's cells and exposure counts, compared the same way. */
+  /** The feedback report's cells, compared the same way. */
   feedback: FeedbackCheck;
 }
 
@@ -177,7 +177,7 @@ export class SliceRollups {
           });
           const quality = await this.quality.rebuild(tx, name);
           const feedback = await this.feedback.rebuild(tx, name);
-          return { model: name, predictions, cells, absorbed, qualityCells: quality.cells, feedbackCells: feedback.cells };
+          return { model: name, predictions, cells, absorbed, qualityCells: quality.cells, feedbackCells: feedback };
         }),
       );
     }

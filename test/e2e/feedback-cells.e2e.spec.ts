@@ -190,7 +190,7 @@ describe('the feedback report read from maintained cells', () => {
 
     const check = await t.app.get(SliceRollups).check(model);
     expect(check.pending).toBe(0);
-    expect(check.feedback).toMatchObject({ mismatches: 0, exposureMismatches: 0, examples: [] });
+    expect(check.feedback).toMatchObject({ mismatches: 0, examples: [] });
     expect(check.feedback.cells).toBeGreaterThan(20);
 
     const rows = await rowsOf(t.tables, model);
@@ -267,7 +267,7 @@ describe('the feedback cells migration', () => {
       const second = await start();
       await settle(second);
       const check = await second.get(SliceRollups).check(model);
-      expect(check).toMatchObject({ pending: 0, mismatches: 0, feedback: { mismatches: 0, exposureMismatches: 0 } });
+      expect(check).toMatchObject({ pending: 0, mismatches: 0, feedback: { mismatches: 0 } });
       expect(check.feedback.cells).toBeGreaterThan(10);
     } finally {
       if (app) await (app as NestExpressApplication).close();

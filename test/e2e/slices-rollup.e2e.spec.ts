@@ -150,7 +150,7 @@ describe('slice rollups', () => {
       mismatches: 0,
       examples: [],
       quality: { mismatches: 0 },
-      feedback: { mismatches: 0, exposureMismatches: 0 },
+      feedback: { mismatches: 0 },
     });
     const sorted = (m: Map<string, unknown>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b));
     expect(sorted(await reportedCounts(model))).toEqual(sorted(await rawCounts(model)));
