@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../common/random.js';
 import { DEFAULT_SETTINGS } from '../models/model-settings.js';
 import { worstOf } from './checks.js';
 import {
   type ClassCoverage,
   exposureConcentration,
   gini,
+  giniStatsOfCounts,
   type GiniStats,
   priorShift,
   selectionCoverage,
@@ -100,5 +102,26 @@ describe('worstOf', () => {
     [['warn', 'block', 'ok'], 'block'],
   ])('of %o is %s', (severities, worst) => {
     expect(worstOf(severities.map(c))).toBe(worst);
+  });
+});
+
+describe('giniStatsOfCounts', () => {
+  it('gives the rank-weighted sums of the items ranked one by one, for random exposure counts', () => {
+    const r = new SeededRandom(11);
+    for (let run = 0; run < 50; run++) {
+      const perItem = Array.from({ length: 1 + r.int(200) }, () => 1 + r.int(r.next() < 0.5 ? 3 : 40));
+      const distribution = new Map<number, number>();
+      for (const c of perItem) distribution.set(c, (distribution.get(c) ?? 0) + 1);
+      const counts = [...distribution].map(([exposures, items]) => ({ exposures, items }));
+      expect(giniStatsOfCounts(counts)).toEqual(stats(perItem));
+    }
+  });
+
+  it('reproduces the Gini coefficient of a published example', () => {
+    // Incomes 1, 2, 3, 4, 5: G = sum_i (2i - n - 1) x_i / (n sum x) = 20 / 75 (the discrete formula
+    // of the Gini coefficient's Wikipedia article).
+    expect(gini(giniStatsOfCounts([1, 2, 3, 4, 5].map((c) => ({ exposures: c, items: 1 }))))).toBeCloseTo(4 / 15, 12);
+    expect(gini(giniStatsOfCounts([{ exposures: 7, items: 9 }]))).toBeCloseTo(0, 12);
+    expect(giniStatsOfCounts([])).toEqual({ items: 0, total: 0, rankWeighted: 0 });
   });
 });

@@ -98,6 +98,24 @@ export interface GiniStats {
   rankWeighted: number;
 }
 
+/**
+ * The Gini inputs from the distribution of exposure counts: items ranked ascending by count (ties in
+ * any order, which leaves the rank-weighted sum unchanged), so a run of m items with count c at ranks
+ * r+1..r+m adds c * (m r + m (m + 1) / 2).
+ */
+export function giniStatsOfCounts(counts: readonly { exposures: number; items: number }[]): GiniStats {
+  const sorted = [...counts].filter((c) => c.items > 0).sort((a, b) => a.exposures - b.exposures);
+  let items = 0;
+  let total = 0;
+  let rankWeighted = 0;
+  for (const { exposures: c, items: m } of sorted) {
+    rankWeighted += c * (m * items + (m * (m + 1)) / 2);
+    total += c * m;
+    items += m;
+  }
+  return { items, total, rankWeighted };
+}
+
 export function gini(g: GiniStats): number {
   if (g.items === 0 || g.total === 0) return 0;
   return (2 * g.rankWeighted) / (g.items * g.total) - (g.items + 1) / g.items;
