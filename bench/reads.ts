@@ -137,6 +137,7 @@ function reads(predictionId: string, batchId: string, lastTwoHours: string): Rea
     { name: 'series country=de by hour', path: `${m}/slices/country/de/series?bucket=hour` },
     { name: 'alerts', path: `${m}/alerts` },
     { name: 'feedback report', path: `${m}/feedback-report` },
+    { name: 'feedback report, the last 2 hours of the log', path: `${m}/feedback-report?from=${lastTwoHours}` },
     { name: 'label quality', path: `${m}/label-quality` },
     { name: 'labeling batches', path: `${m}/labeling-batches` },
     { name: 'labeling batch', path: `/api/v1/labeling-batches/${batchId}` },
