@@ -53,6 +53,19 @@ export class ProfilesRepository {
     return rows.map((r) => ({ seq: Number(r.seq), model: r.model, ids: JSON.parse(r.ids) as string[] }));
   }
 
+  /** How many of these markers are still pending (not deleted, not dead-lettered). */
+  async pendingOf(tx: Tx, seqs: number[]): Promise<number> {
+    let n = 0;
+    for (const part of chunks(seqs)) {
+      const row = await tx.get<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM monitoring_pending WHERE dead_lettered_at IS NULL AND seq IN (${placeholders(part.length)})`,
+        part,
+      );
+      n += Number(row?.n ?? 0);
+    }
+    return n;
+  }
+
   async deletePending(tx: Tx, seqs: number[]): Promise<void> {
     for (const part of chunks(seqs))
       await tx.run(`DELETE FROM monitoring_pending WHERE seq IN (${placeholders(part.length)})`, part);

@@ -4,11 +4,10 @@ import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import { isTransientFailure } from '../database/dialect.js';
 import { errorMessage } from '../jobs/job-options.js';
-import type { Tx } from '../database/tx.js';
-import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
 import { PredictionsService } from '../predictions/predictions.service.js';
 import {
+  type ProfileCellKey,
   cellKeyId,
   decodeProfile,
   encodeProfile,
@@ -17,7 +16,8 @@ import {
   ProfileDeltas,
   profileRows,
 } from './profiler.js';
-import { ProfilesRepository } from './profiles.repository.js';
+import { ProfilesRepository, type StoredProfile } from './profiles.repository.js';
+import { chunks } from '../database/sql.js';
 
 /** Pending markers taken per transaction (each holds one ingest batch of one model). */
 export const PROFILE_CHUNK = 1;
@@ -102,25 +102,29 @@ export class ProfilesService implements OnModuleInit {
     return total;
   }
 
+  /**
+   * Profiles up to `limit` markers' predictions. The work that needs no lock runs before the
+   * transaction, in slices with yields in between: reading the predictions (immutable once stored)
+   * into deltas, and merging them into the stored profiles of their buckets. The transaction then
+   * checks that the markers are still pending and the stored profiles still those it merged into,
+   * and writes; when another writer got there first (a rebuild, a second worker), it merges again
+   * inside the transaction, from what is stored then. So one transaction holds the SQLite writer, and
+   * on SQLite the event loop, for the writes alone (bench/README.md, "Issue 11, fourth pass").
+   */
   private async applyInOneTx(limit: number): Promise<{ markers: number; predictions: number }> {
-    const models = new Map<string, ModelEntity | null>();
-    return this.db.tx(async (tx) => {
-      await this.repository.lockProfiles(tx);
-      const markers = await this.repository.takePending(tx, limit);
-      if (markers.length === 0) return { markers: 0, predictions: 0 };
-      let predictions = 0;
-      const byModel = new Map<string, string[]>();
-      for (const m of markers) byModel.set(m.model, (byModel.get(m.model) ?? []).concat(m.ids));
-      for (const [name, ids] of byModel) {
-        if (!models.has(name)) models.set(name, await this.models.find(name));
-        const model = models.get(name);
-        if (!model) continue;
-        const deltas = new ProfileDeltas({
-          schema: model.featureSchema,
-          crosses: model.sliceCrosses,
-          grains: PROFILE_GRAINS,
-        });
-        for (const row of await this.repository.predictions(tx, name, ids)) {
+    const read = this.db.direct;
+    const markers = await this.repository.takePending(read, limit);
+    if (markers.length === 0) return { markers: 0, predictions: 0 };
+    const byModel = new Map<string, string[]>();
+    for (const m of markers) byModel.set(m.model, (byModel.get(m.model) ?? []).concat(m.ids));
+    const work: { model: string; deltas: ProfileDeltas; merged: MergedBucket[] }[] = [];
+    let predictions = 0;
+    for (const [name, ids] of byModel) {
+      const model = await this.models.find(name);
+      if (!model) continue;
+      const deltas = new ProfileDeltas({ schema: model.featureSchema, crosses: model.sliceCrosses, grains: PROFILE_GRAINS });
+      for (const part of chunks(ids, ROWS_PER_SLICE)) {
+        for (const row of await this.repository.predictions(read, name, part)) {
           deltas.add({
             modelVersion: row.model_version,
             ts: Number(row.ts),
@@ -131,12 +135,28 @@ export class ProfilesService implements OnModuleInit {
           });
           predictions++;
         }
-        await this.store(tx, name, deltas);
+        await yieldToEventLoop();
       }
-      await this.repository.deletePending(
-        tx,
-        markers.map((m) => m.seq),
-      );
+      const merged: MergedBucket[] = [];
+      for (const bucket of bucketsOf(deltas)) {
+        merged.push(mergeBucket(deltas, bucket, await this.repository.bucketProfiles(read, name, bucket.grain, bucket.bucket)));
+        await yieldToEventLoop();
+      }
+      work.push({ model: name, deltas, merged });
+    }
+    return this.db.tx(async (tx) => {
+      await this.repository.lockProfiles(tx);
+      const seqs = markers.map((m) => m.seq);
+      if ((await this.repository.pendingOf(tx, seqs)) !== seqs.length) return { markers: 0, predictions: 0 };
+      for (const { model, deltas, merged } of work) {
+        const rows = [];
+        for (const m of merged) {
+          const stored = await this.repository.bucketProfiles(tx, model, m.bucket.grain, m.bucket.bucket);
+          rows.push(...(sameProfiles(stored, m.from) ? m : mergeBucket(deltas, m.bucket, stored)).rows);
+        }
+        await this.repository.upsertProfiles(tx, model, rows);
+      }
+      await this.repository.deletePending(tx, seqs);
       return { markers: markers.length, predictions };
     });
   }
@@ -160,34 +180,58 @@ export class ProfilesService implements OnModuleInit {
   pending(): Promise<number> {
     return this.repository.countPending();
   }
+}
 
-  private async store(tx: Tx, model: string, deltas: ProfileDeltas): Promise<void> {
-    const buckets = new Map<string, { grain: string; bucket: number }>();
-    for (const { key } of deltas.cells.values())
-      buckets.set(`${key.grain}:${key.bucket}`, { grain: key.grain, bucket: key.bucket });
-    const rows = [];
-    for (const { grain, bucket } of buckets.values()) {
-      const stored = new Map<string, string>();
-      for (const r of await this.repository.bucketProfiles(tx, model, grain, bucket)) {
-        stored.set(
-          cellKeyId({
-            grain: grain as 'hour',
-            bucket,
-            modelVersion: r.model_version,
-            sliceKey: r.slice_key,
-            sliceValue: r.slice_value,
-            feature: r.feature,
-          }),
-          r.profile,
-        );
-      }
-      for (const [id, { key, profile }] of deltas.cells) {
-        if (key.grain !== grain || key.bucket !== bucket) continue;
-        const old = stored.get(id);
-        const merged = mergeProfiles(key.feature, old === undefined ? null : decodeProfile(key.feature, old), profile);
-        rows.push({ key, n: profileRows(key.feature, merged), profile: encodeProfile(merged) });
-      }
-    }
-    await this.repository.upsertProfiles(tx, model, rows);
+/** Predictions read and profiled between two yields to the event loop. */
+const ROWS_PER_SLICE = 250;
+
+interface ProfileBucket {
+  grain: string;
+  bucket: number;
+}
+
+/** One bucket's profiles merged with its deltas, and the stored profiles they were merged into. */
+interface MergedBucket {
+  bucket: ProfileBucket;
+  from: StoredProfile[];
+  rows: { key: ProfileCellKey; n: number; profile: string }[];
+}
+
+function bucketsOf(deltas: ProfileDeltas): ProfileBucket[] {
+  const buckets = new Map<string, ProfileBucket>();
+  for (const { key } of deltas.cells.values())
+    buckets.set(`${key.grain}:${key.bucket}`, { grain: key.grain, bucket: key.bucket });
+  return [...buckets.values()];
+}
+
+function mergeBucket(deltas: ProfileDeltas, bucket: ProfileBucket, from: StoredProfile[]): MergedBucket {
+  const { grain, bucket: start } = bucket;
+  const stored = new Map<string, string>();
+  for (const r of from) {
+    const id = cellKeyId({
+      grain: grain as 'hour',
+      bucket: start,
+      modelVersion: r.model_version,
+      sliceKey: r.slice_key,
+      sliceValue: r.slice_value,
+      feature: r.feature,
+    });
+    stored.set(id, r.profile);
   }
+  const rows: MergedBucket['rows'] = [];
+  for (const [id, { key, profile }] of deltas.cells) {
+    if (key.grain !== grain || key.bucket !== start) continue;
+    const old = stored.get(id);
+    const merged = mergeProfiles(key.feature, old === undefined ? null : decodeProfile(key.feature, old), profile);
+    rows.push({ key, n: profileRows(key.feature, merged), profile: encodeProfile(merged) });
+  }
+  return { bucket, from, rows };
+}
+
+/** True when a bucket's stored profiles are the ones read before (same cells, same text). */
+function sameProfiles(now: readonly StoredProfile[], before: readonly StoredProfile[]): boolean {
+  if (now.length !== before.length) return false;
+  const id = (r: StoredProfile) => `${r.model_version}\u0000${r.slice_key}\u0000${r.slice_value}\u0000${r.feature}`;
+  const earlier = new Map(before.map((r) => [id(r), r.profile]));
+  return now.every((r) => earlier.get(id(r)) === r.profile);
 }
