@@ -139,8 +139,14 @@ export class ProfilesService implements OnModuleInit {
       }
       const merged: MergedBucket[] = [];
       for (const bucket of bucketsOf(deltas)) {
-        merged.push(mergeBucket(deltas, bucket, await this.repository.bucketProfiles(read, name, bucket.grain, bucket.bucket)));
-        await yieldToEventLoop();
+        const from = await this.repository.bucketProfiles(read, name, bucket.grain, bucket.bucket);
+        const stored = storedById(bucket, from);
+        const rows: MergedBucket['rows'] = [];
+        for (const part of chunks(cellsIn(deltas, bucket), CELLS_PER_SLICE)) {
+          rows.push(...mergeCells(part, stored));
+          await yieldToEventLoop();
+        }
+        merged.push({ bucket, from, rows });
       }
       work.push({ model: name, deltas, merged });
     }
@@ -152,7 +158,9 @@ export class ProfilesService implements OnModuleInit {
         const rows = [];
         for (const m of merged) {
           const stored = await this.repository.bucketProfiles(tx, model, m.bucket.grain, m.bucket.bucket);
-          rows.push(...(sameProfiles(stored, m.from) ? m : mergeBucket(deltas, m.bucket, stored)).rows);
+          rows.push(
+            ...(sameProfiles(stored, m.from) ? m.rows : mergeCells(cellsIn(deltas, m.bucket), storedById(m.bucket, stored))),
+          );
         }
         await this.repository.upsertProfiles(tx, model, rows);
       }
@@ -182,8 +190,9 @@ export class ProfilesService implements OnModuleInit {
   }
 }
 
-/** Predictions read and profiled between two yields to the event loop. */
-const ROWS_PER_SLICE = 250;
+/** Predictions read and profiled, and profiles merged, between two yields to the event loop (a few ms each). */
+const ROWS_PER_SLICE = 100;
+const CELLS_PER_SLICE = 50;
 
 interface ProfileBucket {
   grain: string;
@@ -204,13 +213,19 @@ function bucketsOf(deltas: ProfileDeltas): ProfileBucket[] {
   return [...buckets.values()];
 }
 
-function mergeBucket(deltas: ProfileDeltas, bucket: ProfileBucket, from: StoredProfile[]): MergedBucket {
-  const { grain, bucket: start } = bucket;
+type DeltaCell = [string, { key: ProfileCellKey; profile: Parameters<typeof encodeProfile>[0] }];
+
+function cellsIn(deltas: ProfileDeltas, bucket: ProfileBucket): DeltaCell[] {
+  return [...deltas.cells].filter(([, { key }]) => key.grain === bucket.grain && key.bucket === bucket.bucket);
+}
+
+/** A bucket's stored profiles by cell id. */
+function storedById({ grain, bucket }: ProfileBucket, from: readonly StoredProfile[]): Map<string, string> {
   const stored = new Map<string, string>();
   for (const r of from) {
     const id = cellKeyId({
       grain: grain as 'hour',
-      bucket: start,
+      bucket,
       modelVersion: r.model_version,
       sliceKey: r.slice_key,
       sliceValue: r.slice_value,
@@ -218,14 +233,16 @@ function mergeBucket(deltas: ProfileDeltas, bucket: ProfileBucket, from: StoredP
     });
     stored.set(id, r.profile);
   }
-  const rows: MergedBucket['rows'] = [];
-  for (const [id, { key, profile }] of deltas.cells) {
-    if (key.grain !== grain || key.bucket !== start) continue;
+  return stored;
+}
+
+/** Each delta cell merged into its stored profile (or alone, when none is stored), ready to write. */
+function mergeCells(cells: readonly DeltaCell[], stored: ReadonlyMap<string, string>): MergedBucket['rows'] {
+  return cells.map(([id, { key, profile }]) => {
     const old = stored.get(id);
     const merged = mergeProfiles(key.feature, old === undefined ? null : decodeProfile(key.feature, old), profile);
-    rows.push({ key, n: profileRows(key.feature, merged), profile: encodeProfile(merged) });
-  }
-  return { bucket, from, rows };
+    return { key, n: profileRows(key.feature, merged), profile: encodeProfile(merged) };
+  });
 }
 
 /** True when a bucket's stored profiles are the ones read before (same cells, same text). */
