@@ -12,6 +12,7 @@ import { Retention1764250000000 } from './1764250000000-retention.js';
 import { UncertaintyBuckets1764270000000 } from './1764270000000-uncertainty-buckets.js';
 import { ExportRuns1764280000000 } from './1764280000000-export-runs.js';
 import { FeedbackCells1764300000000 } from './1764300000000-feedback-cells.js';
+import { EventsJoinOrder1764310000000 } from './1764310000000-events-join-order.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   UncertaintyBuckets1764270000000,
   ExportRuns1764280000000,
   FeedbackCells1764300000000,
+  EventsJoinOrder1764310000000,
 ];

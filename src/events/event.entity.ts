@@ -11,7 +11,7 @@ export type EventState = (typeof EVENT_STATES)[number];
 
 @Entity('events')
 @Index('idx_events_prediction', ['model', 'predictionId'])
-@Index('idx_events_state', ['state', 'receivedAt'])
+@Index('idx_events_state', ['state', 'receivedAt', 'id'])
 export class EventEntity {
   @PrimaryColumn({ type: 'varchar', length: 100 })
   model!: string;
