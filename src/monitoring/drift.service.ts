@@ -5,8 +5,8 @@ import { BaselinesRepository } from './baselines.repository.js';
 import { BaselinesService } from './baselines.service.js';
 import { type FeatureDrift, featureDrift, type PredictionDrift, predictionDrift, type SliceCell } from './drift.js';
 import type { MonitoringBaselineEntity } from './monitoring.entity.js';
-import { ProfilesRepository } from './profiles.repository.js';
-import { type ProfileWindow, resolveWindow, sliceCells } from './window-cells.js';
+import { ProfileWindows } from './profile-windows.service.js';
+import { cellsOf, type ProfileWindow, resolveWindow, sliceCells } from './window-cells.js';
 
 export interface DriftQuery {
   baseline?: string | null;
@@ -36,7 +36,7 @@ export interface DriftInputs {
 @Injectable()
 export class DriftService {
   constructor(
-    private readonly profiles: ProfilesRepository,
+    private readonly windows: ProfileWindows,
     private readonly baselines: BaselinesRepository,
     private readonly baselinesService: BaselinesService,
     private readonly models: ModelsService,
@@ -50,19 +50,14 @@ export class DriftService {
     const model = await this.models.require(modelName);
     const baseline = await this.baselinesService.require(model.name, query.baseline ?? null);
     const window = resolveWindow(query.from ?? null, query.to ?? null, now);
-    const rows = await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, query.version ?? null);
-    const current = withOverall(sliceCells(rows));
+    const fold = await this.windows.fold(model.name, window, query.version ?? null, now);
+    const current = withOverall(cellsOf(fold));
     const reference = sliceCells(await this.baselines.profiles(model.name, baseline.name));
     const features = featureDrift(current, reference, { schema: model.featureSchema, metric: query.metric ?? null });
     const whole = (cells: SliceCell[]) => cells.find((c) => c.key === OVERALL)?.predictions ?? null;
-    const versions = [...new Set(rows.map((r) => r.model_version))].sort();
-    const byVersion = versions.map((version) => ({
+    const byVersion = [...fold.versions.keys()].sort().map((version) => ({
       version,
-      ...predictionDrift(
-        whole(sliceCells(rows.filter((r) => r.model_version === version && r.slice_key === OVERALL))),
-        whole(reference),
-        model.classes,
-      ),
+      ...predictionDrift(fold.versions.get(version)!, whole(reference), model.classes),
     }));
     return {
       report: {

@@ -78,7 +78,7 @@ export class EstimatesService {
     const cells = sliceCells(
       await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, version, PREDICTIONS),
     );
-    const realized = await this.slices.report(model.name, { from: window.from, to: window.to, version });
+    const realized = await this.slices.labelAccuracy(model.name, { from: window.from, to: window.to, version });
     const realizedOf = new Map(realized.slices.map((s) => [`${s.key}\u0001${s.value}`, s]));
     const row = (p: PredictionProfile | null, labeled: { n: number; accuracy: number | null } | undefined): EstimateRow => ({
       ...expectedAccuracy(confidences(p, calibrators)),

@@ -122,7 +122,10 @@ export class ProfilesRepository {
     }
   }
 
-  /** Every profile of the model at one grain with bucket in [from, to), of one version or all. */
+  /**
+   * Every profile of the model at one grain with bucket in [from, to), of one version or all, in
+   * key order (bucket first), so that merging them one after another gives the same result each time.
+   */
   windowProfiles(
     model: string,
     grain: string,
@@ -133,9 +136,24 @@ export class ProfilesRepository {
   ): Promise<StoredProfile[]> {
     return this.db.query<StoredProfile>(
       `SELECT model_version, slice_key, slice_value, feature, profile FROM monitoring_profiles
-       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}${feature === null ? '' : ' AND feature = ?'}`,
+       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}${feature === null ? '' : ' AND feature = ?'}
+       ORDER BY bucket, model_version, slice_key, slice_value, feature`,
       [model, grain, from, to, ...(version === null ? [] : [version]), ...(feature === null ? [] : [feature])],
     );
+  }
+
+  /**
+   * What the profiles of [from, to) are at: their count and the sum of their row counts. The profile
+   * job only ever adds to a profile, and each prediction it adds raises the row count of its
+   * prediction profiles, so any change to those buckets changes this.
+   */
+  async windowStamp(model: string, grain: string, from: number, to: number, version: string | null): Promise<string> {
+    const [row] = await this.db.query<{ profiles: number | string; n: number | string | null }>(
+      `SELECT COUNT(*) AS profiles, SUM(n) AS n FROM monitoring_profiles
+       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}`,
+      [model, grain, from, to, ...(version === null ? [] : [version])],
+    );
+    return `${Number(row?.profiles ?? 0)}:${Number(row?.n ?? 0)}`;
   }
 
   /** The first and last hour bucket holding profiles, for a window without bounds. */

@@ -77,10 +77,10 @@ export function points(s: NumericSketch): { values: number[]; weights: number[] 
   };
 }
 
-/** The q-quantile (0..1) within the sketch's relative accuracy; null when empty. */
-export function quantile(s: NumericSketch, q: number): number | null {
+/** The q-quantile (0..1) within the sketch's relative accuracy; null when empty. `of` is the sketch's points(), when the caller has them. */
+export function quantile(s: NumericSketch, q: number, of: { values: number[]; weights: number[] } = points(s)): number | null {
   if (s.count === 0) return null;
-  const { values, weights } = points(s);
+  const { values, weights } = of;
   const rank = q * (s.count - 1);
   let seen = 0;
   for (let i = 0; i < values.length; i++) {
