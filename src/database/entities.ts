@@ -14,6 +14,7 @@ import {
   MonitoringCalibrationEntity,
   MonitoringPendingEntity,
   MonitoringProfileEntity,
+  MonitoringProfileRevisionEntity,
 } from '../monitoring/monitoring.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { QualityCellEntity } from '../quality/quality-cell.entity.js';
@@ -43,6 +44,7 @@ export const ENTITIES = [
   LfRunEntity,
   MonitoringPendingEntity,
   MonitoringProfileEntity,
+  MonitoringProfileRevisionEntity,
   MonitoringBaselineEntity,
   MonitoringBaselineProfileEntity,
   MonitoringCalibrationEntity,

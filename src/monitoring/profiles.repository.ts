@@ -111,13 +111,23 @@ export class ProfilesRepository {
     );
   }
 
+  /** Stores the profiles and raises the revision of each bucket and version they are in. */
   async upsertProfiles(tx: Tx, model: string, rows: { key: ProfileCellKey; n: number; profile: string }[]): Promise<void> {
+    const buckets = new Map<string, ProfileCellKey>();
     for (const { key, n, profile } of rows) {
       await tx.run(
         `INSERT INTO monitoring_profiles (${PROFILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (model, grain, bucket, model_version, slice_key, slice_value, feature)
          DO UPDATE SET n = excluded.n, profile = excluded.profile`,
         [model, key.grain, key.bucket, key.modelVersion, key.sliceKey, key.sliceValue, key.feature, n, profile],
+      );
+      buckets.set(`${key.grain}\u0001${key.bucket}\u0001${key.modelVersion}`, key);
+    }
+    for (const key of buckets.values()) {
+      await tx.run(
+        `INSERT INTO monitoring_profile_revisions (model, grain, bucket, model_version, revision) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (model, grain, bucket, model_version) DO UPDATE SET revision = monitoring_profile_revisions.revision + 1`,
+        [model, key.grain, key.bucket, key.modelVersion],
       );
     }
   }
@@ -143,17 +153,17 @@ export class ProfilesRepository {
   }
 
   /**
-   * What the profiles of [from, to) are at: their count and the sum of their row counts. The profile
-   * job only ever adds to a profile, and each prediction it adds raises the row count of its
-   * prediction profiles, so any change to those buckets changes this.
+   * What the profiles of [from, to) are at: how many bucket revisions there are and their sum. The
+   * profile job raises a bucket's revision in the transaction that changes it, so any change to
+   * those buckets changes this.
    */
   async windowStamp(model: string, grain: string, from: number, to: number, version: string | null): Promise<string> {
-    const [row] = await this.db.query<{ profiles: number | string; n: number | string | null }>(
-      `SELECT COUNT(*) AS profiles, SUM(n) AS n FROM monitoring_profiles
+    const [row] = await this.db.query<{ buckets: number | string; revisions: number | string | null }>(
+      `SELECT COUNT(*) AS buckets, SUM(revision) AS revisions FROM monitoring_profile_revisions
        WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}`,
       [model, grain, from, to, ...(version === null ? [] : [version])],
     );
-    return `${Number(row?.profiles ?? 0)}:${Number(row?.n ?? 0)}`;
+    return `${Number(row?.buckets ?? 0)}:${Number(row?.revisions ?? 0)}`;
   }
 
   /** The first and last hour bucket holding profiles, for a window without bounds. */
