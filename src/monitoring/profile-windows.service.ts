@@ -3,7 +3,7 @@ import { bucketOf } from '../slices/window.js';
 import { ProfilesRepository } from './profiles.repository.js';
 import { type CellFold, emptyFold, extendFold, foldRows, type ProfileWindow } from './window-cells.js';
 
-/** Folds of closed buckets kept per process: the windows pages and the drift evaluation read (a few MB each at 24 hours). */
+/** Folds of closed buckets kept per process: the windows that pages and the drift evaluation read. */
 const KEPT_FOLDS = 8;
 
 /**
