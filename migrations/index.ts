@@ -11,6 +11,7 @@ import { Weak1764230000000 } from './1764230000000-weak.js';
 import { Retention1764250000000 } from './1764250000000-retention.js';
 import { UncertaintyBuckets1764270000000 } from './1764270000000-uncertainty-buckets.js';
 import { ExportRuns1764280000000 } from './1764280000000-export-runs.js';
+import { ProfileRevisions1764290000000 } from './1764290000000-profile-revisions.js';
 import { FeedbackCells1764300000000 } from './1764300000000-feedback-cells.js';
 import { EventsJoinOrder1764310000000 } from './1764310000000-events-join-order.js';
 
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   Retention1764250000000,
   UncertaintyBuckets1764270000000,
   ExportRuns1764280000000,
+  ProfileRevisions1764290000000,
   FeedbackCells1764300000000,
   EventsJoinOrder1764310000000,
 ];

@@ -15,6 +15,7 @@ import {
   MonitoringCalibrationEntity,
   MonitoringPendingEntity,
   MonitoringProfileEntity,
+  MonitoringProfileRevisionEntity,
 } from '../monitoring/monitoring.entity.js';
 import { PredictionEntity } from '../predictions/prediction.entity.js';
 import { QualityCellEntity } from '../quality/quality-cell.entity.js';
@@ -44,6 +45,7 @@ export const ENTITIES = [
   LfRunEntity,
   MonitoringPendingEntity,
   MonitoringProfileEntity,
+  MonitoringProfileRevisionEntity,
   MonitoringBaselineEntity,
   MonitoringBaselineProfileEntity,
   MonitoringCalibrationEntity,

@@ -61,7 +61,7 @@ export class BaselinesRepository {
 
   async profiles(model: string, baseline: string, tx?: Tx) {
     const sql =
-      'SELECT slice_key, slice_value, feature, profile FROM monitoring_baseline_profiles WHERE model = ? AND baseline = ?';
+      'SELECT slice_key, slice_value, feature, profile FROM monitoring_baseline_profiles WHERE model = ? AND baseline = ? ORDER BY slice_key, slice_value, feature';
     type Row = { slice_key: string; slice_value: string; feature: string; profile: string };
     return tx ? tx.all<Row>(sql, [model, baseline]) : this.db.query<Row>(sql, [model, baseline]);
   }

@@ -5,8 +5,11 @@ import { BaselinesRepository } from './baselines.repository.js';
 import { BaselinesService } from './baselines.service.js';
 import { type FeatureDrift, featureDrift, type PredictionDrift, predictionDrift, type SliceCell } from './drift.js';
 import type { MonitoringBaselineEntity } from './monitoring.entity.js';
-import { ProfilesRepository } from './profiles.repository.js';
-import { type ProfileWindow, resolveWindow, sliceCells } from './window-cells.js';
+import { ProfileWindows } from './profile-windows.service.js';
+import { cellsOf, type ProfileWindow, resolveWindow, sliceCells, type StoredRow } from './window-cells.js';
+
+/** Decoded baselines kept per process. */
+const KEPT_BASELINES = 8;
 
 export interface DriftQuery {
   baseline?: string | null;
@@ -35,12 +38,42 @@ export interface DriftInputs {
 /** Drift of a window of the log against a baseline: read from the maintained profiles only. */
 @Injectable()
 export class DriftService {
+  private readonly references = new Map<string, { rows: StoredRow[]; cells: SliceCell[] }>();
+
   constructor(
-    private readonly profiles: ProfilesRepository,
+    private readonly windows: ProfileWindows,
     private readonly baselines: BaselinesRepository,
     private readonly baselinesService: BaselinesService,
     private readonly models: ModelsService,
   ) {}
+
+  /**
+   * The baseline's cells, decoded again only when its stored profiles differ from those last decoded
+   * (a baseline is replaced whole): decoded profiles keep their sketches' points between requests.
+   */
+  private async referenceCells(model: string, name: string): Promise<SliceCell[]> {
+    const rows = await this.baselines.profiles(model, name);
+    const key = `${model}\u0001${name}`;
+    const kept = this.references.get(key);
+    const same =
+      kept !== undefined &&
+      kept.rows.length === rows.length &&
+      kept.rows.every(
+        (r, i) =>
+          r.profile === rows[i].profile &&
+          r.feature === rows[i].feature &&
+          r.slice_key === rows[i].slice_key &&
+          r.slice_value === rows[i].slice_value,
+      );
+    this.references.delete(key);
+    const entry = same ? kept : { rows, cells: sliceCells(rows) };
+    this.references.set(key, entry);
+    for (const old of this.references.keys()) {
+      if (this.references.size <= KEPT_BASELINES) break;
+      this.references.delete(old);
+    }
+    return entry.cells;
+  }
 
   async report(modelName: string, query: DriftQuery = {}, now = Date.now()): Promise<DriftReport> {
     return (await this.inputs(modelName, query, now)).report;
@@ -50,19 +83,14 @@ export class DriftService {
     const model = await this.models.require(modelName);
     const baseline = await this.baselinesService.require(model.name, query.baseline ?? null);
     const window = resolveWindow(query.from ?? null, query.to ?? null, now);
-    const rows = await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, query.version ?? null);
-    const current = withOverall(sliceCells(rows));
-    const reference = sliceCells(await this.baselines.profiles(model.name, baseline.name));
+    const fold = await this.windows.fold(model.name, window, query.version ?? null, now);
+    const current = withOverall(cellsOf(fold));
+    const reference = await this.referenceCells(model.name, baseline.name);
     const features = featureDrift(current, reference, { schema: model.featureSchema, metric: query.metric ?? null });
     const whole = (cells: SliceCell[]) => cells.find((c) => c.key === OVERALL)?.predictions ?? null;
-    const versions = [...new Set(rows.map((r) => r.model_version))].sort();
-    const byVersion = versions.map((version) => ({
+    const byVersion = [...fold.versions.keys()].sort().map((version) => ({
       version,
-      ...predictionDrift(
-        whole(sliceCells(rows.filter((r) => r.model_version === version && r.slice_key === OVERALL))),
-        whole(reference),
-        model.classes,
-      ),
+      ...predictionDrift(fold.versions.get(version)!, whole(reference), model.classes),
     }));
     return {
       report: {

@@ -2,7 +2,7 @@ import type { FeatureSpec } from '../models/model-settings.js';
 import { OVERALL } from '../slices/cells.js';
 import { type FeatureProfile, observedType, type PredictionProfile } from './profile.js';
 import { CATEGORY_CAP, type CategoryTally, distinctBuckets, points, quantile, std, tallyTotal } from './sketch.js';
-import { benjaminiHochberg, chiSquared, jensenShannon, ksTwoSample, psi, wasserstein } from './statistics.js';
+import { benjaminiHochberg, chiSquared, jensenShannon, psi, wasserstein, wassersteinAndKs } from './statistics.js';
 
 /** Evidently's defaults: the sample size above which distances replace tests, and their thresholds. */
 export const DRIFT_DEFAULTS = {
@@ -173,27 +173,30 @@ function measure(d: FeatureDrift, cur: FeatureProfile, ref: FeatureProfile, requ
     const a = points(ref.text.tokens);
     const b = points(cur.text.tokens);
     const s = std(ref.text.tokens) ?? 0;
-    distance('wasserstein_norm', wasserstein(a, b) / Math.max(s, 1e-3));
-    d.severity = ksTwoSample(a, b).statistic;
+    const both = wassersteinAndKs(a, b);
+    distance('wasserstein_norm', both.wasserstein / Math.max(s, 1e-3));
+    d.severity = both.ks.statistic;
     if (d.drifted) d.likelyCause = 'vocabulary_shift';
     return;
   }
   if (d.type === 'number' && cur.num && ref.num) {
     const a = points(ref.num);
     const b = points(cur.num);
-    const categories = [...new Set([...a.values, ...b.values])].sort((x, y) => x - y);
+    let categories: number[] | null = null;
     const countsOf = (p: { values: number[]; weights: number[] }) => {
+      categories ??= [...new Set([...a.values, ...b.values])].sort((x, y) => x - y);
       const m = new Map(p.values.map((v, i) => [v, p.weights[i]]));
-      return categories.map((v) => m.get(v) ?? 0);
+      return categories!.map((v) => m.get(v) ?? 0);
     };
+    const both = wassersteinAndKs(a, b);
     if (requested === 'psi') distance('psi', psi(countsOf(a), countsOf(b)), DRIFT_DEFAULTS.psiThreshold);
     else if (ref.num.count > largeSample && distinctBuckets(ref.num) > fewValues)
-      distance('wasserstein_norm', wasserstein(a, b) / Math.max(std(ref.num) ?? 0, 1e-9));
+      distance('wasserstein_norm', both.wasserstein / Math.max(std(ref.num) ?? 0, 1e-9));
     else if (ref.num.count > largeSample) distance('jensenshannon', jensenShannon(countsOf(a), countsOf(b)));
-    else if (distinctBuckets(ref.num) > fewValues) test('ks', ksTwoSample(a, b).pValue);
+    else if (distinctBuckets(ref.num) > fewValues) test('ks', both.ks.pValue);
     else test('chisquare', chiSquared(countsOf(a), countsOf(b)).pValue);
-    d.severity = ksTwoSample(a, b).statistic;
-    const ratio = (quantile(cur.num, 0.5) ?? 0) / (quantile(ref.num, 0.5) || Number.NaN);
+    d.severity = both.ks.statistic;
+    const ratio = (quantile(cur.num, 0.5, b) ?? 0) / (quantile(ref.num, 0.5, a) || Number.NaN);
     const cause = ratio >= 5 || (ratio > 0 && ratio <= 0.2) ? 'unit_change' : 'distribution_shift';
     if (d.drifted) d.likelyCause = cause;
     else candidates.set(d, cause);

@@ -5,8 +5,9 @@ import { SlicesService } from '../slices/slices.service.js';
 import { BaselinesRepository } from './baselines.repository.js';
 import { type AccuracyEstimate, chooseCalibration, expectedAccuracy, type Isotonic, predictIsotonic } from './calibration.js';
 import { CONFIDENCE_BINS, type PredictionProfile, PREDICTIONS } from './profile.js';
+import { ProfileWindows } from './profile-windows.service.js';
 import { ProfilesRepository } from './profiles.repository.js';
-import { resolveWindow, sliceCells } from './window-cells.js';
+import { cellsOf, resolveWindow } from './window-cells.js';
 
 /** Labeled predictions read per calibration, newest first. */
 const CALIBRATION_ROWS = 20_000;
@@ -32,6 +33,7 @@ export interface EstimateRow extends AccuracyEstimate {
 export class EstimatesService {
   constructor(
     private readonly profiles: ProfilesRepository,
+    private readonly windows: ProfileWindows,
     private readonly store: BaselinesRepository,
     private readonly models: ModelsService,
     private readonly slices: SlicesService,
@@ -75,10 +77,8 @@ export class EstimatesService {
     const calibrations = await this.store.calibrations(model.name);
     const calibrators = new Map<string, Isotonic>();
     for (const c of calibrations) if (c.calibrator) calibrators.set(c.class, JSON.parse(c.calibrator) as Isotonic);
-    const cells = sliceCells(
-      await this.profiles.windowProfiles(model.name, window.grain, window.from, window.to, version, PREDICTIONS),
-    );
-    const realized = await this.slices.report(model.name, { from: window.from, to: window.to, version });
+    const cells = cellsOf(await this.windows.fold(model.name, window, version, now, PREDICTIONS));
+    const realized = await this.slices.labelAccuracy(model.name, { from: window.from, to: window.to, version });
     const realizedOf = new Map(realized.slices.map((s) => [`${s.key}\u0001${s.value}`, s]));
     const row = (p: PredictionProfile | null, labeled: { n: number; accuracy: number | null } | undefined): EstimateRow => ({
       ...expectedAccuracy(confidences(p, calibrators)),

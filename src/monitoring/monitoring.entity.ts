@@ -64,6 +64,26 @@ export class MonitoringProfileEntity {
   profile!: string;
 }
 
+/** How often the profile job changed a bucket of one model version: what kept window folds are checked against. */
+@Entity('monitoring_profile_revisions', { withoutRowid: true })
+export class MonitoringProfileRevisionEntity {
+  @PrimaryColumn({ type: 'varchar', length: 100 })
+  model!: string;
+
+  /** hour or day. */
+  @PrimaryColumn({ type: 'varchar', length: 4 })
+  grain!: string;
+
+  @PrimaryColumn({ type: 'bigint', transformer: bigintNumber })
+  bucket!: number;
+
+  @PrimaryColumn({ name: 'model_version', type: 'varchar', length: 100 })
+  modelVersion!: string;
+
+  @Column({ type: 'integer' })
+  revision!: number;
+}
+
 @Entity('monitoring_baselines')
 export class MonitoringBaselineEntity {
   @PrimaryColumn({ type: 'varchar', length: 100 })

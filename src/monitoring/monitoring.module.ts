@@ -10,6 +10,7 @@ import { DriftService } from './drift.service.js';
 import { EstimatesService } from './estimates.service.js';
 import { MonitoringController } from './monitoring.controller.js';
 import { MonitoringProcessor } from './monitoring.processor.js';
+import { ProfileWindows } from './profile-windows.service.js';
 import { ProfilesRepository } from './profiles.repository.js';
 import { ProfilesService } from './profiles.service.js';
 
@@ -21,6 +22,7 @@ import { ProfilesService } from './profiles.service.js';
     ProfilesRepository,
     BaselinesRepository,
     ProfilesService,
+    ProfileWindows,
     BaselinesService,
     DriftService,
     EstimatesService,

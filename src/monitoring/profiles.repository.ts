@@ -124,7 +124,9 @@ export class ProfilesRepository {
     );
   }
 
+  /** Stores the profiles and raises the revision of each bucket and version they are in. */
   async upsertProfiles(tx: Tx, model: string, rows: { key: ProfileCellKey; n: number; profile: string }[]): Promise<void> {
+    const buckets = new Map<string, ProfileCellKey>();
     for (const { key, n, profile } of rows) {
       await tx.run(
         `INSERT INTO monitoring_profiles (${PROFILE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -132,10 +134,21 @@ export class ProfilesRepository {
          DO UPDATE SET n = excluded.n, profile = excluded.profile`,
         [model, key.grain, key.bucket, key.modelVersion, key.sliceKey, key.sliceValue, key.feature, n, profile],
       );
+      buckets.set(`${key.grain}\u0001${key.bucket}\u0001${key.modelVersion}`, key);
+    }
+    for (const key of buckets.values()) {
+      await tx.run(
+        `INSERT INTO monitoring_profile_revisions (model, grain, bucket, model_version, revision) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (model, grain, bucket, model_version) DO UPDATE SET revision = monitoring_profile_revisions.revision + 1`,
+        [model, key.grain, key.bucket, key.modelVersion],
+      );
     }
   }
 
-  /** Every profile of the model at one grain with bucket in [from, to), of one version or all. */
+  /**
+   * Every profile of the model at one grain with bucket in [from, to), of one version or all, in
+   * key order (bucket first), so that merging them one after another gives the same result each time.
+   */
   windowProfiles(
     model: string,
     grain: string,
@@ -146,9 +159,24 @@ export class ProfilesRepository {
   ): Promise<StoredProfile[]> {
     return this.db.query<StoredProfile>(
       `SELECT model_version, slice_key, slice_value, feature, profile FROM monitoring_profiles
-       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}${feature === null ? '' : ' AND feature = ?'}`,
+       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}${feature === null ? '' : ' AND feature = ?'}
+       ORDER BY bucket, model_version, slice_key, slice_value, feature`,
       [model, grain, from, to, ...(version === null ? [] : [version]), ...(feature === null ? [] : [feature])],
     );
+  }
+
+  /**
+   * What the profiles of [from, to) are at: how many bucket revisions there are and their sum. The
+   * profile job raises a bucket's revision in the transaction that changes it, so any change to
+   * those buckets changes this.
+   */
+  async windowStamp(model: string, grain: string, from: number, to: number, version: string | null): Promise<string> {
+    const [row] = await this.db.query<{ buckets: number | string; revisions: number | string | null }>(
+      `SELECT COUNT(*) AS buckets, SUM(revision) AS revisions FROM monitoring_profile_revisions
+       WHERE model = ? AND grain = ? AND bucket >= ? AND bucket < ?${version === null ? '' : ' AND model_version = ?'}`,
+      [model, grain, from, to, ...(version === null ? [] : [version])],
+    );
+    return `${Number(row?.buckets ?? 0)}:${Number(row?.revisions ?? 0)}`;
   }
 
   /** The first and last hour bucket holding profiles, for a window without bounds. */

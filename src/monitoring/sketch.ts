@@ -63,8 +63,22 @@ export function std(s: NumericSketch): number | null {
   return Math.sqrt(Math.max(0, s.sumSq / s.count - m * m));
 }
 
-/** Each bucket as a representative value and a weight, ascending; values are clamped to [min, max]. */
+/**
+ * points() of the sketches asked for, while their count stays what it was (every change to a sketch
+ * changes its count): the sketches of kept window folds and baselines are read on every drift request.
+ */
+const pointsOf = new WeakMap<NumericSketch, { count: number; values: number[]; weights: number[] }>();
+
+/** Each bucket as a representative value and a weight, ascending; values are clamped to [min, max]. Read-only: the arrays are shared. */
 export function points(s: NumericSketch): { values: number[]; weights: number[] } {
+  const kept = pointsOf.get(s);
+  if (kept?.count === s.count) return kept;
+  const computed = { count: s.count, ...pointsNow(s) };
+  pointsOf.set(s, computed);
+  return computed;
+}
+
+function pointsNow(s: NumericSketch): { values: number[]; weights: number[] } {
   const out: [number, number][] = [];
   const rep = (index: number) => (2 * GAMMA ** index) / (GAMMA + 1);
   for (const [k, n] of Object.entries(s.neg)) out.push([-rep(Number(k)), n]);
@@ -77,10 +91,10 @@ export function points(s: NumericSketch): { values: number[]; weights: number[] 
   };
 }
 
-/** The q-quantile (0..1) within the sketch's relative accuracy; null when empty. */
-export function quantile(s: NumericSketch, q: number): number | null {
+/** The q-quantile (0..1) within the sketch's relative accuracy; null when empty. `of` is the sketch's points(), when the caller has them. */
+export function quantile(s: NumericSketch, q: number, of: { values: number[]; weights: number[] } = points(s)): number | null {
   if (s.count === 0) return null;
-  const { values, weights } = points(s);
+  const { values, weights } = of;
   const rank = q * (s.count - 1);
   let seen = 0;
   for (let i = 0; i < values.length; i++) {

@@ -10,28 +10,62 @@ export interface Weighted {
 
 /** The distinct values of both, ascending, with each side's cumulative share at each. */
 function cdfs(a: Weighted, b: Weighted): { xs: number[]; fa: number[]; fb: number[] } {
-  const xs = [...new Set([...a.values, ...b.values])].sort((x, y) => x - y);
+  const xs =
+    ascending(a.values) && ascending(b.values)
+      ? mergeDistinct(a.values, b.values)
+      : [...new Set([...a.values, ...b.values])].sort((x, y) => x - y);
   const cum = (w: Weighted) => {
-    const order = w.values.map((v, i) => [v, w.weights[i]] as const).sort((p, q) => p[0] - q[0]);
-    const total = order.reduce((s, [, n]) => s + n, 0);
-    const out: number[] = [];
+    // Sketch points come sorted; sorting them again (a stable sort) would change nothing.
+    const sorted = ascending(w.values);
+    const order = sorted ? null : w.values.map((v, i) => [v, w.weights[i]] as const).sort((p, q) => p[0] - q[0]);
+    const values = order ? order.map(([v]) => v) : w.values;
+    const weights = order ? order.map(([, n]) => n) : w.weights;
+    let total = 0;
+    for (const n of weights) total += n;
+    const out = new Array<number>(xs.length);
     let j = 0;
     let acc = 0;
-    for (const x of xs) {
-      while (j < order.length && order[j][0] <= x) acc += order[j++][1];
-      out.push(total > 0 ? acc / total : 0);
+    for (let i = 0; i < xs.length; i++) {
+      while (j < values.length && values[j] <= xs[i]) acc += weights[j++];
+      out[i] = total > 0 ? acc / total : 0;
     }
     return out;
   };
   return { xs, fa: cum(a), fb: cum(b) };
 }
 
+function ascending(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1] <= values[i])) return false;
+  return true;
+}
+
+/** The distinct values of two ascending lists, ascending (what a Set and a sort of both give). */
+function mergeDistinct(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
+  }
+  return out;
+}
+
 /** First Wasserstein distance (scipy.stats.wasserstein_distance with weights). */
 export function wasserstein(a: Weighted, b: Weighted): number {
-  const { xs, fa, fb } = cdfs(a, b);
+  return wassersteinOf(cdfs(a, b));
+}
+
+function wassersteinOf({ xs, fa, fb }: { xs: number[]; fa: number[]; fb: number[] }): number {
   let d = 0;
   for (let i = 0; i + 1 < xs.length; i++) d += Math.abs(fa[i] - fb[i]) * (xs[i + 1] - xs[i]);
   return d;
+}
+
+/** wasserstein() and ksTwoSample() of the same two distributions, from one pass over their CDFs. */
+export function wassersteinAndKs(a: Weighted, b: Weighted): { wasserstein: number; ks: { statistic: number; pValue: number } } {
+  const both = cdfs(a, b);
+  return { wasserstein: wassersteinOf(both), ks: ksOf(both, a, b) };
 }
 
 /** Normalises counts to shares; all zeros stay zeros. */
@@ -62,7 +96,10 @@ export function psi(reference: readonly number[], current: readonly number[]): n
 
 /** Two-sample Kolmogorov-Smirnov statistic and its asymptotic p-value (scipy ks_2samp, method="asymp"). */
 export function ksTwoSample(a: Weighted, b: Weighted): { statistic: number; pValue: number } {
-  const { fa, fb } = cdfs(a, b);
+  return ksOf(cdfs(a, b), a, b);
+}
+
+function ksOf({ fa, fb }: { fa: number[]; fb: number[] }, a: Weighted, b: Weighted): { statistic: number; pValue: number } {
   let d = 0;
   for (let i = 0; i < fa.length; i++) d = Math.max(d, Math.abs(fa[i] - fb[i]));
   const n = a.weights.reduce((s, w) => s + w, 0);

@@ -212,6 +212,36 @@ export class SlicesRepository {
     });
   }
 
+  /**
+   * Labeled and correct predictions per slice value over the plan's cells, summed in SQL: what label
+   * accuracy alone needs (reportCells' rows by actual and predicted class are what the report needs).
+   */
+  labelCounts(
+    model: string,
+    plan: SignedSegment[],
+    filter: CellFilter,
+  ): Promise<{ key: string; value: string; n: number; correct: number }[]> {
+    return this.db.snapshot(async (tx) => {
+      const sums = new Map<string, { key: string; value: string; n: number; correct: number }>();
+      for (const segment of plan) {
+        const { where, params } = cellWhere(model, segment, filter);
+        const rows = await tx.all<{ key: string; value: string; n: number | string; correct: number | string }>(
+          `SELECT slice_key AS key, slice_value AS value, SUM(n) AS n, SUM(CASE WHEN actual = predicted THEN n ELSE 0 END) AS correct
+           FROM slice_cells WHERE ${where} GROUP BY slice_key, slice_value`,
+          params,
+        );
+        for (const r of rows) {
+          const id = `${r.key}\u0000${r.value}`;
+          let sum = sums.get(id);
+          if (!sum) sums.set(id, (sum = { key: r.key, value: r.value, n: 0, correct: 0 }));
+          sum.n += segment.sign * Number(r.n);
+          sum.correct += segment.sign * Number(r.correct);
+        }
+      }
+      return [...sums.values()];
+    });
+  }
+
   /** n and correct per bucket of one slice value over the segments' cells (the series index serves it). */
   seriesCells(model: string, key: string, value: string, segments: Segment[], filter: CellFilter): Promise<BucketCounts[]> {
     return this.db.snapshot(async (tx) => {

@@ -38,6 +38,11 @@ export type SliceReport = EstimatedReportBody & {
   source: SourceFilter;
 };
 
+export interface LabelAccuracy {
+  overall: { n: number; accuracy: number | null };
+  slices: { key: string; value: string; n: number; accuracy: number | null }[];
+}
+
 export interface SeriesPoint extends AccuracySummary {
   /** Start of the bucket, ISO 8601. */
   t: string;
@@ -95,6 +100,28 @@ export class SlicesService {
       source,
       ...withEstimates(body, estimates, target),
     };
+  }
+
+  /**
+   * Labeled predictions and their accuracy per slice value (declared keys) and overall, as report()
+   * counts them, without the rest of the report: the monitoring page's realized accuracy. report()'s
+   * cells by class and its audit-corrected estimates (the quality cells of every hour of the window)
+   * took 35 and 90 ms for 24 hours at 1M predictions in bench:reads.
+   */
+  async labelAccuracy(modelName: string, query: Pick<SliceQuery, 'from' | 'to' | 'version'> = {}): Promise<LabelAccuracy> {
+    const model = await this.models.require(modelName);
+    const { window, filter } = resolve(query);
+    const bounded = window.from !== null || window.to !== null;
+    const plan = planFor(window, bounded ? await this.cells.dayExtent(model.name) : null);
+    const keys = new Set(declaredKeys(model));
+    const accuracy = (n: number, correct: number) => ({ n, accuracy: n === 0 ? null : correct / n });
+    let overall = accuracy(0, 0);
+    const slices: LabelAccuracy['slices'] = [];
+    for (const c of await this.cells.labelCounts(model.name, plan, filter)) {
+      if (c.key === OVERALL) overall = accuracy(c.n, c.correct);
+      else if (keys.has(c.key) && c.n > 0) slices.push({ key: c.key, value: c.value, ...accuracy(c.n, c.correct) });
+    }
+    return { overall, slices };
   }
 
   /** n, correct, accuracy and interval per hour or day of one slice value (key and value * for the whole model). */

@@ -340,6 +340,41 @@ describe('bad input and edge cases', () => {
   });
 });
 
+describe('windows read again', () => {
+  it('counts predictions that arrive late for an hour a drift read already merged, and new versions', async () => {
+    await registerModel(t.http, t.adminToken, 'late', MODEL);
+    const closedHour = Math.floor((Date.now() - 3 * HOUR) / HOUR) * HOUR;
+    await send(world('late', 40, 600, closedHour));
+    await profiled();
+    const base = await t
+      .http()
+      .post('/api/v1/models/late/baselines')
+      .set('Authorization', admin)
+      .send({ name: 'first', from: new Date(closedHour).toISOString(), to: new Date(closedHour + HOUR).toISOString() });
+    expect(base.status, JSON.stringify(base.body)).toBe(201);
+    const read = async () => {
+      const res = await t.http().get('/api/v1/models/late/drift').set('Authorization', reader);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const body = res.body as Pick<DriftBody, 'features'> & {
+        predictions: { n: number; byVersion: { version: string; n: number }[] };
+      };
+      return { whole: body.features.find((f) => f.feature === 'price' && f.slice === null)!.n, predictions: body.predictions };
+    };
+    expect(await read()).toMatchObject({ whole: 600, predictions: { n: 600, byVersion: [{ n: 600 }] } });
+    expect((await read()).whole).toBe(600);
+    // The same closed hour, later, from another model version.
+    await send(world('late', 41, 300, closedHour).map((p) => ({ ...p, modelVersion: 'v2' })));
+    await profiled();
+    const after = await read();
+    expect(after.whole).toBe(900);
+    expect(after.predictions.n).toBe(900);
+    expect(after.predictions.byVersion.map((v) => [v.version, v.n])).toEqual([
+      ['v1', 600],
+      ['v2', 300],
+    ]);
+  });
+});
+
 describe('baselines from uploaded files', () => {
   const upload = (query: string, type: string, body: string | Buffer, auth = admin) =>
     t.http().post(`/api/v1/models/drifty/baselines?${query}`).set('Authorization', auth).set('Content-Type', type).send(body);

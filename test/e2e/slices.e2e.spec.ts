@@ -4,6 +4,7 @@ import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
 import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesProcessor } from '../../src/slices/slices.processor.js';
+import { SlicesService } from '../../src/slices/slices.service.js';
 import { wilson } from '../../src/slices/wilson.js';
 import { anEvent } from '../factories/events.js';
 import { registerModel } from '../factories/models.js';
@@ -238,6 +239,36 @@ describe('GET /api/v1/models/:model/slices', () => {
     const res = await get(`/api/v1/models/acc/slices${query}`);
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  });
+
+  it('gives the label accuracy alone (the monitoring page reads it) exactly as the report counts it', async () => {
+    const windows: [string, { from?: number; to?: number; version?: string }][] = [
+      ['', {}],
+      ['?version=v1', { version: 'v1' }],
+      [
+        `?from=${iso(day1 + 10 * HOUR + 30 * 60_000)}&to=${iso(day1 + 10 * HOUR + 40 * 60_000)}`,
+        { from: day1 + 10 * HOUR + 30 * 60_000, to: day1 + 10 * HOUR + 40 * 60_000 },
+      ],
+      [`?from=${iso(day1 + 11 * HOUR)}&to=${iso(day2 + 6 * HOUR)}`, { from: day1 + 11 * HOUR, to: day2 + 6 * HOUR }],
+      [`?from=${iso(day1 + 11 * HOUR)}`, { from: day1 + 11 * HOUR }],
+      [`?from=${iso(day1 + HOUR)}&to=${iso(day2 + 6 * HOUR)}`, { from: day1 + HOUR, to: day2 + 6 * HOUR }],
+    ];
+    for (const [query, window] of windows) {
+      const full = await report(query);
+      const alone = await t.app.get(SlicesService).labelAccuracy('acc', window);
+      expect(alone.overall, query).toEqual({ n: full.overall.n, accuracy: full.overall.accuracy });
+      expect(alone.slices.map((s) => `${s.key}=${s.value}`).sort(), query).toEqual(
+        full.slices.map((s) => `${s.key}=${s.value}`).sort(),
+      );
+      for (const s of alone.slices)
+        expect(s, query).toEqual({
+          key: s.key,
+          value: s.value,
+          n: sliceOf(full, s.key, s.value)!.n,
+          accuracy: sliceOf(full, s.key, s.value)!.accuracy,
+        });
+    }
+    expect((await t.app.get(SlicesService).labelAccuracy('acc', { version: 'v2' })).overall).toEqual({ n: 5, accuracy: 0.8 });
   });
 
   it('answers an unknown model with 404', async () => {
