@@ -102,17 +102,6 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S*\{traceId\}\S*$/, { message: 'TRACE_URL_TEMPLATE must be an http(s) URL containing {traceId}' })
   TRACE_URL_TEMPLATE?: string;
 
-  /**
-   * On SQLite, the time a background job's transaction aims at (the label join, window closing, the
-   * slice rollups size their batches to it); 0 keeps their fixed sizes. PostgreSQL always uses them.
-   */
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
-  @IsInt()
-  @Min(0)
-  @Max(10_000)
-  JOB_TX_TARGET_MS = 10;
-
   /** Failed authentications (bad token or cookie, failed sign-in) per client address per minute before 429s. */
   @IsOptional()
   @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
@@ -187,7 +176,6 @@ const ENV_KEYS = [
   'REDIS_URL',
   'ROLE',
   'JOB_RUNNER',
-  'JOB_TX_TARGET_MS',
   'ADMIN_TOKEN',
   'ALERT_WEBHOOK_URL',
   'MONITORING_PROFILES',

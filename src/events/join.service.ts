@@ -1,10 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { storedDuration } from '../common/durations.js';
-import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
-import { type AdaptiveBatch, jobBatch } from '../jobs/adaptive-batch.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
 import type { EffectiveChange, LabelWrite } from '../labels/labels.repository.js';
 import { LabelsService } from '../labels/labels.service.js';
@@ -23,8 +21,6 @@ const RECENT_PENDING_MS = 2 * 60_000;
 @Injectable()
 export class JoinService {
   private readonly logger = new Logger(JoinService.name);
-  /** One batch sizer per step: their rows cost very different amounts. */
-  private readonly batches;
 
   constructor(
     private readonly db: Db,
@@ -33,31 +29,26 @@ export class JoinService {
     private readonly predictions: PredictionsService,
     private readonly models: ModelsService,
     private readonly metrics: LabelMetrics,
-    config: AppConfig,
-  ) {
-    const batch = () => jobBatch(BATCH, db.kind, config.JOB_TX_TARGET_MS);
-    this.batches = { apply: batch(), implicit: batch(), final: batch() };
-  }
+  ) {}
 
   /** One pass of everything the database shows as due. Safe to run twice, or concurrently on PostgreSQL. */
   async tick(
     now = Date.now(),
   ): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
     const joinedLate = await this.joinArrivedPredictions(now);
-    // Each step is one transaction of up to BATCH rows, sized to JOB_TX_TARGET_MS on SQLite, where it
-    // runs synchronously: the tick lets requests in between steps instead of holding the event loop
-    // for the whole backlog.
-    const drain = async (batch: AdaptiveBatch, step: (limit: number) => Promise<number>) => {
+    // Each step is one transaction of up to BATCH rows; on SQLite it runs synchronously, so the tick
+    // lets requests in between steps instead of holding the event loop for the whole backlog.
+    const drain = async (step: () => Promise<number>) => {
       let total = 0;
-      for (let { done } = await batch.run(step); done > 0; { done } = await batch.run(step)) {
-        total += done;
+      for (let n = await step(); n > 0; n = await step()) {
+        total += n;
         await yieldToEventLoop();
       }
       return total;
     };
-    const applied = await drain(this.batches.apply, (limit) => this.applyNewEvents(now, limit));
-    const implicit = await drain(this.batches.implicit, (limit) => this.closeImplicitWindows(now, limit));
-    const finalised = await drain(this.batches.final, (limit) => this.finaliseWindows(now, limit));
+    const applied = await drain(() => this.applyNewEvents(now));
+    const implicit = await drain(() => this.closeImplicitWindows(now));
+    const finalised = await drain(() => this.finaliseWindows(now));
     const orphaned = await this.orphanStaleEvents(now);
     return { applied, joinedLate, implicit, finalised, orphaned };
   }
@@ -76,10 +67,10 @@ export class JoinService {
     return this.db.tx((tx) => this.events.joinArrived(tx, now - RECENT_PENDING_MS));
   }
 
-  /** Applies up to `limit` new events in one transaction; returns how many it processed. */
-  async applyNewEvents(now: number, limit = BATCH): Promise<number> {
+  /** Applies up to BATCH new events in one transaction; returns how many it processed. */
+  async applyNewEvents(now: number): Promise<number> {
     return this.db.tx(async (tx) => {
-      const events = await this.events.newWithPredictions(tx, limit);
+      const events = await this.events.newWithPredictions(tx, BATCH);
       const changes: EffectiveChange[] = [];
       for (const [modelName, ofModel] of groupBy(events, (e) => e.model)) {
         const model = await this.models.find(modelName);
@@ -150,9 +141,9 @@ export class JoinService {
   }
 
   /** Predictions whose implicit delay passed with no direct label get the implicit label. */
-  async closeImplicitWindows(now: number, limit = BATCH): Promise<number> {
+  async closeImplicitWindows(now: number): Promise<number> {
     return this.db.tx(async (tx) => {
-      const due = await this.predictions.takeDue(tx, 'implicit', now, limit);
+      const due = await this.predictions.takeDue(tx, 'implicit', now, BATCH);
       const changes: EffectiveChange[] = [];
       for (const [modelName, rows] of groupBy(due, (r) => r.model)) {
         const ids = rows.map((r) => r.id);
@@ -188,9 +179,9 @@ export class JoinService {
   }
 
   /** Predictions whose last window closed: their direct label is final. */
-  async finaliseWindows(now: number, limit = BATCH): Promise<number> {
+  async finaliseWindows(now: number): Promise<number> {
     return this.db.tx(async (tx) => {
-      const due = await this.predictions.takeDue(tx, 'final', now, limit);
+      const due = await this.predictions.takeDue(tx, 'final', now, BATCH);
       for (const [model, rows] of groupBy(due, (r) => r.model)) {
         await this.labels.markDirectFinal(
           tx,

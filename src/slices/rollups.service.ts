@@ -3,7 +3,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { isTransientFailure as isTransient } from '../database/dialect.js';
 import { Db } from '../database/db.js';
-import { jobBatch } from '../jobs/adaptive-batch.js';
 import { errorMessage } from '../jobs/job-options.js';
 import type { Tx } from '../database/tx.js';
 import {
@@ -62,7 +61,6 @@ export interface CheckResult {
 @Injectable()
 export class SliceRollups {
   private readonly logger = new Logger(SliceRollups.name);
-  private readonly batch;
 
   constructor(
     private readonly config: AppConfig,
@@ -72,9 +70,7 @@ export class SliceRollups {
     private readonly outbox: LabelOutbox,
     private readonly quality: QualityRollup,
     private readonly feedback: FeedbackRollup,
-  ) {
-    this.batch = jobBatch(ROLLUP_CHUNK, db.kind, config.JOB_TX_TARGET_MS);
-  }
+  ) {}
 
   /**
    * Applies up to `limit` pending outbox rows, oldest first: moves each prediction from its old
@@ -142,13 +138,13 @@ export class SliceRollups {
     });
   }
 
-  /** Applies pending rows chunk by chunk (sized to JOB_TX_TARGET_MS on SQLite) until none are left; returns how many. */
+  /** Applies pending rows chunk by chunk until none are left; returns how many. */
   async applyPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { done, limit } = await this.batch.run((limit) => this.applyChunk(limit));
-      total += done;
-      if (done < limit) return total;
+      const n = await this.applyChunk();
+      total += n;
+      if (n < ROLLUP_CHUNK) return total;
       // Lets requests in between chunks: on SQLite each chunk runs synchronously.
       await yieldToEventLoop();
     }
