@@ -74,7 +74,6 @@ export class Service {
         MONITORING_PROFILES: options.profiles ?? 'on',
         // JOB_RUNNER=in-process in the bench's environment measures the jobs on the HTTP event loop.
         ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
-        ...(process.env.JOB_TX_TARGET_MS ? { JOB_TX_TARGET_MS: process.env.JOB_TX_TARGET_MS } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
