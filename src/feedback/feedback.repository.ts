@@ -51,8 +51,10 @@ export class FeedbackReads {
    * The label composition (labeled predictions by exposure policy, effective source, agreement,
    * missing propensity), coverage per predicted class, and effective labels per class: the window's
    * whole hours from the feedback cells (the fewest cells that cover them, as the slice reports plan
-   * it), its partial hours at either end from the rows. The cells follow the slice rollup, so labels
-   * changed in the last moments may not be counted yet.
+   * it), its partial hours at either end from the rows. The cells follow the slice rollup, so the
+   * label changes it has not applied yet (pending or dead-lettered) are applied here on top of them:
+   * the counts are the rows' as of this snapshot, which an export's gate needs, at a cost that grows
+   * with the rollup's lag, not with the log.
    */
   async labelCounts(f: PredictionFilter): Promise<LabelCounts> {
     const { hours, edges } = splitWindow(f.from, f.to);
@@ -61,6 +63,7 @@ export class FeedbackReads {
       this.extent ??= this.cells.dayExtent(this.tx, f.model);
       const plan = planFor(hours, await this.extent);
       rows.push(...labelCountRowsOf(await this.cells.sums(this.tx, f.model, plan, f.version)));
+      rows.push(...(await this.unappliedMoves({ ...f, ...hours })));
     }
     for (const edge of edges) rows.push(...(await this.scanLabelCounts({ ...f, ...edge })));
     return labelCountsOf(rows);
@@ -84,6 +87,37 @@ export class FeedbackReads {
       params,
     );
     return giniStatsOfCounts(rows.map((r) => ({ exposures: Number(r.exposures), items: Number(r.items) })));
+  }
+
+  /**
+   * The label changes of the window's predictions that the rollup has not applied to the cells, as
+   * rows of -1 (the label the cells hold) and +1 (the new one), oldest first, so that one
+   * prediction's several changes chain.
+   */
+  private async unappliedMoves(f: Omit<PredictionFilter, 'from' | 'to'> & Window): Promise<LabelCountRow[]> {
+    const { where, params } = whereOf(f, 'p.');
+    const changes = await this.tx.all<{
+      predicted: string;
+      policy: string | null;
+      missing: number;
+      old_label: string | null;
+      old_source: string | null;
+      new_label: string | null;
+      new_source: string | null;
+    }>(
+      `SELECT p.prediction AS predicted, p.exposure_policy AS policy, CASE WHEN p.propensity IS NULL THEN 1 ELSE 0 END AS missing,
+         c.old_label, c.old_source, c.new_label, c.new_source
+       FROM label_changes c JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
+       WHERE c.processed_at IS NULL AND c.model = ? AND ${where} ORDER BY c.seq`,
+      [f.model, ...params],
+    );
+    const rows: LabelCountRow[] = [];
+    for (const c of changes) {
+      const base = { predicted: c.predicted, policy: c.policy, missing: Number(c.missing) === 1 };
+      rows.push({ ...base, label: c.old_label, source: c.old_label === null ? null : c.old_source, n: -1 });
+      rows.push({ ...base, label: c.new_label, source: c.new_label === null ? null : c.new_source, n: 1 });
+    }
+    return rows;
   }
 
   /** labelCounts' grouping straight from the rows (a window's partial hours). */
@@ -139,7 +173,7 @@ export interface LabelCountRow {
   n: number;
 }
 
-/** The report's three label tallies from the grouped rows of one pass. */
+/** The report's three label tallies from grouped rows (n may be negative: a change the cells do not hold yet). */
 export function labelCountsOf(rows: readonly LabelCountRow[]): LabelCounts {
   const composition = new Map<string, CompositionRow>();
   const coverage = new Map<string, ClassCoverage>();
@@ -157,14 +191,16 @@ export function labelCountsOf(rows: readonly LabelCountRow[]): LabelCounts {
     row.n += r.n;
     composition.set(key, row);
   }
-  return { composition: [...composition.values()], coverage: [...coverage.values()], labelsByClass };
+  // Rows of -1 (unapplied label changes) can leave sums of 0: those are not there.
+  for (const [label, n] of Object.entries(labelsByClass)) if (n === 0) delete labelsByClass[label];
+  return { composition: [...composition.values()].filter((c) => c.n !== 0), coverage: [...coverage.values()], labelsByClass };
 }
 
-function whereOf(f: PredictionFilter): { where: string; params: unknown[] } {
-  const parts = ['model = ?'];
+function whereOf(f: Omit<PredictionFilter, 'from' | 'to'> & Window, prefix = ''): { where: string; params: unknown[] } {
+  const parts = [`${prefix}model = ?`];
   const params: unknown[] = [f.model];
   const add = (condition: string, value: unknown) => {
-    parts.push(condition);
+    parts.push(prefix + condition);
     params.push(value);
   };
   if (f.from !== null) add('ts >= ?', f.from);

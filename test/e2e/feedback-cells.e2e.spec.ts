@@ -215,6 +215,22 @@ describe('the feedback report read from maintained cells', () => {
       expect(read, JSON.stringify(w)).toEqual(expected);
       if (w.from === null && w.to === null) expect(expected.gini.items).toBeGreaterThan(5);
     }
+
+    // Label changes the rollup has not applied yet (an export's gate runs right after labels come in).
+    const labels = t.app.get(LabelsService);
+    for (const id of ids.slice(0, 40)) {
+      await labels.label({ model, predictionId: id, label: r.pick(CLASSES), source: r.pick(['manual', 'audit']) }, labeler);
+      if (r.next() < 0.3) await labels.label({ model, predictionId: id, label: r.pick(CLASSES), source: 'manual' }, labeler);
+    }
+    expect((await t.app.get(SliceRollups).check(model)).pending).toBeGreaterThan(20);
+    const now2 = await rowsOf(t.tables, model);
+    for (const w of windows) {
+      const f = { model, ...w };
+      const read = await repository.inSnapshot(async (reads) =>
+        normalized(await reads.labelCounts(f), await reads.exposureStats(f)),
+      );
+      expect(read, `before the rollup: ${JSON.stringify(w)}`).toEqual(expectedCounts(now2, f));
+    }
   });
 });
 
