@@ -124,6 +124,12 @@ export class EventsRepository {
   }
 
   /** Up to `limit` new events with their prediction's times, oldest first, locked and skipping those another worker holds. */
+  /** True when some event waits for the join with its prediction known. */
+  async hasNew(): Promise<boolean> {
+    const rows = await this.db.query("SELECT 1 AS one FROM events WHERE state = 'new' LIMIT 1");
+    return rows.length > 0;
+  }
+
   newWithPredictions(tx: Tx, limit: number): Promise<NewEvent[]> {
     return tx.all<NewEvent>(
       `SELECT e.model, e.id, e.prediction_id, e.type, e.ts, e.value, p.ts AS p_ts, p.received_at AS p_received_at

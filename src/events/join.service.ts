@@ -14,6 +14,8 @@ import { EventsRepository, groupBy, type NewEvent } from './events.repository.js
 import { compileRules, type CompiledRules, evaluateEvent, upgrades, windowCloses } from './rules.js';
 
 const BATCH = 2000;
+/** Passes of a tick's steps at most (see tick). */
+const MAX_PASSES = 5;
 /** How far back the sweep looks for pending events whose prediction came in a concurrent transaction. */
 const RECENT_PENDING_MS = 2 * 60_000;
 
@@ -46,9 +48,16 @@ export class JoinService {
       }
       return total;
     };
-    const applied = await drain(() => this.applyNewEvents(now));
-    const implicit = await drain(() => this.closeImplicitWindows(now));
-    const finalised = await drain(() => this.finaliseWindows(now));
+    let [applied, implicit, finalised] = [0, 0, 0];
+    // Events that arrive once the first step has drained would wait for the next scheduled tick: a
+    // request for the join while this one runs is deduplicated away (both job drivers). So the steps
+    // run again while a pass finds new events, a bounded number of times.
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      applied += await drain(() => this.applyNewEvents(now));
+      implicit += await drain(() => this.closeImplicitWindows(now));
+      finalised += await drain(() => this.finaliseWindows(now));
+      if (!(await this.events.hasNew())) break;
+    }
     const orphaned = await this.orphanStaleEvents(now);
     return { applied, joinedLate, implicit, finalised, orphaned };
   }
