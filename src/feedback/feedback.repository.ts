@@ -105,11 +105,18 @@ export class FeedbackReads {
       new_label: string | null;
       new_source: string | null;
     }>(
-      `SELECT p.prediction AS predicted, p.exposure_policy AS policy, CASE WHEN p.propensity IS NULL THEN 1 ELSE 0 END AS missing,
+      // The unapplied changes first, through the outbox's pending index alone (a condition on the
+      // model would let SQLite read every change of the model through its other index), then their
+      // predictions: MATERIALIZED keeps the planners from starting with the window's predictions.
+      `WITH c AS MATERIALIZED (
+         SELECT seq, model, prediction_id, old_label, old_source, new_label, new_source FROM label_changes
+         WHERE processed_at IS NULL
+       )
+       SELECT p.prediction AS predicted, p.exposure_policy AS policy, CASE WHEN p.propensity IS NULL THEN 1 ELSE 0 END AS missing,
          c.old_label, c.old_source, c.new_label, c.new_source
-       FROM label_changes c JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
-       WHERE c.processed_at IS NULL AND c.model = ? AND ${where} ORDER BY c.seq`,
-      [f.model, ...params],
+       FROM c JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
+       WHERE c.model = ? AND ${where} ORDER BY c.seq`,
+      [f.model, f.model, ...params],
     );
     const rows: LabelCountRow[] = [];
     for (const c of changes) {
