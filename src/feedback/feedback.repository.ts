@@ -116,7 +116,7 @@ export class FeedbackReads {
          c.old_label, c.old_source, c.new_label, c.new_source
        FROM c JOIN predictions p ON p.model = c.model AND p.id = c.prediction_id
        WHERE c.model = ? AND ${where} ORDER BY c.seq`,
-      [f.model, f.model, ...params],
+      [f.model, ...params],
     );
     const rows: LabelCountRow[] = [];
     for (const c of changes) {
