@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
-import { chunks } from '../database/sql.js';
+import { CountCells, cellWhere } from '../database/count-cells.js';
 import type { Tx } from '../database/tx.js';
 import { DAY_MS, type Extent, GRAINS, type Grain, HOUR_MS, type SignedSegment } from '../slices/window.js';
 import { type FeedbackCellKey, type FeedbackCellSum, feedbackKeyValues } from './feedback-cells.js';
 
 const CELL_COLUMNS = 'model, grain, bucket, model_version, predicted, policy, missing, source, label';
-const DELETE_EMPTY_CELL = `DELETE FROM feedback_cells WHERE ${CELL_COLUMNS.split(', ')
-  .map((c) => `${c} = ?`)
-  .join(' AND ')} AND n = 0`;
-const UPSERT_ROWS = 100;
+const CELLS = new CountCells('feedback_cells', CELL_COLUMNS.split(', '), 100);
 const BUCKET_SQL: Record<Grain, string> = {
   hour: `(ts / ${HOUR_MS}) * ${HOUR_MS}`,
   day: `(ts / ${DAY_MS}) * ${DAY_MS}`,
@@ -23,31 +20,21 @@ export class FeedbackCellsRepository {
 
   /** Adds each delta to its cell, creating it as needed; a cell that reaches 0 is removed. */
   async addToCells(tx: Tx, changes: readonly { cell: FeedbackCellKey; delta: number }[]): Promise<void> {
-    for (const batch of chunks(changes, UPSERT_ROWS)) {
-      await tx.run(
-        `INSERT INTO feedback_cells (${CELL_COLUMNS}, n) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (${CELL_COLUMNS}) DO UPDATE SET n = feedback_cells.n + excluded.n`,
-        batch.flatMap(({ cell, delta }) => [...feedbackKeyValues(cell), delta]),
-      );
-    }
-    for (const { cell, delta } of changes) if (delta < 0) await tx.run(DELETE_EMPTY_CELL, feedbackKeyValues(cell));
+    await CELLS.add(
+      tx,
+      changes.map(({ cell, delta }) => ({ key: feedbackKeyValues(cell), delta })),
+    );
   }
 
   /** The plan's cells summed by what the report groups on, in the caller's snapshot. */
   async sums(tx: Tx, model: string, plan: readonly SignedSegment[], version: string | null): Promise<FeedbackCellSum[]> {
     const out = new Map<string, FeedbackCellSum>();
     for (const segment of plan) {
-      const conditions: [string, unknown][] = [
-        ['model = ?', model],
-        ['grain = ?', segment.grain],
-      ];
-      if (segment.from !== null) conditions.push(['bucket >= ?', segment.from]);
-      if (segment.to !== null) conditions.push(['bucket < ?', segment.to]);
-      if (version !== null) conditions.push(['model_version = ?', version]);
+      const { where, params } = cellWhere(model, segment, { version });
       const rows = await tx.all<FeedbackCellSum>(
         `SELECT predicted, policy, missing, source, label, SUM(n) AS n FROM feedback_cells
-         WHERE ${conditions.map(([sql]) => sql).join(' AND ')} GROUP BY predicted, policy, missing, source, label`,
-        conditions.map(([, value]) => value),
+         WHERE ${where} GROUP BY predicted, policy, missing, source, label`,
+        params,
       );
       for (const r of rows) {
         const id = [r.predicted, r.policy, r.missing, r.source, r.label].join('\u0000');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { CountCells, cellWhere } from '../database/count-cells.js';
 import { Db } from '../database/db.js';
-import { chunks } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
 import { OVERALL, type RolledPrediction } from '../slices/cells.js';
 import type { Extent, SignedSegment } from '../slices/window.js';
@@ -22,8 +22,7 @@ const COLUMNS = [
   'h_label',
 ];
 const COLUMN_LIST = COLUMNS.join(', ');
-const DELETE_EMPTY = `DELETE FROM quality_cells WHERE ${COLUMNS.map((c) => `${c} = ?`).join(' AND ')} AND n = 0`;
-const UPSERT_ROWS = 80;
+const CELLS = new CountCells('quality_cells', COLUMNS, 80);
 const SUM_COLUMNS =
   'slice_key AS key, slice_value AS value, predicted, b_source AS "bSource", b_rule AS "bRule", b_label AS "bLabel", h_source AS "hSource", h_label AS "hLabel"';
 const GROUP = 'slice_key, slice_value, predicted, b_source, b_rule, b_label, h_source, h_label';
@@ -35,14 +34,10 @@ export class QualityRepository {
 
   /** Adds each delta to its cell, creating the cell as needed; a cell that reaches 0 is removed. */
   async addToCells(tx: Tx, changes: { cell: QualityCellKey; delta: number }[]): Promise<void> {
-    for (const batch of chunks(changes, UPSERT_ROWS)) {
-      await tx.run(
-        `INSERT INTO quality_cells (${COLUMN_LIST}, n) VALUES ${batch.map(() => `(${'?, '.repeat(COLUMNS.length)}?)`).join(', ')}
-         ON CONFLICT (${COLUMN_LIST}) DO UPDATE SET n = quality_cells.n + excluded.n`,
-        batch.flatMap(({ cell, delta }) => [...keyValues(cell), delta]),
-      );
-    }
-    for (const { cell, delta } of changes) if (delta < 0) await tx.run(DELETE_EMPTY, keyValues(cell));
+    await CELLS.add(
+      tx,
+      changes.map(({ cell, delta }) => ({ key: keyValues(cell), delta })),
+    );
   }
 
   deleteCells(tx: Tx, model: string): Promise<number> {
@@ -127,18 +122,11 @@ export class QualityRepository {
     return this.db.snapshot(async (tx) => {
       const out = new Map<string, QualitySum>();
       for (const segment of plan) {
-        const conditions: [string, unknown][] = [
-          ['model = ?', model],
-          ['grain = ?', segment.grain],
-        ];
-        if (segment.from !== null) conditions.push(['bucket >= ?', segment.from]);
-        if (segment.to !== null) conditions.push(['bucket < ?', segment.to]);
-        if (version !== null) conditions.push(['model_version = ?', version]);
-        const where =
-          conditions.map(([sql]) => sql).join(' AND ') + (labeledOnly ? " AND b_source <> '' AND h_source <> ''" : '');
+        const cells = cellWhere(model, segment, { version });
+        const where = cells.where + (labeledOnly ? " AND b_source <> '' AND h_source <> ''" : '');
         const rows = await tx.all<QualitySum>(
           `SELECT ${SUM_COLUMNS}, SUM(n) AS n FROM quality_cells WHERE ${where} GROUP BY ${GROUP}`,
-          conditions.map(([, v]) => v),
+          cells.params,
         );
         for (const r of rows) {
           const id = [r.key, r.value, r.predicted, r.bSource, r.bRule, r.bLabel, r.hSource, r.hLabel].join('\u0000');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../database/db.js';
-import { chunks } from '../database/sql.js';
+import { CountCells, cellWhere } from '../database/count-cells.js';
 import { LockKey } from '../database/locks.js';
 import type { Tx } from '../database/tx.js';
 import { type CellKey, OVERALL, type RolledPrediction } from './cells.js';
@@ -35,10 +35,7 @@ export interface BucketCounts {
 }
 
 const CELL_COLUMNS = 'model, grain, bucket, model_version, slice_key, slice_value, source, actual, predicted';
-const DELETE_EMPTY_CELL = `DELETE FROM slice_cells WHERE ${CELL_COLUMNS.split(', ')
-  .map((c) => `${c} = ?`)
-  .join(' AND ')} AND n = 0`;
-const UPSERT_ROWS = 100;
+const CELLS = new CountCells('slice_cells', CELL_COLUMNS.split(', '), 100);
 
 /** The rollup cells and the part of the label-change outbox that feeds them. */
 @Injectable()
@@ -100,14 +97,10 @@ export class SlicesRepository {
 
   /** Adds each delta to its cell, creating the cell as needed; a cell that reaches 0 is removed. */
   async addToCells(tx: Tx, changes: { cell: CellKey; delta: number }[]): Promise<void> {
-    for (const batch of chunks(changes, UPSERT_ROWS)) {
-      await tx.run(
-        `INSERT INTO slice_cells (${CELL_COLUMNS}, n) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (${CELL_COLUMNS}) DO UPDATE SET n = slice_cells.n + excluded.n`,
-        batch.flatMap(({ cell, delta }) => [...keyValues(cell), delta]),
-      );
-    }
-    for (const { cell, delta } of changes) if (delta < 0) await tx.run(DELETE_EMPTY_CELL, keyValues(cell));
+    await CELLS.add(
+      tx,
+      changes.map(({ cell, delta }) => ({ key: keyValues(cell), delta })),
+    );
   }
 
   deleteCells(tx: Tx, model: string): Promise<number> {
@@ -271,16 +264,4 @@ function addSums(into: Map<string, CellSum>, rows: CellSum[], sign: 1 | -1): voi
 
 function keyValues(c: CellKey): unknown[] {
   return [c.model, c.grain, c.bucket, c.modelVersion, c.key, c.value, c.source, c.actual, c.predicted];
-}
-
-function cellWhere(model: string, segment: Segment, filter: CellFilter): { where: string; params: unknown[] } {
-  const conditions: [string, unknown][] = [
-    ['model = ?', model],
-    ['grain = ?', segment.grain],
-  ];
-  if (segment.from !== null) conditions.push(['bucket >= ?', segment.from]);
-  if (segment.to !== null) conditions.push(['bucket < ?', segment.to]);
-  if (filter.version !== null) conditions.push(['model_version = ?', filter.version]);
-  if (filter.source !== null) conditions.push(['source = ?', filter.source]);
-  return { where: conditions.map(([sql]) => sql).join(' AND '), params: conditions.map(([, value]) => value) };
 }
