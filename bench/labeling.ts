@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { SeededRandom } from '../src/common/random.js';
 import { compileModels, validatePrediction } from '../src/predictions/prediction-rows.js';
 import { PREDICTION_COLUMNS, predictionValues } from '../src/predictions/predictions.repository.js';
 import { withContextOf } from '../src/cli/runner.js';
+import { startFlags } from './ingest/service.js';
 import { loadConfig } from '../src/config/config.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
 import { ModelsService } from '../src/models/models.service.js';
@@ -23,6 +24,7 @@ import { SlicesModule } from '../src/slices/slices.module.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const TARGET_BATCH_MS = 300;
 const TARGET_LEASE_P99_MS = 20;
+const TARGET_PEAK_RSS_MB = 300;
 const MODEL = 'bench-labeling';
 // Imbalanced on purpose: balanced quotas must still give each class its fifth.
 const CLASSES = [
@@ -128,7 +130,13 @@ class Service {
   static async start(dataDir: string): Promise<Service> {
     const port = await freePort();
     const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
-    const child = spawn(process.execPath, ['--enable-source-maps', resolve(ROOT, 'dist/src/main.js')], {
+    // BENCH_PROFILE_DIR: a V8 CPU profile of the service there (summarise it with bench/ingest/profile-summary).
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const exitOnSigterm = resolve(import.meta.dirname, 'ingest/exit-on-sigterm.js');
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', exitOnSigterm] : [];
+    // startFlags: the node flags of `npm start` (its heap limit among them), as the service is deployed.
+    const args = ['--enable-source-maps', ...startFlags(), ...profile, resolve(ROOT, 'dist/src/main.js')];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
@@ -175,6 +183,12 @@ class Service {
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, ms };
   }
 
+  /** The service's peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1000;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((done) => this.child.once('exit', done));
@@ -205,9 +219,9 @@ async function expectStatus<T>(call: Promise<{ status: number; body: unknown; ms
 
 /**
  * Labelers leasing, looking at the item for a think time drawn from [thinkMs / 2, 3 x thinkMs / 2)
- * (0: as fast as the service answers), and labeling; latencies as the client sees them. With
- * floorOnly, the same callers at the same pace only GET the model: what any authenticated request
- * costs on this machine at that moment, to read the lease figures against.
+ * (0: as fast as the service answers), and labeling, each starting at a random moment of one think
+ * time; latencies as the client sees them. With floorOnly, the same callers at the same pace only
+ * GET the model: what any authenticated request costs on this machine at that moment, to read the lease figures against.
  */
 async function labelFor(service: Service, tokens: string[], seconds: number, thinkMs: number, floorOnly = false) {
   const leases: number[] = [];
@@ -217,6 +231,10 @@ async function labelFor(service: Service, tokens: string[], seconds: number, thi
   const random = new SeededRandom(2);
   await Promise.all(
     tokens.map(async (token) => {
+      // Each labeler starts at a random point of one think time: 20 people do not press their first
+      // key in the same millisecond, and a burst of 20 requests at t = 0 was 2-3% of a 15 s run's
+      // samples, enough to be its p99 on its own (bench/README.md).
+      if (thinkMs > 0) await sleep(thinkMs * random.next());
       while (performance.now() < until) {
         if (floorOnly) {
           leases.push((await expectStatus(service.request('GET', `/api/v1/models/${MODEL}`, token), 200, 'model')).ms);
@@ -275,7 +293,14 @@ async function labelerTokens(service: Service, n: number): Promise<string[]> {
   return tokens;
 }
 
-function printResults(rows: number, size: number, batchMs: number[], labelers: number, phases: [string, Labeling, boolean][]) {
+function printResults(
+  rows: number,
+  size: number,
+  batchMs: number[],
+  labelers: number,
+  phases: [string, Labeling, boolean][],
+  peakRssMb: number,
+) {
   const ms = (n: number) => `${fmt(n, 1)} ms`;
   const median = [...batchMs].sort((a, b) => a - b)[Math.floor(batchMs.length / 2)];
   const line = ([name, l, target]: [string, Labeling, boolean]) => {
@@ -295,6 +320,8 @@ function printResults(rows: number, size: number, batchMs: number[], labelers: n
 | ${labelers} callers | requests | lease (or GET) p50 / p99 / max | submit p50 / p99 | notes |
 |---|---|---|---|---|
 ${phases.map(line).join('\n')}
+
+service peak RSS (VmHWM): ${fmt(peakRssMb)} MB, target <= ${TARGET_PEAK_RSS_MB} MB: ${verdict(peakRssMb <= TARGET_PEAK_RSS_MB)}
 `);
 }
 
@@ -332,13 +359,21 @@ async function main(): Promise<void> {
     const paced = await labelFor(service, tokens, seconds, thinkMs);
     log(`${labelers} labelers for ${seconds} s, no think time (saturation)`);
     const flat = await labelFor(service, tokens, seconds, 0);
-    printResults(rows, size, batchMs, labelers, [
-      [`floor: GET of the model instead of a lease, same pace, ${seconds} s`, floor, false],
-      [`about ${thinkMs} ms per item, ${seconds} s`, paced, true],
-      [`no think time, ${seconds} s`, flat, false],
-    ]);
+    const peakRssMb = service.peakRssMb();
+    printResults(
+      rows,
+      size,
+      batchMs,
+      labelers,
+      [
+        [`floor: GET of the model instead of a lease, same pace, ${seconds} s`, floor, false],
+        [`about ${thinkMs} ms per item, ${seconds} s`, paced, true],
+        [`no think time, ${seconds} s`, flat, false],
+      ],
+      peakRssMb,
+    );
     log(load());
-    saveResults({ rows, size, runs, labelers, seconds, thinkMs, batchMs, queueMs: queued.ms, floor, paced, flat });
+    saveResults({ rows, size, runs, labelers, seconds, thinkMs, batchMs, queueMs: queued.ms, floor, paced, flat, peakRssMb });
   } finally {
     await service?.stop();
     rmSync(work, { recursive: true, force: true });
