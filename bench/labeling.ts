@@ -232,8 +232,8 @@ async function labelFor(service: Service, tokens: string[], seconds: number, thi
   await Promise.all(
     tokens.map(async (token) => {
       // Each labeler starts at a random point of one think time: 20 people do not press their first
-      // key in the same millisecond, and a burst of 20 requests at t = 0 was 2-3% of a 15 s run's
-      // samples, enough to be its p99 on its own (bench/README.md).
+      // key in the same millisecond, and a burst of 20 requests at t = 0 was about 3% of a 15 s
+      // run's samples, enough to be its p99 on its own (bench/README.md).
       if (thinkMs > 0) await sleep(thinkMs * random.next());
       while (performance.now() < until) {
         if (floorOnly) {
