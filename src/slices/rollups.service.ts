@@ -19,13 +19,6 @@ import { SlicesRepository } from './slices.repository.js';
 
 /** Outbox rows applied per transaction: small enough that one transaction holds the SQLite writer briefly. */
 export const ROLLUP_CHUNK = 500;
-/**
- * Slice cells one transaction moves counts in, at most (the quality and feedback cells follow in
- * proportion). The changes of fresh predictions share a few hourly cells, so 500 of them fit; human
- * labels over a month of predictions touch about 7 cells each, and 500 of those held the event loop
- * for 50-125 ms, which was the lease p99 (bench/README.md, issue 11 fifth pass).
- */
-export const ROLLUP_CELL_BUDGET = 120;
 const REBUILD_PAGE = 5000;
 const REBUILD_FLUSH_CELLS = 50_000;
 
@@ -87,17 +80,11 @@ export class SliceRollups {
    * and at OUTBOX_MAX_ATTEMPTS it is dead-lettered and the others go on without it.
    */
   async applyChunk(limit = ROLLUP_CHUNK, now = Date.now()): Promise<number> {
-    return (await this.applyNext(limit, now)).applied;
-  }
-
-  /** applyChunk, saying whether more rows may be pending (a full chunk, or one cut at the cell budget). */
-  private async applyNext(limit: number, now: number): Promise<{ applied: number; more: boolean }> {
     try {
       return await this.applyInOneTx(limit, now);
     } catch (error) {
       if (isTransient(error)) throw error;
-      const applied = await this.applyOneByOne(limit, now);
-      return { applied, more: applied === limit };
+      return this.applyOneByOne(limit, now);
     }
   }
 
@@ -107,7 +94,7 @@ export class SliceRollups {
       const seq = await this.outbox.oldestPendingSeq();
       if (seq === null) return applied;
       try {
-        const n = (await this.applyInOneTx(1, now)).applied;
+        const n = await this.applyInOneTx(1, now);
         if (n === 0) return applied;
         applied += n;
       } catch (error) {
@@ -122,27 +109,23 @@ export class SliceRollups {
     return applied;
   }
 
-  private async applyInOneTx(limit: number, now: number): Promise<{ applied: number; more: boolean }> {
+  private async applyInOneTx(limit: number, now: number): Promise<number> {
     return this.db.tx(async (tx) => {
       await this.cells.lockCells(tx);
       // Changes after a prediction's dead letter would move it out of a cell it never entered.
       await this.outbox.setAsideQuarantined(tx, now);
-      const pending = await this.cells.pendingChanges(tx, limit);
-      if (pending.length === 0) return { applied: 0, more: false };
+      const changes = await this.cells.pendingChanges(tx, limit);
+      if (changes.length === 0) return 0;
       const deltas = new CellDeltas();
       const moves: QualityMove[] = [];
       const feedbackMoves: FeedbackMove[] = [];
-      // The oldest changes first, until the cell budget is spent; the rest wait for the next transaction.
-      let taken = 0;
-      while (taken < pending.length && deltas.size < ROLLUP_CELL_BUDGET) {
-        const change = pending[taken++];
+      for (const change of changes) {
         if (!change.prediction) continue;
         deltas.move(change.prediction, change.before, change.after, await this.crossesOf(change.model));
         if (change.qualityTracked)
           moves.push({ prediction: change.prediction, before: change.qualityBefore, after: change.qualityAfter });
         feedbackMoves.push({ prediction: feedbackPredictionOf(change.prediction), before: change.before, after: change.after });
       }
-      const changes = pending.slice(0, taken);
       await this.cells.addToCells(tx, deltas.changes());
       await this.quality.applyMoves(tx, moves);
       await this.feedback.applyMoves(tx, feedbackMoves);
@@ -151,7 +134,7 @@ export class SliceRollups {
         changes.map((c) => c.seq),
         now,
       );
-      return { applied: changes.length, more: taken < pending.length || pending.length === limit };
+      return changes.length;
     });
   }
 
@@ -159,9 +142,9 @@ export class SliceRollups {
   async applyPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { applied, more } = await this.applyNext(ROLLUP_CHUNK, Date.now());
-      total += applied;
-      if (!more) return total;
+      const n = await this.applyChunk();
+      total += n;
+      if (n < ROLLUP_CHUNK) return total;
       // Lets requests in between chunks: on SQLite each chunk runs synchronously.
       await yieldToEventLoop();
     }

@@ -6,8 +6,7 @@ import { EventsService } from '../../src/events/events.service.js';
 import { JobQueue, QueueName } from '../../src/jobs/job-queue.js';
 import { LabelOutbox } from '../../src/labels/label-outbox.repository.js';
 import { LabelsService } from '../../src/labels/labels.service.js';
-import { ROLLUP_CELL_BUDGET, SliceRollups } from '../../src/slices/rollups.service.js';
-import { SlicesRepository } from '../../src/slices/slices.repository.js';
+import { SliceRollups } from '../../src/slices/rollups.service.js';
 import { SlicesProcessor } from '../../src/slices/slices.processor.js';
 import { SlicesService } from '../../src/slices/slices.service.js';
 import { anEvent, SHOP_RULES } from '../factories/events.js';
@@ -260,48 +259,5 @@ describe('slice rollups', () => {
     }
     await settle();
     expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0 });
-  });
-
-  it('cuts a rollup transaction at its cell budget and applies the rest in the next ones', async () => {
-    const model = 'rollup-budget';
-    await registerRandomModel(model);
-    const now = Date.now();
-    // One prediction an hour: each label moves counts in hourly cells of its own.
-    const predictions = Array.from({ length: 60 }, (_, i) =>
-      aPrediction({
-        id: `${model}-${i}`,
-        model,
-        timestamp: new Date(now - (i + 1) * 60 * MIN).toISOString(),
-        features: { price: 1, country: COUNTRIES[i % COUNTRIES.length], device: DEVICES[i % DEVICES.length], title: 't' },
-        prediction: CLASSES[i % CLASSES.length],
-      }),
-    );
-    expect((await t.http().post('/api/v1/predictions').set('Authorization', ingest).send({ predictions })).status).toBe(201);
-    await settle();
-    const rollups = t.app.get(SliceRollups);
-    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0 });
-
-    const cellsPerTransaction: number[] = [];
-    const repository = t.app.get(SlicesRepository);
-    const addToCells = repository.addToCells.bind(repository);
-    const spy = vi.spyOn(repository, 'addToCells').mockImplementation(async (tx, changes) => {
-      cellsPerTransaction.push(changes.length);
-      return addToCells(tx, changes);
-    });
-    try {
-      const labels = t.app.get(LabelsService);
-      for (const p of predictions)
-        await labels.label({ model, predictionId: p.id as string, label: 'purchase', source: 'audit' }, auditor);
-      await rollups.applyPending();
-    } finally {
-      spy.mockRestore();
-    }
-    // The 60 changes move counts in more cells than two budgets hold; no transaction takes more than
-    // its budget plus the last change's cells (fewer than another budget's worth).
-    expect(cellsPerTransaction.reduce((a, b) => a + b, 0)).toBeGreaterThan(2 * ROLLUP_CELL_BUDGET);
-    expect(cellsPerTransaction.length).toBeGreaterThan(2);
-    expect(Math.max(...cellsPerTransaction)).toBeLessThan(2 * ROLLUP_CELL_BUDGET);
-    expect(await rollups.check(model)).toMatchObject({ pending: 0, mismatches: 0 });
-    expect(await t.tables.count('label_changes', 'model = ? AND processed_at IS NULL', [model])).toBe(0);
   });
 });
