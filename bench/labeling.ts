@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,12 +14,12 @@ import { SeededRandom } from '../src/common/random.js';
 import { compileModels, validatePrediction } from '../src/predictions/prediction-rows.js';
 import { PREDICTION_COLUMNS, predictionValues } from '../src/predictions/predictions.repository.js';
 import { withContextOf } from '../src/cli/runner.js';
-import { startFlags } from './ingest/service.js';
 import { loadConfig } from '../src/config/config.js';
 import type { UpsertModelDto } from '../src/models/models.dto.js';
 import { ModelsService } from '../src/models/models.service.js';
 import { SliceRollups } from '../src/slices/rollups.service.js';
 import { SlicesModule } from '../src/slices/slices.module.js';
+import { memoryOf, profileFlags, startFlags } from './ingest/service.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TARGET_BATCH_MS = 300;
@@ -130,12 +130,15 @@ class Service {
   static async start(dataDir: string): Promise<Service> {
     const port = await freePort();
     const adminToken = `bench_admin_${randomBytes(16).toString('hex')}`;
-    // BENCH_PROFILE_DIR: a V8 CPU profile of the service there (summarise it with bench/ingest/profile-summary).
+    // `npm start`'s node flags (its heap limit among them), as the service is deployed; with
+    // BENCH_PROFILE_DIR, a V8 CPU profile of the service there (bench/ingest/profile-summary reads it).
     const profileDir = process.env.BENCH_PROFILE_DIR;
-    const exitOnSigterm = resolve(import.meta.dirname, 'ingest/exit-on-sigterm.js');
-    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', exitOnSigterm] : [];
-    // startFlags: the node flags of `npm start` (its heap limit among them), as the service is deployed.
-    const args = ['--enable-source-maps', ...startFlags(), ...profile, resolve(ROOT, 'dist/src/main.js')];
+    const args = [
+      '--enable-source-maps',
+      ...startFlags(),
+      ...(profileDir ? profileFlags(profileDir) : []),
+      resolve(ROOT, 'dist/src/main.js'),
+    ];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: {
@@ -183,10 +186,9 @@ class Service {
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null, ms };
   }
 
-  /** The service's peak resident set size so far (VmHWM), in MB. */
+  /** The service's peak resident set size so far (VmHWM), in MB (10^6 bytes, as the other benches print it). */
   peakRssMb(): number {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1000;
+    return memoryOf(this.child.pid ?? NaN).peak / 1e6;
   }
 
   async stop(): Promise<void> {
@@ -221,7 +223,8 @@ async function expectStatus<T>(call: Promise<{ status: number; body: unknown; ms
  * Labelers leasing, looking at the item for a think time drawn from [thinkMs / 2, 3 x thinkMs / 2)
  * (0: as fast as the service answers), and labeling, each starting at a random moment of one think
  * time; latencies as the client sees them. With floorOnly, the same callers at the same pace only
- * GET the model: what any authenticated request costs on this machine at that moment, to read the lease figures against.
+ * GET the model: what any authenticated request costs on this machine at that moment, to read the
+ * lease figures against.
  */
 async function labelFor(service: Service, tokens: string[], seconds: number, thinkMs: number, floorOnly = false) {
   const leases: number[] = [];

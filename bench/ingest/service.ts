@@ -51,16 +51,12 @@ export class Service {
   static async start(options: ServiceOptions): Promise<Service> {
     const port = await freePort();
     const adminToken = options.adminToken ?? `bench_admin_${randomBytes(16).toString('hex')}`;
-    const nodeArgs = ['--enable-source-maps', ...startFlags(), ...(options.nodeFlags ?? [])];
-    if (options.profileDir) {
-      // Nest's shutdown hook re-raises SIGTERM, which would skip writing the profile; exit cleanly instead.
-      nodeArgs.push(
-        '--cpu-prof',
-        `--cpu-prof-dir=${options.profileDir}`,
-        '--import',
-        resolve(import.meta.dirname, 'exit-on-sigterm.js'),
-      );
-    }
+    const nodeArgs = [
+      '--enable-source-maps',
+      ...startFlags(),
+      ...(options.nodeFlags ?? []),
+      ...(options.profileDir ? profileFlags(options.profileDir) : []),
+    ];
     const child = spawn(process.execPath, [...nodeArgs, resolve(ROOT, 'dist/src/main.js')], {
       cwd: ROOT,
       env: {
@@ -90,9 +86,7 @@ export class Service {
 
   /** Resident set size now and at its peak (VmHWM), in bytes. */
   memory(): { rss: number; peak: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    return memoryOf(this.pid);
   }
 
   /** CPU seconds (user + system) the service has used so far. */
@@ -148,6 +142,21 @@ export class Service {
     }
     throw new Error('the service did not become healthy within 60 s');
   }
+}
+
+/**
+ * The node flags that make the service write a V8 CPU profile into dir. Nest's shutdown hook
+ * re-raises SIGTERM, which would skip writing the profile, so the service exits cleanly instead.
+ */
+export function profileFlags(dir: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', resolve(import.meta.dirname, 'exit-on-sigterm.js')];
+}
+
+/** A process's resident set size now and at its peak (VmHWM), in bytes, from /proc/<pid>/status. */
+export function memoryOf(pid: number | string): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
