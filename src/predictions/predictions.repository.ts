@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { dedupeWithinBatch } from '../common/rows.js';
 import { Db } from '../database/db.js';
+import { GroupCommit } from '../database/group-commit.js';
 import { chunks, placeholders } from '../database/sql.js';
 import type { Tx } from '../database/tx.js';
 import type { EffectiveLabel } from '../labels/effective-label.js';
@@ -137,37 +138,83 @@ const INSERT_POSTGRES = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(', '
   SELECT * FROM unnest(${PG_TYPES.map((t) => `?::${t}[]`).join(', ')})
   ON CONFLICT (model, id) DO NOTHING RETURNING model, id`;
 
+/**
+ * SQLite group commit (bench/README.md, "Issue 11, sixth pass"): batches of up to this many rows that
+ * arrive together share a transaction, up to GROUP_MAX_ROWS rows in all; larger batches commit alone.
+ */
+const GROUP_MAX_ROWS_PER_REQUEST = 100;
+const GROUP_MAX_ROWS = 1000;
+
+interface InsertRequest {
+  unique: PredictionRow[];
+  duplicates: number;
+  receivedAt: number;
+}
+
+interface Inserted {
+  outcome: InsertOutcome;
+  stored: StoredPrediction[];
+}
+
 @Injectable()
 export class PredictionsRepository {
+  private readonly groups = new Map<StoredHook, GroupCommit<InsertRequest, Inserted>>();
+
   constructor(private readonly db: Db) {}
 
   /**
    * Stores a batch atomically and idempotently: a row whose id is stored with the same content
-   * counts as a duplicate; with other content it is a conflict, and then nothing is stored.
+   * counts as a duplicate; with other content it is a conflict, and then nothing is stored. On SQLite,
+   * small batches that arrive together share one transaction (GroupCommit), each behind a savepoint;
+   * `onStored` then runs once for all of them, so pass the same function on every call.
    */
   async insertBatch(rows: PredictionRow[], receivedAt: number, onStored: StoredHook): Promise<InsertOutcome> {
     const { unique, duplicates, conflicts } = dedupeWithinBatch(rows);
     if (conflicts.length > 0) return rejected(conflicts);
+    const request: InsertRequest = { unique, duplicates, receivedAt };
     try {
+      if (this.db.kind === 'sqlite' && unique.length <= GROUP_MAX_ROWS_PER_REQUEST)
+        return (await this.groupFor(onStored).submit(request, unique.length)).outcome;
       return await this.db.tx(async (tx) => {
-        const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates, conflicts: [] };
-        const stored = await this.insertNew(tx, unique, receivedAt);
-        for (const r of stored) countAccepted(outcome, r.model);
-        if (stored.length > 0) await onStored(tx, storedOf(unique, stored));
-        const storedKeys = new Set(stored.map((r) => `${r.model}\u0000${r.id}`));
-        const others = unique.filter((row) => !storedKeys.has(`${row.model}\u0000${row.id}`));
-        const hashes = await this.contentHashes(tx, others);
-        for (const row of others) {
-          if (hashes.get(`${row.model}\u0000${row.id}`) === row.contentHash) outcome.duplicates++;
-          else outcome.conflicts.push({ model: row.model, id: row.id });
-        }
-        if (outcome.conflicts.length > 0) throw new ConflictRollback(outcome.conflicts);
-        return outcome;
+        const inserted = await this.insertRequest(tx, request);
+        if (inserted.stored.length > 0) await onStored(tx, inserted.stored);
+        return inserted.outcome;
       });
     } catch (error) {
       if (error instanceof ConflictRollback) return rejected(error.conflicts);
       throw error;
     }
+  }
+
+  private groupFor(onStored: StoredHook): GroupCommit<InsertRequest, Inserted> {
+    let group = this.groups.get(onStored);
+    if (!group) {
+      const work = {
+        apply: (tx: Tx, request: InsertRequest) => this.insertRequest(tx, request),
+        afterAll: async (tx: Tx, inserted: Inserted[]) => {
+          const stored = inserted.flatMap((i) => i.stored);
+          if (stored.length > 0) await onStored(tx, stored);
+        },
+      };
+      this.groups.set(onStored, (group = new GroupCommit(this.db, work, GROUP_MAX_ROWS)));
+    }
+    return group;
+  }
+
+  /** One batch's inserts and its duplicate / conflict check; throws ConflictRollback on a conflict (the caller undoes). */
+  private async insertRequest(tx: Tx, { unique, duplicates, receivedAt }: InsertRequest): Promise<Inserted> {
+    const outcome: InsertOutcome = { accepted: 0, acceptedByModel: new Map(), duplicates, conflicts: [] };
+    const stored = await this.insertNew(tx, unique, receivedAt);
+    for (const r of stored) countAccepted(outcome, r.model);
+    const storedKeys = new Set(stored.map((r) => `${r.model}\u0000${r.id}`));
+    const others = unique.filter((row) => !storedKeys.has(`${row.model}\u0000${row.id}`));
+    const hashes = await this.contentHashes(tx, others);
+    for (const row of others) {
+      if (hashes.get(`${row.model}\u0000${row.id}`) === row.contentHash) outcome.duplicates++;
+      else outcome.conflicts.push({ model: row.model, id: row.id });
+    }
+    if (outcome.conflicts.length > 0) throw new ConflictRollback(outcome.conflicts);
+    return { outcome, stored: stored.length > 0 ? storedOf(unique, stored) : [] };
   }
 
   /** Inserts the rows not stored yet; returns their keys. SQLite: row by row (prepared, synchronous); PostgreSQL: one unnest. */

@@ -45,6 +45,12 @@ export class PredictionsService {
     this.duplicates = metrics.counter('relabel_predictions_duplicate_total', 'Identical re-sends of stored predictions');
   }
 
+  /** What runs in the ingest transaction with what it stored: one function, so that concurrent ingests can share a commit. */
+  private readonly inIngestTx = async (tx: Tx, stored: StoredPrediction[]): Promise<void> => {
+    for (const listener of this.storedListeners) await listener(tx, stored);
+    for (const listener of this.arrivals) await listener.stored(tx, stored);
+  };
+
   /** Validates and stores one prediction or a batch, all or nothing. */
   async ingest(body: unknown, traceId: string | null): Promise<{ accepted: number; duplicates: number }> {
     const { rows: raw, problem } = rowsOf(body);
@@ -62,10 +68,7 @@ export class PredictionsService {
       const badRows = new Set(errors.map((e) => e.index)).size;
       throw badRequest(`invalid_predictions: ${badRows} of ${raw.length} rows are invalid; nothing was stored`, errors);
     }
-    const outcome = await this.repository.insertBatch(rows, now, async (tx, stored) => {
-      for (const listener of this.storedListeners) await listener(tx, stored);
-      for (const listener of this.arrivals) await listener.stored(tx, stored);
-    });
+    const outcome = await this.repository.insertBatch(rows, now, this.inIngestTx);
     if (outcome.conflicts.length > 0) {
       throw conflict('prediction_id_conflict: these ids are stored with different content; nothing was stored', {
         ids: outcome.conflicts,
