@@ -44,6 +44,11 @@ export class GroupCommit<T, R> {
     });
   }
 
+  /** Runs one item in a transaction of its own, outside any group (e.g. an item too large to share one). */
+  alone(item: T): Promise<R> {
+    return this.db.tx(async (tx) => this.applyAlone(tx, item));
+  }
+
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0) return;
     this.scheduled = true;
@@ -74,7 +79,7 @@ export class GroupCommit<T, R> {
       outcomes = [];
       for (const waiting of group) {
         try {
-          outcomes.push({ ok: true, result: await this.db.tx(async (tx) => this.applyAlone(tx, waiting.item)) });
+          outcomes.push({ ok: true, result: await this.alone(waiting.item) });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }

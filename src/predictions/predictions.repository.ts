@@ -173,13 +173,9 @@ export class PredictionsRepository {
     if (conflicts.length > 0) return rejected(conflicts);
     const request: InsertRequest = { unique, duplicates, receivedAt };
     try {
-      if (this.db.kind === 'sqlite' && unique.length <= GROUP_MAX_ROWS_PER_REQUEST)
-        return (await this.groupFor(onStored).submit(request, unique.length)).outcome;
-      return await this.db.tx(async (tx) => {
-        const inserted = await this.insertRequest(tx, request);
-        if (inserted.stored.length > 0) await onStored(tx, inserted.stored);
-        return inserted.outcome;
-      });
+      const group = this.groupFor(onStored);
+      const grouped = this.db.kind === 'sqlite' && unique.length <= GROUP_MAX_ROWS_PER_REQUEST;
+      return (await (grouped ? group.submit(request, unique.length) : group.alone(request))).outcome;
     } catch (error) {
       if (error instanceof ConflictRollback) return rejected(error.conflicts);
       throw error;
