@@ -23,6 +23,7 @@ import { buildReport, type CellSum } from '../src/slices/report.js';
 import { SliceRollups } from '../src/slices/rollups.service.js';
 import { SlicesModule } from '../src/slices/slices.module.js';
 import { alignWindow } from '../src/slices/window.js';
+import { memoryOf, startFlags } from './ingest/service.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MODEL = 'slices';
@@ -188,9 +189,11 @@ function backlogLeft(file: string): number {
 
 /** The service (`node dist/src/main.js`) as a child process; resolves once /health answers. */
 async function startService(dataDir: string, port: number, adminToken: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/main.js')], {
+  // As deployed: `npm start`'s node flags (its heap limit) and NODE_ENV=production.
+  const child = spawn(process.execPath, [...startFlags(), resolve(ROOT, 'dist/src/main.js')], {
     env: {
       PATH: process.env.PATH,
+      NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
@@ -403,6 +406,8 @@ async function main(): Promise<number> {
     const under = opts.backlog > 0 ? `, while the service joins a backlog of ${fmt(opts.backlog)} events` : '';
     console.log(`\nslices API over HTTP, ${opts.calls} sequential calls each${under} (target p99 <= ${TARGET_MS} ms)`);
     console.log(table(['query', 'p50', 'p99', 'GROUP BY over raw rows', 'backlog left after'], rows));
+    if (service.pid !== undefined)
+      log(`service peak RSS (VmHWM, its job thread included): ${fmt(memoryOf(service.pid).peak / 1e6)} MB`);
     log(`done; ${load()}`);
     return mismatch || mismatches > 0 ? 1 : 0;
   } finally {
