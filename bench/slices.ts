@@ -110,30 +110,38 @@ function seed(file: string, rows: number, start: number, end: number): void {
   sqlite.close();
 }
 
-/** The label join on fresh click events, and the rollup of the outbox rows it writes: both in rows/s. */
-async function joinAndRollup(app: INestApplicationContext, rows: number) {
-  const models = app.get(ModelsService);
-  const model = `${MODEL}-join`;
-  await models.upsert(model, {
+/**
+ * Registers `model` with a click rule and writes `count` fresh unlabeled predictions of it (ids
+ * `${prefix}0`..), logged 10 minutes before `now`, each with one click event 9 minutes before `now`
+ * that waits for the label join.
+ */
+async function seedClicks(app: INestApplicationContext, model: string, prefix: string, count: number, now: number) {
+  await app.get(ModelsService).upsert(model, {
     classes: CLASSES,
     sliceKeys: ['region', 'device'],
     labelRules: [{ event: 'click', label: 'click', within: '30m', priority: 10 }],
   } as UpsertModelDto);
-  const now = Date.now();
   const sqlite = app.get(Db).sqlite;
   const prediction = sqlite.prepare(PREDICTION_SQL);
   const event = sqlite.prepare(
     `INSERT INTO events (model, id, prediction_id, type, ts, state, content_hash, received_at) VALUES (?, ?, ?, 'click', ?, 'new', 'c', ?)`,
   );
-  sqlite.transaction(() => {
-    for (let i = 0; i < rows; i++) {
+  const insert = sqlite.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
       const slices = JSON.stringify({ device: DEVICES[i % DEVICES.length], region: REGIONS[i % REGIONS.length] });
-      prediction.run(model, `j${i}`, 'v2', now - 10 * 60_000, slices, CLASSES[i % 3], slices, now, null, null, null);
-      event.run(model, `e${i}`, `j${i}`, now - 9 * 60_000, now);
+      prediction.run(model, `${prefix}${i}`, 'v2', now - 10 * 60_000, slices, CLASSES[i % 3], slices, now, null, null, null);
+      event.run(model, `${prefix}e${i}`, `${prefix}${i}`, now - 9 * 60_000, now);
     }
-  })();
+  });
+  for (let i = 0; i < count; i += 100_000) insert(i, Math.min(count, i + 100_000));
   // Rows written past the service: its maintained cells (quality, feedback) count them from the rows.
   await app.get(SliceRollups).rebuild(model);
+}
+
+/** The label join on fresh click events, and the rollup of the outbox rows it writes: both in rows/s. */
+async function joinAndRollup(app: INestApplicationContext, rows: number) {
+  const now = Date.now();
+  await seedClicks(app, `${MODEL}-join`, 'j', rows, now);
   const join = app.get(JoinService);
   let started = performance.now();
   const { applied } = await join.tick(now);
@@ -153,26 +161,7 @@ const BACKLOG_MODEL = `${MODEL}-backlog`;
  * while the slice reads are timed.
  */
 async function seedBacklog(app: INestApplicationContext, events: number): Promise<void> {
-  await app.get(ModelsService).upsert(BACKLOG_MODEL, {
-    classes: CLASSES,
-    sliceKeys: ['region', 'device'],
-    labelRules: [{ event: 'click', label: 'click', within: '30m', priority: 10 }],
-  } as UpsertModelDto);
-  const now = Date.now();
-  const sqlite = app.get(Db).sqlite;
-  const prediction = sqlite.prepare(PREDICTION_SQL);
-  const event = sqlite.prepare(
-    `INSERT INTO events (model, id, prediction_id, type, ts, state, content_hash, received_at) VALUES (?, ?, ?, 'click', ?, 'new', 'c', ?)`,
-  );
-  const insert = sqlite.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const slices = JSON.stringify({ device: DEVICES[i % DEVICES.length], region: REGIONS[i % REGIONS.length] });
-      prediction.run(BACKLOG_MODEL, `b${i}`, 'v2', now - 10 * 60_000, slices, CLASSES[i % 3], slices, now, null, null, null);
-      event.run(BACKLOG_MODEL, `be${i}`, `b${i}`, now - 9 * 60_000, now);
-    }
-  });
-  for (let i = 0; i < events; i += 100_000) insert(i, Math.min(events, i + 100_000));
-  await app.get(SliceRollups).rebuild(BACKLOG_MODEL);
+  await seedClicks(app, BACKLOG_MODEL, 'b', events, Date.now());
 }
 
 /** Backlog events the service has not joined yet, read from the database file beside it. */
