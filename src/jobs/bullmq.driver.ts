@@ -151,6 +151,7 @@ export class BullMqJobQueue extends JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.observer.close();
     await Promise.all([...this.workers.values()].map((worker) => this.closeWorker(worker)));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await quit(this.connection);

@@ -128,6 +128,7 @@ export class InProcessJobQueue extends JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.observer.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const state of this.queues.values()) {

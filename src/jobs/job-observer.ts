@@ -4,6 +4,7 @@ import type { MetricsService } from '../ops/metrics.service.js';
 import { runInJobSpan, type TraceCarrier } from '../ops/telemetry.js';
 import { errorMessage, isFinalFailure } from './job-options.js';
 import { type JobContext, type JobHandler, JobQueue, type QueueCounts, QueueName } from './job-queue.js';
+import { AttemptLog, StallWatch } from './stall-watch.js';
 
 const DURATION_BUCKETS = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
 
@@ -11,6 +12,9 @@ const DURATION_BUCKETS = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
 export class JobObserver {
   private readonly failures?: Counter<'queue' | 'name' | 'final'>;
   private readonly duration?: Histogram<'queue' | 'name' | 'outcome'>;
+  /** The attempts running now and lately, for the stall watch's log line. */
+  private readonly attempts = new AttemptLog();
+  private stallWatch?: StallWatch;
 
   constructor(
     private readonly metrics?: MetricsService,
@@ -42,6 +46,7 @@ export class JobObserver {
   private async measure<T>(queue: QueueName, handler: JobHandler<T>, job: JobContext<T>, attempts: number): Promise<unknown> {
     const started = performance.now();
     const elapsed = () => (performance.now() - started) / 1000;
+    const attempt = this.attempts.start(`${queue}/${job.name} ${job.id}`);
     try {
       const result = await handler(job);
       this.duration?.observe({ queue, name: job.name, outcome: 'completed' }, elapsed());
@@ -54,7 +59,20 @@ export class JobObserver {
       if (final) this.logger.error(`${what} failed for good: ${errorMessage(error)}`);
       else this.logger.warn(`${what} failed, will retry: ${errorMessage(error)}`);
       throw error;
+    } finally {
+      this.attempts.end(attempt);
     }
+  }
+
+  /** Logs every event-loop block of this thread of STALL_WARN_MS or more, naming the attempts that ran. */
+  watchStalls(): void {
+    this.stallWatch ??= new StallWatch(this.attempts, this.metrics, this.logger);
+    this.stallWatch.start();
+  }
+
+  /** Stops what watchStalls started; the drivers call it when they close. */
+  close(): void {
+    this.stallWatch?.stop();
   }
 
   /** Reports queue depth on every scrape; a queue that cannot be counted is left out, not fatal. */

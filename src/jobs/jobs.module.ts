@@ -23,6 +23,7 @@ export function createJobQueue(config: AppConfig, metrics?: MetricsService, db?:
     ? new BullMqJobQueue({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, runsWorkers: config.runsWorkers, observer })
     : new InProcessJobQueue({ observer });
   observer.watchDepth(jobs);
+  observer.watchStalls();
   return jobs;
 }
 
