@@ -190,6 +190,7 @@ async function startService(dataDir: string, port: number, adminToken: string): 
       LOG_LEVEL: 'warn',
       // JOB_RUNNER=thread in the bench's environment runs the service's jobs in a worker thread.
       ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
+      ...(process.env.JOB_STEP_BUDGET_MS ? { JOB_STEP_BUDGET_MS: process.env.JOB_STEP_BUDGET_MS } : {}),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

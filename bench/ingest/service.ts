@@ -70,6 +70,7 @@ export class Service {
         MONITORING_PROFILES: options.profiles ?? 'on',
         // JOB_RUNNER=in-process in the bench's environment measures the jobs on the HTTP event loop.
         ...(process.env.JOB_RUNNER ? { JOB_RUNNER: process.env.JOB_RUNNER } : {}),
+        ...(process.env.JOB_STEP_BUDGET_MS ? { JOB_STEP_BUDGET_MS: process.env.JOB_STEP_BUDGET_MS } : {}),
         ...options.env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -4,6 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export const JOB_RUNNERS = ['thread', 'in-process'] as const;
+/** JOB_STEP_BUDGET_MS's default (bench/README.md, "Issue 11, eighth pass"). */
+export const DEFAULT_STEP_BUDGET_MS = 50;
 export type JobRunner = (typeof JOB_RUNNERS)[number];
 const RETENTION_PATTERN = new RegExp(`^(?:off|${DURATION_PATTERN.source.slice(1, -1)})$`);
 const RETENTION_MESSAGE = { message: '$property must be a duration such as "30d" or "12h", or "off" to keep forever' };
@@ -118,6 +120,18 @@ export class AppConfig {
   @Max(1000)
   OUTBOX_MAX_ATTEMPTS = 5;
 
+  /**
+   * On SQLite, how long one step of a background drain (label join, window closing, slice rollups)
+   * may hold the writer, and on the embedded runner the event loop, while reads come in; 0 keeps
+   * every step at its full size. Lower answers reads sooner under a backlog and drains it slower.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? DEFAULT_STEP_BUDGET_MS : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  JOB_STEP_BUDGET_MS = DEFAULT_STEP_BUDGET_MS;
+
   /** How long finished exports (file, manifest, row) are kept after they finished; "off" keeps them. */
   @IsOptional()
   @Matches(RETENTION_PATTERN, RETENTION_MESSAGE)
@@ -187,6 +201,7 @@ const ENV_KEYS = [
   'QUEUE_PREFIX',
   'TRACE_URL_TEMPLATE',
   'OUTBOX_MAX_ATTEMPTS',
+  'JOB_STEP_BUDGET_MS',
   'COOKIE_SECURE',
   'RETENTION_EXPORTS',
   'RETENTION_OUTBOX',

@@ -1,6 +1,7 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { storedDuration } from '../common/durations.js';
+import { StepSize } from '../common/step-size.js';
+import { AppConfig } from '../config/config.js';
 import { Db } from '../database/db.js';
 import type { Tx } from '../database/tx.js';
 import { LabelMetrics } from '../labels/label-metrics.js';
@@ -8,12 +9,16 @@ import type { EffectiveChange, LabelWrite } from '../labels/labels.repository.js
 import { LabelsService } from '../labels/labels.service.js';
 import type { ModelEntity } from '../models/model.entity.js';
 import { ModelsService } from '../models/models.service.js';
+import { readsLately } from '../ops/foreground.js';
 import { PredictionsService } from '../predictions/predictions.service.js';
 import type { EventState } from './event.entity.js';
 import { EventsRepository, groupBy, type NewEvent } from './events.repository.js';
 import { compileRules, type CompiledRules, evaluateEvent, upgrades, windowCloses } from './rules.js';
+import { backgroundTurn } from '../jobs/background-turns.js';
 
+/** Rows per step at most; on SQLite, while reads come in, a step is sized to JOB_STEP_BUDGET_MS (StepSize). */
 const BATCH = 2000;
+const MIN_STEP = 100;
 /** Passes of a tick's steps at most (see tick). */
 const MAX_PASSES = 5;
 /** How far back the sweep looks for pending events whose prediction came in a concurrent transaction. */
@@ -23,6 +28,8 @@ const RECENT_PENDING_MS = 2 * 60_000;
 @Injectable()
 export class JoinService {
   private readonly logger = new Logger(JoinService.name);
+  /** Step sizes of the three drains, learnt from their own timings (SQLite only: PostgreSQL does not block). */
+  private readonly steps: Record<'apply' | 'implicit' | 'final', StepSize>;
 
   constructor(
     private readonly db: Db,
@@ -31,7 +38,11 @@ export class JoinService {
     private readonly predictions: PredictionsService,
     private readonly models: ModelsService,
     private readonly metrics: LabelMetrics,
-  ) {}
+    config: AppConfig,
+  ) {
+    const size = () => new StepSize(config.JOB_STEP_BUDGET_MS, MIN_STEP, BATCH);
+    this.steps = { apply: size(), implicit: size(), final: size() };
+  }
 
   /** One pass of everything the database shows as due. Safe to run twice, or concurrently on PostgreSQL. */
   async tick(
@@ -39,12 +50,13 @@ export class JoinService {
   ): Promise<{ applied: number; joinedLate: number; implicit: number; finalised: number; orphaned: number }> {
     const joinedLate = await this.joinArrivedPredictions(now);
     // Each step is one transaction of up to BATCH rows; on SQLite it runs synchronously, so the tick
-    // lets requests in between steps instead of holding the event loop for the whole backlog.
+    // lets requests in between steps instead of holding the event loop for the whole backlog, and
+    // while reads come in, each step is sized to last about JOB_STEP_BUDGET_MS.
     const drain = async (step: () => Promise<number>) => {
       let total = 0;
       for (let n = await step(); n > 0; n = await step()) {
         total += n;
-        await yieldToEventLoop();
+        await backgroundTurn();
       }
       return total;
     };
@@ -76,28 +88,48 @@ export class JoinService {
     return this.db.tx((tx) => this.events.joinArrived(tx, now - RECENT_PENDING_MS));
   }
 
-  /** Applies up to BATCH new events in one transaction; returns how many it processed. */
-  async applyNewEvents(now: number): Promise<number> {
-    return this.db.tx(async (tx) => {
-      const events = await this.events.newWithPredictions(tx, BATCH);
-      const changes: EffectiveChange[] = [];
-      for (const [modelName, ofModel] of groupBy(events, (e) => e.model)) {
-        const model = await this.models.find(modelName);
-        const states = await this.applyForModel(tx, model, ofModel, now, changes);
-        for (const [state, ids] of groupBy([...states], ([, s]) => s)) {
-          await this.events.setState(
-            tx,
-            modelName,
-            ids.map(([id]) => id),
-            state as EventState,
-            now,
-          );
-          this.metrics.events.inc({ state }, ids.length);
-        }
-      }
-      this.metrics.observeChanges(changes);
-      return events.length;
+  /**
+   * Runs one step of a drain in one transaction: BATCH rows on PostgreSQL, whose transactions do not
+   * hold this thread; on SQLite, while reads come in, as many as fit in JOB_STEP_BUDGET_MS at the
+   * cost per row measured so far, and BATCH once they have stopped (writes alone do not shrink them).
+   */
+  private async step(size: StepSize, work: (tx: Tx, limit: number) => Promise<number>): Promise<number> {
+    if (this.db.kind !== 'sqlite') return this.db.tx((tx) => work(tx, BATCH));
+    const limit = size.next(readsLately());
+    let started = 0;
+    const rows = await this.db.tx((tx) => {
+      // From BEGIN to after COMMIT: the wait for the writer before it is not the step's cost.
+      started = performance.now();
+      return work(tx, limit);
     });
+    size.record(rows, performance.now() - started);
+    return rows;
+  }
+
+  /** Applies a step's worth of new events (up to BATCH) in one transaction; returns how many it processed. */
+  async applyNewEvents(now: number): Promise<number> {
+    return this.step(this.steps.apply, (tx, limit) => this.applyNewEventsUpTo(tx, now, limit));
+  }
+
+  private async applyNewEventsUpTo(tx: Tx, now: number, limit: number): Promise<number> {
+    const events = await this.events.newWithPredictions(tx, limit);
+    const changes: EffectiveChange[] = [];
+    for (const [modelName, ofModel] of groupBy(events, (e) => e.model)) {
+      const model = await this.models.find(modelName);
+      const states = await this.applyForModel(tx, model, ofModel, now, changes);
+      for (const [state, ids] of groupBy([...states], ([, s]) => s)) {
+        await this.events.setState(
+          tx,
+          modelName,
+          ids.map(([id]) => id),
+          state as EventState,
+          now,
+        );
+        this.metrics.events.inc({ state }, ids.length);
+      }
+    }
+    this.metrics.observeChanges(changes);
+    return events.length;
   }
 
   private async applyForModel(tx: Tx, model: ModelEntity | null, events: NewEvent[], now: number, changes: EffectiveChange[]) {
@@ -151,55 +183,59 @@ export class JoinService {
 
   /** Predictions whose implicit delay passed with no direct label get the implicit label. */
   async closeImplicitWindows(now: number): Promise<number> {
-    return this.db.tx(async (tx) => {
-      const due = await this.predictions.takeDue(tx, 'implicit', now, BATCH);
-      const changes: EffectiveChange[] = [];
-      for (const [modelName, rows] of groupBy(due, (r) => r.model)) {
-        const ids = rows.map((r) => r.id);
-        const model = await this.models.find(modelName);
-        const implicit = model?.settings.implicitLabel;
-        if (!model || !implicit) continue;
-        const direct = await this.labels.bySource(tx, modelName, 'direct', ids);
-        const labelled: string[] = [];
-        const writes: LabelWrite[] = [];
-        for (const row of rows) {
-          if (direct.has(row.id)) continue;
-          writes.push({
-            model: modelName,
-            predictionId: row.id,
-            label: implicit.label,
-            source: 'implicit',
-            author: '',
-            authorName: `no matching event within ${implicit.after}`,
-            rule: { ...implicit },
-            eventIds: [],
-            final: true,
-          });
-          labelled.push(row.id);
-          this.metrics.observeJoinLag('implicit', now - Number(row.ts));
-        }
-        await this.labels.upsertMany(tx, writes, now);
-        this.metrics.written.inc({ source: 'implicit' }, labelled.length);
-        changes.push(...(await this.labels.refreshEffective(tx, modelName, labelled, model.settings.labelSourceOrder, now)));
+    return this.step(this.steps.implicit, (tx, limit) => this.closeImplicitWindowsUpTo(tx, now, limit));
+  }
+
+  private async closeImplicitWindowsUpTo(tx: Tx, now: number, limit: number): Promise<number> {
+    const due = await this.predictions.takeDue(tx, 'implicit', now, limit);
+    const changes: EffectiveChange[] = [];
+    for (const [modelName, rows] of groupBy(due, (r) => r.model)) {
+      const ids = rows.map((r) => r.id);
+      const model = await this.models.find(modelName);
+      const implicit = model?.settings.implicitLabel;
+      if (!model || !implicit) continue;
+      const direct = await this.labels.bySource(tx, modelName, 'direct', ids);
+      const labelled: string[] = [];
+      const writes: LabelWrite[] = [];
+      for (const row of rows) {
+        if (direct.has(row.id)) continue;
+        writes.push({
+          model: modelName,
+          predictionId: row.id,
+          label: implicit.label,
+          source: 'implicit',
+          author: '',
+          authorName: `no matching event within ${implicit.after}`,
+          rule: { ...implicit },
+          eventIds: [],
+          final: true,
+        });
+        labelled.push(row.id);
+        this.metrics.observeJoinLag('implicit', now - Number(row.ts));
       }
-      this.metrics.observeChanges(changes);
-      return due.length;
-    });
+      await this.labels.upsertMany(tx, writes, now);
+      this.metrics.written.inc({ source: 'implicit' }, labelled.length);
+      changes.push(...(await this.labels.refreshEffective(tx, modelName, labelled, model.settings.labelSourceOrder, now)));
+    }
+    this.metrics.observeChanges(changes);
+    return due.length;
   }
 
   /** Predictions whose last window closed: their direct label is final. */
   async finaliseWindows(now: number): Promise<number> {
-    return this.db.tx(async (tx) => {
-      const due = await this.predictions.takeDue(tx, 'final', now, BATCH);
-      for (const [model, rows] of groupBy(due, (r) => r.model)) {
-        await this.labels.markDirectFinal(
-          tx,
-          model,
-          rows.map((r) => r.id),
-        );
-      }
-      return due.length;
-    });
+    return this.step(this.steps.final, (tx, limit) => this.finaliseWindowsUpTo(tx, now, limit));
+  }
+
+  private async finaliseWindowsUpTo(tx: Tx, now: number, limit: number): Promise<number> {
+    const due = await this.predictions.takeDue(tx, 'final', now, limit);
+    for (const [model, rows] of groupBy(due, (r) => r.model)) {
+      await this.labels.markDirectFinal(
+        tx,
+        model,
+        rows.map((r) => r.id),
+      );
+    }
+    return due.length;
   }
 
   /** Pending events older than their model's retention are orphaned. */

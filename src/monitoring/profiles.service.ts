@@ -18,6 +18,7 @@ import {
 } from './profiler.js';
 import { ProfilesRepository, type StoredProfile } from './profiles.repository.js';
 import { chunks } from '../database/sql.js';
+import { backgroundTurn } from '../jobs/background-turns.js';
 
 /** Pending markers taken per transaction (each holds one ingest batch of one model). */
 export const PROFILE_CHUNK = 1;
@@ -181,7 +182,7 @@ export class ProfilesService implements OnModuleInit {
       const { markers, predictions } = await this.applyChunk();
       total += predictions;
       if (markers < PROFILE_CHUNK || Date.now() - started >= budget) return total;
-      await yieldToEventLoop();
+      await backgroundTurn();
     }
   }
 

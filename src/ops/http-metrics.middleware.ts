@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { noteRequest } from './foreground.js';
 import type { MetricsService } from './metrics.service.js';
 
 /** The routes that hand a labeler a task: the API's lease and the web queue page. */
@@ -7,9 +8,13 @@ const LEASE_ROUTES = new Map([
   ['GET /labeling/:model', 'web'],
 ]);
 
-/** Counts every request by the route pattern it matched (not the raw path, to bound cardinality). */
+/**
+ * Counts every request by the route pattern it matched (not the raw path, to bound cardinality), and
+ * notes reads for the background drains' step sizes (foreground.ts).
+ */
 export function httpMetricsMiddleware(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction) => {
+    noteRequest(req.method, req.path);
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';

@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { AppConfig } from '../config/config.js';
@@ -6,6 +5,7 @@ import { EventsService } from '../events/events.service.js';
 import { ExportsService } from '../exports/exports.service.js';
 import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { cutoff, type RetentionPolicy, retentionPolicy } from './retention-policy.js';
+import { backgroundTurn } from '../jobs/background-turns.js';
 
 /** Rows deleted per transaction: each holds the writer (SQLite) or its row locks (PostgreSQL) briefly. */
 export const RETENTION_CHUNK = 1000;
@@ -64,6 +64,6 @@ async function inChunks(before: number | null, remove: (before: number, limit: n
     const n = await remove(before, RETENTION_CHUNK);
     total += n;
     if (n < RETENTION_CHUNK) return total;
-    await yieldToEventLoop();
+    await backgroundTurn();
   }
 }

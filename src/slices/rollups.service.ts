@@ -1,9 +1,9 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/config.js';
 import { isTransientFailure as isTransient } from '../database/dialect.js';
 import { Db } from '../database/db.js';
 import { errorMessage } from '../jobs/job-options.js';
+import { StepSize } from '../common/step-size.js';
 import type { Tx } from '../database/tx.js';
 import {
   type FeedbackCheck,
@@ -13,12 +13,19 @@ import {
 } from '../feedback/feedback-rollup.service.js';
 import { LabelOutbox } from '../labels/label-outbox.repository.js';
 import { ModelsService } from '../models/models.service.js';
+import { readsLately } from '../ops/foreground.js';
 import { type QualityCheck, type QualityMove, QualityRollup } from '../quality/quality-rollup.service.js';
 import { CellDeltas, type CellKey, cellId } from './cells.js';
 import { SlicesRepository } from './slices.repository.js';
+import { backgroundTurn } from '../jobs/background-turns.js';
 
-/** Outbox rows applied per transaction: small enough that one transaction holds the SQLite writer briefly. */
+/**
+ * Outbox rows applied per transaction at most: small enough that one transaction holds the SQLite
+ * writer briefly. On SQLite, while reads come in, applyPending sizes its chunks to
+ * JOB_STEP_BUDGET_MS below this.
+ */
 export const ROLLUP_CHUNK = 500;
+const MIN_CHUNK = 50;
 const REBUILD_PAGE = 5000;
 const REBUILD_FLUSH_CELLS = 50_000;
 
@@ -61,6 +68,7 @@ export interface CheckResult {
 @Injectable()
 export class SliceRollups {
   private readonly logger = new Logger(SliceRollups.name);
+  private readonly chunk: StepSize;
 
   constructor(
     private readonly config: AppConfig,
@@ -70,7 +78,9 @@ export class SliceRollups {
     private readonly outbox: LabelOutbox,
     private readonly quality: QualityRollup,
     private readonly feedback: FeedbackRollup,
-  ) {}
+  ) {
+    this.chunk = new StepSize(config.JOB_STEP_BUDGET_MS, MIN_CHUNK, ROLLUP_CHUNK);
+  }
 
   /**
    * Applies up to `limit` pending outbox rows, oldest first: moves each prediction from its old
@@ -110,7 +120,10 @@ export class SliceRollups {
   }
 
   private async applyInOneTx(limit: number, now: number): Promise<number> {
-    return this.db.tx(async (tx) => {
+    let started = 0;
+    const applied = await this.db.tx(async (tx) => {
+      // From BEGIN to after COMMIT (the wait for the writer is not the chunk's cost), for applyPending's sizes.
+      started = performance.now();
       await this.cells.lockCells(tx);
       // Changes after a prediction's dead letter would move it out of a cell it never entered.
       await this.outbox.setAsideQuarantined(tx, now);
@@ -136,17 +149,20 @@ export class SliceRollups {
       );
       return changes.length;
     });
+    if (this.db.kind === 'sqlite') this.chunk.record(applied, performance.now() - started);
+    return applied;
   }
 
   /** Applies pending rows chunk by chunk until none are left; returns how many. */
   async applyPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.applyChunk();
+      const limit = this.db.kind === 'sqlite' ? this.chunk.next(readsLately()) : ROLLUP_CHUNK;
+      const n = await this.applyChunk(limit);
       total += n;
-      if (n < ROLLUP_CHUNK) return total;
+      if (n < limit) return total;
       // Lets requests in between chunks: on SQLite each chunk runs synchronously.
-      await yieldToEventLoop();
+      await backgroundTurn();
     }
   }
 
