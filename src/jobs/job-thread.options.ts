@@ -13,7 +13,7 @@ export interface JobThreadData {
 }
 
 /** The API side's queue for JOB_RUNNER=thread: the compiled job-thread.js next to this file. */
-export function jobThreadQueue(config: AppConfig, turns: WriteTurns): ThreadJobQueue {
+export function jobThreadQueue(config: AppConfig, turns: WriteTurns, onClose?: () => void): ThreadJobQueue {
   const script = new URL('./job-thread.js', import.meta.url);
   if (fileURLToPath(import.meta.url).endsWith('.ts')) {
     throw new Error('JOB_RUNNER=thread runs the compiled service (npm run build); from sources set JOB_RUNNER=in-process');
@@ -25,5 +25,6 @@ export function jobThreadQueue(config: AppConfig, turns: WriteTurns): ThreadJobQ
     resourceLimits: { maxOldGenerationSizeMb: JOB_THREAD_HEAP_MB },
     // A thread that died mid-transaction must not leave requests waiting for its turn to end.
     onExit: () => turns.jobThreadGone(),
+    onClose,
   });
 }

@@ -60,7 +60,9 @@ describe('the stall watch of an in-process queue', () => {
     await jobs.drain(QueueName.Labels);
     await sleep(250);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^event loop blocked for (\d+) ms; job attempts running meanwhile: labels\/tick busy \(\d+ ms\)$/);
+    expect(warnings[0]).toMatch(
+      /^event loop blocked for (\d+) ms; job attempts running meanwhile: labels\/tick busy \(\d+ ms\)$/,
+    );
     expect(Number(/blocked for (\d+) ms/.exec(warnings[0])?.[1])).toBeGreaterThanOrEqual(700);
     expect(await metrics.registry.getSingleMetricAsString('relabel_event_loop_stalls_total')).toMatch(
       /relabel_event_loop_stalls_total 1$/m,
@@ -77,5 +79,29 @@ describe('the stall watch of an in-process queue', () => {
     while (Date.now() < until);
     await sleep(250);
     expect(warnings).toEqual([]);
+  });
+
+  it('on the HTTP thread of JOB_RUNNER=thread, which runs no job, says a request held the loop', async () => {
+    const warnings: string[] = [];
+    const watch = new StallWatch(
+      new AttemptLog(),
+      undefined,
+      { ...quiet, warn: (message: string) => void warnings.push(message) },
+      500,
+      true,
+    );
+    watch.start();
+    try {
+      await sleep(150);
+      const until = Date.now() + 700;
+      while (Date.now() < until);
+      await sleep(250);
+    } finally {
+      watch.stop();
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^event loop of the HTTP thread blocked for \d+ ms \(the jobs run in the job thread: a request held it\)$/,
+    );
   });
 });

@@ -62,6 +62,8 @@ export class StallWatch {
     metrics?: MetricsService,
     private readonly logger: LoggerService = new Logger('EventLoop'),
     private readonly warnMs = STALL_WARN_MS,
+    /** The API thread of JOB_RUNNER=thread: no job runs on it, so a block there is a request's. */
+    private readonly jobsElsewhere = false,
   ) {
     this.stalls = metrics?.counter(
       'relabel_event_loop_stalls_total',
@@ -80,7 +82,9 @@ export class StallWatch {
       if (stall) {
         this.stalls?.inc();
         this.logger.warn(
-          `event loop blocked for ${stall.blockedMs} ms; job attempts running meanwhile: ${stall.jobs.length ? stall.jobs.join(', ') : 'none'}`,
+          this.jobsElsewhere
+            ? `event loop of the HTTP thread blocked for ${stall.blockedMs} ms (the jobs run in the job thread: a request held it)`
+            : `event loop blocked for ${stall.blockedMs} ms; job attempts running meanwhile: ${stall.jobs.length ? stall.jobs.join(', ') : 'none'}`,
         );
       }
     }, CHECK_EVERY_MS);

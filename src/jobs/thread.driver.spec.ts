@@ -30,6 +30,15 @@ describe('ThreadJobQueue', () => {
     await expect(jobs.ping()).resolves.toBeUndefined();
   });
 
+  it('calls onClose once when it closes', async () => {
+    let closes = 0;
+    const jobs = threadQueue({ onClose: () => closes++ });
+    await jobs.start();
+    await jobs.close();
+    await jobs.close();
+    expect(closes).toBe(1);
+  });
+
   it('waits for a thread that is still starting before it forwards a call', async () => {
     const jobs = threadQueue();
     const early = jobs.getJob(QueueName.Exports, 'e1');

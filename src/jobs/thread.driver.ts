@@ -35,6 +35,8 @@ export interface ThreadJobQueueOptions {
   /** Passed to the script as workerData. */
   workerData: unknown;
   resourceLimits?: ResourceLimits;
+  /** Called once when the queue closes (the API thread's stall watch stops there). */
+  onClose?: () => void;
   /** A crashed thread is restarted after this long, doubling to 30 s while it keeps crashing. */
   restartDelayMs?: number;
   /** How long a call waits for a starting or restarting thread (default 5 s). */
@@ -129,6 +131,7 @@ export class ThreadJobQueue extends JobQueue {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.options.onClose?.();
     clearTimeout(this.restartTimer);
     this.markReady();
     const worker = this.worker;
