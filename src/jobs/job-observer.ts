@@ -4,7 +4,7 @@ import type { MetricsService } from '../ops/metrics.service.js';
 import { runInJobSpan, type TraceCarrier } from '../ops/telemetry.js';
 import { errorMessage, isFinalFailure } from './job-options.js';
 import { type JobContext, type JobHandler, JobQueue, type QueueCounts, QueueName } from './job-queue.js';
-import { AttemptLog, StallWatch } from './stall-watch.js';
+import { AttemptLog, STALL_WARN_MS, StallWatch } from './stall-watch.js';
 
 const DURATION_BUCKETS = [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300, 1800];
 
@@ -64,9 +64,12 @@ export class JobObserver {
     }
   }
 
-  /** Logs every event-loop block of this thread of STALL_WARN_MS or more, naming the attempts that ran. */
-  watchStalls(): void {
-    this.stallWatch ??= new StallWatch(this.attempts, this.metrics, this.logger);
+  /**
+   * Logs every event-loop block of this thread of STALL_WARN_MS or more, naming the attempts that ran;
+   * jobsRunIn: where the jobs run instead, for a process that runs none.
+   */
+  watchStalls(jobsRunIn: string | null = null): void {
+    this.stallWatch ??= new StallWatch(this.attempts, this.metrics, this.logger, STALL_WARN_MS, jobsRunIn);
     this.stallWatch.start();
   }
 

@@ -16,7 +16,7 @@ export function createJobQueue(config: AppConfig, metrics?: MetricsService, db?:
   if (config.jobThreadSide === 'api') {
     if (!db?.turns) throw new Error('the job thread needs the write turns of the database');
     // The job thread watches its own loop; this one serves the requests.
-    const watch = new StallWatch(new AttemptLog(), metrics, undefined, STALL_WARN_MS, true);
+    const watch = new StallWatch(new AttemptLog(), metrics, undefined, STALL_WARN_MS, 'the job thread');
     watch.start();
     const jobs = jobThreadQueue(config, db.turns, () => watch.stop());
     // The thread counts its own queues (relabel_queue_jobs) and reports them through metrics().
@@ -27,7 +27,9 @@ export function createJobQueue(config: AppConfig, metrics?: MetricsService, db?:
     ? new BullMqJobQueue({ url: config.REDIS_URL, prefix: config.QUEUE_PREFIX, runsWorkers: config.runsWorkers, observer })
     : new InProcessJobQueue({ observer });
   observer.watchDepth(jobs);
-  observer.watchStalls();
+  // A CLI's context (ROLE=api, no Redis) runs no jobs and serves no requests: nothing to watch.
+  if (config.runsWorkers) observer.watchStalls();
+  else if (config.REDIS_URL) observer.watchStalls('the worker processes');
   return jobs;
 }
 

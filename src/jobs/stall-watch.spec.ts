@@ -88,7 +88,7 @@ describe('the stall watch of an in-process queue', () => {
       undefined,
       { ...quiet, warn: (message: string) => void warnings.push(message) },
       500,
-      true,
+      'the job thread',
     );
     watch.start();
     try {
@@ -101,7 +101,7 @@ describe('the stall watch of an in-process queue', () => {
     }
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /^event loop of the HTTP thread blocked for \d+ ms \(the jobs run in the job thread: a request held it\)$/,
+      /^event loop blocked for \d+ ms; no job runs here \(they run in the job thread\), so a request held it$/,
     );
   });
 });

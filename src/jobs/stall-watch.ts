@@ -62,8 +62,8 @@ export class StallWatch {
     metrics?: MetricsService,
     private readonly logger: LoggerService = new Logger('EventLoop'),
     private readonly warnMs = STALL_WARN_MS,
-    /** The API thread of JOB_RUNNER=thread: no job runs on it, so a block there is a request's. */
-    private readonly jobsElsewhere = false,
+    /** Where the jobs run when not on this thread (the job thread, worker processes): a block here is a request's. */
+    private readonly jobsRunIn: string | null = null,
   ) {
     this.stalls = metrics?.counter(
       'relabel_event_loop_stalls_total',
@@ -82,8 +82,8 @@ export class StallWatch {
       if (stall) {
         this.stalls?.inc();
         this.logger.warn(
-          this.jobsElsewhere
-            ? `event loop of the HTTP thread blocked for ${stall.blockedMs} ms (the jobs run in the job thread: a request held it)`
+          this.jobsRunIn
+            ? `event loop blocked for ${stall.blockedMs} ms; no job runs here (they run in ${this.jobsRunIn}), so a request held it`
             : `event loop blocked for ${stall.blockedMs} ms; job attempts running meanwhile: ${stall.jobs.length ? stall.jobs.join(', ') : 'none'}`,
         );
       }
