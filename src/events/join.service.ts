@@ -28,7 +28,7 @@ const RECENT_PENDING_MS = 2 * 60_000;
 @Injectable()
 export class JoinService {
   private readonly logger = new Logger(JoinService.name);
-  /** Step sizes of the three drains, learnt from their own timings (SQLite only: PostgreSQL does not block). */
+  /** Step sizes of the three drains, learnt from their own timings; always BATCH on PostgreSQL, whose transactions do not block. */
   private readonly steps: Record<'apply' | 'implicit' | 'final', StepSize>;
 
   constructor(
@@ -40,7 +40,8 @@ export class JoinService {
     private readonly metrics: LabelMetrics,
     config: AppConfig,
   ) {
-    const size = () => new StepSize(config.JOB_STEP_BUDGET_MS, MIN_STEP, BATCH);
+    const budgetMs = db.kind === 'sqlite' ? config.JOB_STEP_BUDGET_MS : 0;
+    const size = () => new StepSize(budgetMs, MIN_STEP, BATCH);
     this.steps = { apply: size(), implicit: size(), final: size() };
   }
 
@@ -94,7 +95,6 @@ export class JoinService {
    * cost per row measured so far, and BATCH once they have stopped (writes alone do not shrink them).
    */
   private async step(size: StepSize, work: (tx: Tx, limit: number) => Promise<number>): Promise<number> {
-    if (this.db.kind !== 'sqlite') return this.db.tx((tx) => work(tx, BATCH));
     const limit = size.next(readsLately());
     let started = 0;
     const rows = await this.db.tx((tx) => {

@@ -7,7 +7,6 @@ import { InProcessJobQueue } from './in-process.driver.js';
 import { JobObserver } from './job-observer.js';
 import { JobQueue } from './job-queue.js';
 import { JobRecovery } from './job-recovery.js';
-import { AttemptLog, STALL_WARN_MS, StallWatch } from './stall-watch.js';
 import { jobThreadQueue } from './job-thread.options.js';
 import { ThreadJobQueue } from './thread.driver.js';
 
@@ -16,9 +15,8 @@ export function createJobQueue(config: AppConfig, metrics?: MetricsService, db?:
   if (config.jobThreadSide === 'api') {
     if (!db?.turns) throw new Error('the job thread needs the write turns of the database');
     // The job thread watches its own loop; this one serves the requests.
-    const watch = new StallWatch(new AttemptLog(), metrics, undefined, STALL_WARN_MS, 'the job thread');
-    watch.start();
-    const jobs = jobThreadQueue(config, db.turns, () => watch.stop());
+    observer.watchStalls('the job thread');
+    const jobs = jobThreadQueue(config, db.turns, () => observer.close());
     // The thread counts its own queues (relabel_queue_jobs) and reports them through metrics().
     metrics?.addSource(() => jobs.metrics());
     return jobs;

@@ -79,7 +79,8 @@ export class SliceRollups {
     private readonly quality: QualityRollup,
     private readonly feedback: FeedbackRollup,
   ) {
-    this.chunk = new StepSize(config.JOB_STEP_BUDGET_MS, MIN_CHUNK, ROLLUP_CHUNK);
+    // PostgreSQL's transactions do not block this thread: its chunks stay at ROLLUP_CHUNK.
+    this.chunk = new StepSize(db.kind === 'sqlite' ? config.JOB_STEP_BUDGET_MS : 0, MIN_CHUNK, ROLLUP_CHUNK);
   }
 
   /**
@@ -149,7 +150,7 @@ export class SliceRollups {
       );
       return changes.length;
     });
-    if (this.db.kind === 'sqlite') this.chunk.record(applied, performance.now() - started);
+    this.chunk.record(applied, performance.now() - started);
     return applied;
   }
 
@@ -157,7 +158,7 @@ export class SliceRollups {
   async applyPending(): Promise<number> {
     let total = 0;
     for (;;) {
-      const limit = this.db.kind === 'sqlite' ? this.chunk.next(readsLately()) : ROLLUP_CHUNK;
+      const limit = this.chunk.next(readsLately());
       const n = await this.applyChunk(limit);
       total += n;
       if (n < limit) return total;
